@@ -1,0 +1,81 @@
+"""Site settings from the optional sitegen.toml at the project root; every key has a default."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sitegen.errors import ConfigError
+
+CONFIG_FILE = "sitegen.toml"
+
+DEFAULT_DISCLAIMER = (
+    "These answers are for educational purposes and should not be relied upon as a substitute"
+    " for medical advice you may receive from your physician. If you have a medical emergency,"
+    " please call 911. These answers do not constitute or initiate a patient/doctor relationship."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Every setting, with its default. Paths are relative to the project root."""
+
+    title: str = "Doctor Answers"
+    description: str = (
+        "Patients' questions about cosmetic and medical treatments, answered by doctors."
+    )
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = "en"
+    disclaimer: str = DEFAULT_DISCLAIMER
+    source_name: str = "RealSelf"
+    seeds_dir: str = "seeds"
+    content_dir: str = "content"
+    output_dir: str = "public"
+    templates_dir: str = "templates"
+    static_dir: str = "static"
+    page_size: int = 50
+    qapage_markup: bool = True
+
+    @property
+    def base_path(self) -> str:
+        """Return the path part of base_url, always ending in '/' ("/" or "/qa/")."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+def load_config(root: Path) -> Config:
+    """Read sitegen.toml from `root` if it exists; raise ConfigError naming the bad key."""
+    path = root / CONFIG_FILE
+    if not path.exists():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), None, f"not valid TOML: {exc}") from None
+    return config_from_dict(data, str(path))
+
+
+def config_from_dict(data: dict[str, Any], where: str = CONFIG_FILE) -> Config:
+    """Return a Config from a parsed settings table, checking names and types."""
+    known = {f.name: f for f in fields(Config)}
+    defaults = Config()
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(where, None, f"unknown setting {key!r}")
+        expected = type(getattr(defaults, key))
+        if type(value) is not expected:
+            raise ConfigError(where, None, f"setting {key!r} must be {expected.__name__}")
+        values[key] = value
+    config = replace(defaults, **values)
+    scheme = urlsplit(config.base_url).scheme
+    if scheme not in {"http", "https"}:
+        raise ConfigError(where, None, "setting 'base_url' must be an http(s) URL")
+    if config.page_size < 1:
+        raise ConfigError(where, None, "setting 'page_size' must be at least 1")
+    if not config.base_url.endswith("/"):
+        config = replace(config, base_url=config.base_url + "/")
+    return config

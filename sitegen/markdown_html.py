@@ -1,0 +1,91 @@
+"""Answer body Markdown -> safe HTML.
+
+The promise: no raw HTML passes through (it shows as text), links keep only http(s) and mailto
+targets and carry rel="nofollow ugc", images become their alt text (no requests to other hosts),
+bare http(s) URLs become links, and a single line break stays a line break.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from sitegen.mdtext import URL
+
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+class _BareUrl(InlineProcessor):
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element, int, int]:
+        link = etree.Element("a")
+        link.set("href", m.group(0))
+        link.text = m.group(0)
+        return link, m.start(0), m.end(0)
+
+
+class _Sanitize(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag == "img":
+                    parent[index] = _as_text(child, child.get("alt", ""))
+                elif child.tag == "a":
+                    href = child.get("href", "")
+                    if _is_safe(href):
+                        child.set("rel", "nofollow ugc")
+                    else:
+                        parent[index] = _as_span(child)
+
+
+def _as_text(element: etree.Element, text: str) -> etree.Element:
+    span = etree.Element("span")
+    span.text = text
+    span.tail = element.tail
+    return span
+
+
+def _as_span(element: etree.Element) -> etree.Element:
+    span = etree.Element("span")
+    span.text = element.text
+    span.tail = element.tail
+    span.extend(list(element))
+    return span
+
+
+def _is_safe(href: str) -> bool:
+    scheme = urlsplit(href.strip()).scheme.lower()
+    return scheme in _SAFE_SCHEMES and not any(ord(c) < 32 for c in href)
+
+
+class _SafeExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        # After links and autolinks (so [x](http://...) stays one link), before emphasis
+        # (so an underscore inside a URL is not read as emphasis).
+        md.inlinePatterns.register(_BareUrl(URL.pattern, md), "bare_url", 115)
+        md.treeprocessors.register(_Sanitize(md), "sanitize", 0)
+
+
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["sane_lists", "nl2br", _SafeExtension()], output_format="html"
+    )
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text: str) -> str:
+    """Return safe HTML for one answer body."""
+    return _CONVERTER.reset().convert(text)
+
+
+_CONVERTER = _converter()

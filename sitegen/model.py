@@ -1,0 +1,75 @@
+"""The plain data that flows through the pipeline: questions, answers, doctors.
+
+`to_dict`/`from_dict` speak the record schema of content/questions/<id>.yaml, in schema order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Doctor:
+    name: str | None = None
+    location: str | None = None
+    specialty: str | None = None
+    rating: float | None = None
+    review_count: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return all(v is None for v in self.to_dict().values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "location": self.location,
+            "specialty": self.specialty,
+            "rating": self.rating,
+            "review_count": self.review_count,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    title: str | None
+    body: str
+    tags: tuple[str, ...] = ()
+    doctor: Doctor = field(default_factory=Doctor)
+    hidden: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"title": self.title, "body": self.body, "tags": list(self.tags)}
+        if self.hidden:
+            data["hidden"] = True
+        data["doctor"] = self.doctor.to_dict()
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    source: str
+    title: str
+    body: str
+    stated_answer_count: int | None
+    answers: tuple[Answer, ...]
+    hidden: bool = False
+
+    @property
+    def visible_answers(self) -> tuple[Answer, ...]:
+        return tuple(a for a in self.answers if not a.hidden)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "source": self.source,
+            "title": self.title,
+            "body": self.body,
+            "stated_answer_count": self.stated_answer_count,
+        }
+        if self.hidden:
+            data["hidden"] = True
+        data["answers"] = [a.to_dict() for a in self.answers]
+        return data

@@ -1,0 +1,52 @@
+"""Seed bytes -> normalised text: BOM, cp1252 fallback, CRLF/CR, non-breaking spaces, controls.
+
+The promise: the returned lines are split on line breaks only (never on the form feeds, vertical
+tabs or Unicode separators that `str.splitlines()` also treats as breaks), and each line keeps
+every word of the seed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sitegen.errors import SeedError
+
+_BOM = "\ufeff"
+# Characters that look like spaces but are not ASCII spaces: NBSP, narrow NBSP, figure space,
+# the en/em/thin spaces, ideographic space, and tabs.
+_SPACES = re.compile(r"[\u00a0\u202f\u2007\u2000-\u200a\u3000\t]")
+# Control and separator characters a browser or YAML would choke on; they carry no words.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200b\ufeff]")
+
+
+@dataclass(frozen=True, slots=True)
+class SeedText:
+    lines: tuple[str, ...]
+    warnings: tuple[tuple[int | None, str], ...]
+
+
+def decode_seed(data: bytes, path: str) -> SeedText:
+    """Decode and normalise one seed file, or raise SeedError for bytes that are not text."""
+    warnings: list[tuple[int | None, str]] = []
+    if b"\x00" in data:
+        nul_line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise SeedError(path, nul_line, "binary content (NUL byte); a seed must be plain text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad_line = data[: exc.start].count(b"\n") + 1
+        text = data.decode("cp1252", errors="replace")
+        warnings.append((bad_line, "not valid UTF-8; read as Windows-1252 (cp1252)"))
+    text = text.removeprefix(_BOM)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise SeedError(path, None, "empty file (nothing but whitespace)")
+    lines: list[str] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = _SPACES.sub(" ", raw)
+        cleaned = _CONTROLS.sub(" ", line)
+        if cleaned != line:
+            warnings.append((number, "control characters replaced by spaces"))
+        lines.append(cleaned.rstrip())
+    return SeedText(tuple(lines), tuple(warnings))
