@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sitegen.errors import SeedError
 
-_BOM = "\ufeff"
+_BOM = b"\xef\xbb\xbf"
 # Characters that look like spaces but are not ASCII spaces: NBSP, narrow NBSP, figure space,
 # the en/em/thin spaces, ideographic space, and tabs.
 _SPACES = re.compile(r"[\u00a0\u202f\u2007\u2000-\u200a\u3000\t]")
@@ -32,13 +32,14 @@ def decode_seed(data: bytes, path: str) -> SeedText:
     if b"\x00" in data:
         nul_line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise SeedError(path, nul_line, "binary content (NUL byte); a seed must be plain text")
+    # Strip the BOM before decoding: a cp1252 fallback would read it as the letters "ï»¿".
+    data = data.removeprefix(_BOM)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad_line = data[: exc.start].count(b"\n") + 1
         text = data.decode("cp1252", errors="replace")
         warnings.append((bad_line, "not valid UTF-8; read as Windows-1252 (cp1252)"))
-    text = text.removeprefix(_BOM)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise SeedError(path, None, "empty file (nothing but whitespace)")
