@@ -101,7 +101,8 @@ def parse_seed(seed: SeedText, path: str, question_id: str = "") -> ParseResult:
     if stated is not None and stated != len(answers):
         notes.warn(
             rest[count_at].line if count_at is not None else None,
-            f"the page says {stated} doctor answers but {len(answers)} were found",
+            f"the page says {stated} doctor answers but {len(answers)}"
+            f" {'was' if len(answers) == 1 else 'were'} found",
         )
     question = Question(
         id=question_id,
