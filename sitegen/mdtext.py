@@ -79,10 +79,12 @@ def _block_to_markdown(block: tuple[str, ...], tags: list[str]) -> list[str]:
         line = extract_tags(raw, tags)
         bullet = _BULLET.match(line)
         numbered = _NUMBERED.match(line)
+        # An item's text starts a block of its own: "• # x" must not become a heading in a list.
         if bullet:
-            kind, text = "bullet", "- " + escape_inline(bullet.group(1))
+            kind, text = "bullet", "- " + escape_line_start(escape_inline(bullet.group(1)))
         elif numbered:
-            kind, text = "numbered", f"{numbered.group(1)}. " + escape_inline(numbered.group(2))
+            item = escape_line_start(escape_inline(numbered.group(2)))
+            kind, text = "numbered", f"{numbered.group(1)}. {item}"
         else:
             kind, text = "para", escape_line_start(escape_inline(line))
         if groups and groups[-1][0] == kind:
