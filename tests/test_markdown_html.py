@@ -1,0 +1,90 @@
+"""Answer Markdown -> safe HTML (sitegen.markdown_html)."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sitegen.markdown_html import render_markdown
+
+
+def soup(text: str) -> BeautifulSoup:
+    return BeautifulSoup(render_markdown(text), "html.parser")
+
+
+def test_paragraphs_lists_and_emphasis_written_on_purpose_render() -> None:
+    html = render_markdown("Some *emphasis*.\n\n- one\n- two\n\n1. first")
+    assert "<em>emphasis</em>" in html
+    assert "<ul>" in html
+    assert "<ol>" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)">x</a>',
+        "<div onclick=alert(1)>x</div>",
+        "<iframe src=http://evil></iframe>",
+    ],
+)
+def test_raw_html_shows_as_text(text: str) -> None:
+    page = soup(text)
+    assert page.get_text().strip() == text
+    # Only a bare http(s) URL inside the text may turn into a (safe) link.
+    assert {tag.name for tag in page.find_all(True)} <= {"p", "a"}
+    assert all(a["href"].startswith("http") for a in page.find_all("a"))
+    assert not any(attr.startswith("on") for tag in page.find_all(True) for attr in tag.attrs)
+
+
+def test_block_html_is_not_passed_through() -> None:
+    page = soup("<div>\n<script>x</script>\n</div>")
+    assert page.find("div") is None
+    assert page.find("script") is None
+
+
+@pytest.mark.parametrize(
+    "href", ["javascript:alert(1)", "data:text/html,x", "vbscript:x", "JaVaScRiPt:alert(1)"]
+)
+def test_unsafe_link_targets_become_plain_text(href: str) -> None:
+    page = soup(f"[click]({href})")
+    assert page.find("a") is None
+    assert page.get_text().strip() == "click"
+
+
+@pytest.mark.parametrize("href", ["http://example.com", "https://example.com/x", "mailto:a@b.c"])
+def test_safe_links_carry_nofollow_ugc(href: str) -> None:
+    link = soup(f"[x]({href})").find("a")
+    assert link is not None
+    assert link["href"] == href
+    assert link["rel"] == ["nofollow", "ugc"]
+
+
+def test_bare_url_becomes_a_nofollow_link() -> None:
+    link = soup("see https://example.com/a_b_c for more").find("a")
+    assert link is not None
+    assert link["href"] == "https://example.com/a_b_c"
+    assert link.get_text() == "https://example.com/a_b_c"
+    assert link["rel"] == ["nofollow", "ugc"]
+
+
+def test_markdown_link_to_a_url_stays_one_link() -> None:
+    links = soup("[site](https://example.com)").find_all("a")
+    assert [a["href"] for a in links] == ["https://example.com"]
+
+
+def test_images_become_their_alt_text_with_no_request() -> None:
+    page = soup("![a photo](http://example.com/p.png)")
+    assert page.find("img") is None
+    assert page.get_text().strip() == "a photo"
+
+
+def test_single_line_break_is_kept() -> None:
+    assert soup("one\ntwo").find("br") is not None
+
+
+def test_rendering_is_repeatable() -> None:
+    assert render_markdown("*a*\n\n[b](http://x.com)") == render_markdown(
+        "*a*\n\n[b](http://x.com)"
+    )
