@@ -19,8 +19,9 @@ _NOT_A_PLACE = frozenset(
     | {"best", "local", "reputable", "skilled", "expert", "trained", "licensed", "by", "with"}
     | {"from", "to", "for", "is", "are", "was", "be", "ask", "or"}
 )
-# A place is words of letters (any script), with the punctuation real place names use.
-_PLACE = re.compile(r"^[^\W\d_][\w.'\u2019\-]*(?: [\w.'\u2019\-,()]+)*$")
+# A place is words of letters (any script), with the punctuation real place names use
+# ("St. Louis", "Coeur d'Alene", "Winston-Salem", "Portland, OR").
+_PLACE = re.compile(r"^[^\W\d_][\w.'\u2019\-,]*(?: [\w.'\u2019\-,()]+)*$")
 
 
 @dataclass(frozen=True, slots=True)
