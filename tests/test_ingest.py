@@ -1,0 +1,291 @@
+"""Seeds dir -> content/questions/*.yaml (sitegen.ingest): ids, edit protection, failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SeedFactory
+
+from sitegen.ingest import IngestReport, ingest, load_records
+from sitegen.records import is_edited, load_question
+
+SEED = """
+    Will my twitch go away?
+
+    I had a facelift.
+
+    Doctor Answers 1
+
+    Twitching after surgery
+
+    It should settle with time.
+
+    Tampa Plastic Surgeon
+"""
+
+
+def run(project: Path, force: bool = False) -> IngestReport:
+    return ingest(project / "seeds", project / "content", project, force=force)
+
+
+def records(project: Path) -> dict[str, str]:
+    folder = project / "content" / "questions"
+    return {p.stem: p.read_text("utf-8") for p in sorted(folder.glob("*.yaml"))}
+
+
+def test_seed_becomes_a_record_named_by_its_id(project: Path, seed: SeedFactory) -> None:
+    seed(SEED)
+    report = run(project)
+    assert report.written == ["content/questions/will-my-twitch-go-away.yaml"]
+    question = load_question(records(project)["will-my-twitch-go-away"], "x.yaml")
+    assert question.id == "will-my-twitch-go-away"
+    assert question.source == "seeds/q.txt"
+    assert question.title == "Will my twitch go away?"
+    assert report.errors == []
+
+
+def test_records_are_byte_identical_across_runs(project: Path, seed: SeedFactory) -> None:
+    seed(SEED)
+    run(project)
+    first = records(project)
+    (project / "content").rename(project / "old")
+    run(project)
+    assert records(project) == first
+
+
+def test_unchanged_seed_is_not_parsed_or_rewritten(project: Path, seed: SeedFactory) -> None:
+    seed(SEED)
+    run(project)
+    path = project / "content" / "questions" / "will-my-twitch-go-away.yaml"
+    before = path.stat().st_mtime_ns
+    report = run(project)
+    assert report.written == []
+    assert report.unchanged == 1
+    assert path.stat().st_mtime_ns == before
+
+
+def test_untouched_record_is_regenerated_when_its_seed_changes(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    run(project)
+    seed(SEED.replace("settle with time", "settle within weeks"))
+    report = run(project)
+    assert report.written == ["content/questions/will-my-twitch-go-away.yaml"]
+    assert "settle within weeks" in records(project)["will-my-twitch-go-away"]
+
+
+def test_changed_seed_keeps_its_id_even_when_its_title_changes(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    run(project)
+    seed(SEED.replace("Will my twitch go away?", "Will my twitching stop?"))
+    run(project)
+    assert list(records(project)) == ["will-my-twitch-go-away"]
+
+
+def edit_record(project: Path) -> Path:
+    path = project / "content" / "questions" / "will-my-twitch-go-away.yaml"
+    path.write_text(path.read_text("utf-8").replace("settle with time", "settle, edited"), "utf-8")
+    return path
+
+
+def test_edited_record_is_kept_when_its_seed_changes_with_a_warning(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    run(project)
+    path = edit_record(project)
+    seed(SEED.replace("settle with time", "settle within weeks"))
+    report = run(project)
+    assert "settle, edited" in path.read_text("utf-8")
+    assert report.kept_edits == ["content/questions/will-my-twitch-go-away.yaml"]
+    assert report.written == []
+    (warning,) = report.diagnostics
+    assert warning.severity == "warning"
+    assert warning.path == "content/questions/will-my-twitch-go-away.yaml"
+    assert "kept your edit" in warning.message
+    assert "--force" in warning.message
+
+
+def test_edited_record_survives_an_unchanged_seed(project: Path, seed: SeedFactory) -> None:
+    seed(SEED)
+    run(project)
+    path = edit_record(project)
+    report = run(project)
+    assert "settle, edited" in path.read_text("utf-8")
+    assert report.written == []
+
+
+def test_force_overwrites_an_edited_record(project: Path, seed: SeedFactory) -> None:
+    seed(SEED)
+    run(project)
+    path = edit_record(project)
+    report = run(project, force=True)
+    assert "settle with time" in path.read_text("utf-8")
+    assert not is_edited(path.read_text("utf-8"))
+    assert report.written == ["content/questions/will-my-twitch-go-away.yaml"]
+
+
+def test_orphan_untouched_record_is_removed(project: Path, seed: SeedFactory) -> None:
+    seed(SEED)
+    run(project)
+    (project / "seeds" / "q.txt").unlink()
+    report = run(project)
+    assert records(project) == {}
+    assert report.removed == ["content/questions/will-my-twitch-go-away.yaml"]
+
+
+def test_orphan_edited_record_is_kept_with_a_warning(project: Path, seed: SeedFactory) -> None:
+    seed(SEED)
+    run(project)
+    edit_record(project)
+    (project / "seeds" / "q.txt").unlink()
+    report = run(project)
+    assert list(records(project)) == ["will-my-twitch-go-away"]
+    assert report.removed == []
+    assert "kept your edited record" in report.diagnostics[0].message
+
+
+def test_hand_made_record_is_left_alone(project: Path, seed: SeedFactory) -> None:
+    seed(SEED)
+    run(project)
+    folder = project / "content" / "questions"
+    text = records(project)["will-my-twitch-go-away"].split("\n", 1)[1]
+    text = text.replace("will-my-twitch-go-away", "by-hand").replace("seeds/q.txt", "notes/x")
+    (folder / "by-hand.yaml").write_text(text, "utf-8")
+    run(project)
+    assert "by-hand" in records(project)
+
+
+def test_write_false_writes_nothing(project: Path, seed: SeedFactory) -> None:
+    seed(SEED)
+    report = ingest(project / "seeds", project / "content", project, write=False)
+    assert report.written == ["content/questions/will-my-twitch-go-away.yaml"]
+    assert records(project) == {}
+
+
+# --- ids -------------------------------------------------------------------------------------
+
+
+def test_id_is_a_lower_case_ascii_slug_of_the_title(project: Path, seed: SeedFactory) -> None:
+    seed(SEED.replace("Will my twitch go away?", "Ästhetik: Botox & Fillers — 2 Weeks?"))
+    run(project)
+    assert list(records(project)) == ["asthetik-botox-fillers-2-weeks"]
+
+
+def test_id_is_at_most_80_characters_cut_at_a_word(project: Path, seed: SeedFactory) -> None:
+    title = "Twitching in cheek four months after a lower facelift, " * 3
+    seed(SEED.replace("Will my twitch go away?", title.strip()))
+    run(project)
+    (qid,) = records(project)
+    assert len(qid) <= 80
+    assert not qid.endswith("-")
+    assert title.lower().replace(",", "").replace(" ", "-").startswith(qid)
+
+
+def test_title_without_ascii_letters_falls_back_to_the_file_name(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED.replace("Will my twitch go away?", "ボトックス?"), name="007_abc.txt")
+    run(project)
+    assert list(records(project)) == ["007-abc"]
+
+
+def test_same_title_in_two_seeds_gets_suffixes_from_file_names(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED, name="a.txt")
+    seed(SEED, name="b.txt")
+    run(project)
+    assert list(records(project)) == ["will-my-twitch-go-away-a", "will-my-twitch-go-away-b"]
+
+
+def test_ids_in_one_run_do_not_depend_on_processing_order(project: Path, seed: SeedFactory) -> None:
+    # Neither seed wins the plain slug by being read first: both take their file-name suffix.
+    seed(SEED, name="z.txt")
+    seed(SEED, name="a.txt")
+    run(project)
+    assert set(records(project)) == {"will-my-twitch-go-away-a", "will-my-twitch-go-away-z"}
+
+
+def test_existing_id_is_kept_when_a_same_titled_seed_arrives(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED, name="b.txt")
+    run(project)
+    seed(SEED, name="a.txt")
+    run(project)
+    assert set(records(project)) == {"will-my-twitch-go-away", "will-my-twitch-go-away-a"}
+
+
+def test_id_is_stable_when_a_colliding_seed_appears_later(project: Path, seed: SeedFactory) -> None:
+    seed(SEED, name="a.txt")
+    run(project)
+    seed(SEED, name="b.txt")
+    run(project)
+    loaded = {k: load_question(v, k).source for k, v in records(project).items()}
+    assert loaded == {
+        "will-my-twitch-go-away": "seeds/a.txt",
+        "will-my-twitch-go-away-b": "seeds/b.txt",
+    }
+
+
+# --- failures --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "seeds/bad.txt: error: empty file"),
+        (b"  \n\n ", "seeds/bad.txt: error: empty file"),
+        (b"Title\n\x00\x01", "seeds/bad.txt:2: error: binary content"),
+        (b"It is odd. The nerves are deep. Massage helps.\n", "seeds/bad.txt:1: error: no title"),
+    ],
+)
+def test_bad_seed_is_reported_and_the_others_still_build(
+    project: Path, seed: SeedFactory, data: bytes, message: str
+) -> None:
+    seed(data, name="bad.txt")
+    seed(SEED, name="good.txt")
+    report = run(project)
+    (error,) = report.errors
+    assert str(error).startswith(message)
+    assert list(records(project)) == ["will-my-twitch-go-away"]
+
+
+def test_parser_warnings_are_passed_on(project: Path, seed: SeedFactory) -> None:
+    seed(SEED.replace("Doctor Answers 1", "Doctor Answers 4"))
+    report = run(project)
+    assert [d.message for d in report.diagnostics] == [
+        "the page says 4 doctor answers but 1 was found"
+    ]
+    assert report.diagnostics[0].path == "seeds/q.txt"
+
+
+def test_load_records_reports_invalid_records_with_file_and_line(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    run(project)
+    folder = project / "content" / "questions"
+    (folder / "broken.yaml").write_text("id: broken\ntitle: [oops\n", "utf-8")
+    questions, problems = load_records(project / "content", project)
+    assert [q.id for q in questions] == ["will-my-twitch-go-away"]
+    (problem,) = problems
+    assert str(problem).startswith("content/questions/broken.yaml:")
+    assert problem.line is not None
+
+
+def test_load_records_rejects_an_id_that_does_not_match_the_file_name(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    run(project)
+    folder = project / "content" / "questions"
+    path = folder / "will-my-twitch-go-away.yaml"
+    path.rename(folder / "renamed.yaml")
+    _, problems = load_records(project / "content", project)
+    assert "does not match the file name" in problems[0].message
