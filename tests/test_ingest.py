@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 from pathlib import Path
 
 import pytest
@@ -289,3 +291,51 @@ def test_load_records_rejects_an_id_that_does_not_match_the_file_name(
     path.rename(folder / "renamed.yaml")
     _, problems = load_records(project / "content", project)
     assert "does not match the file name" in problems[0].message
+
+
+# --- the real seeds: golden records ----------------------------------------------------------
+
+REAL_SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def real_records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Ingest copies of the real seeds; return each record's text by its seed's file stem."""
+    root = tmp_path_factory.mktemp("real")
+    (root / "seeds").mkdir()
+    for path in REAL_SEEDS:
+        (root / "seeds" / path.name).write_bytes(path.read_bytes())
+    report = ingest(root / "seeds", root / "content", root)
+    assert report.errors == []
+    by_stem = {}
+    for text in records(root).values():
+        by_stem[Path(load_question(text, "x.yaml").source).stem] = text
+    return by_stem
+
+
+@pytest.mark.parametrize("seed_path", REAL_SEEDS, ids=[p.stem for p in REAL_SEEDS])
+def test_real_seed_matches_its_golden_record(seed_path: Path, real_records: dict[str, str]) -> None:
+    """Set SITEGEN_REGEN_GOLDEN=1 to rewrite tests/golden/ after an intended change."""
+    golden = GOLDEN / f"{seed_path.stem}.yaml"
+    actual = real_records[seed_path.stem]
+    if os.environ.get("SITEGEN_REGEN_GOLDEN") == "1":
+        golden.write_text(actual, "utf-8")
+    expected = golden.read_text("utf-8") if golden.exists() else ""
+    if actual != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            actual.splitlines(keepends=True),
+            fromfile=str(golden.relative_to(GOLDEN.parent.parent)),
+            tofile="parsed",
+        )
+        pytest.fail(
+            "record differs from its golden file (SITEGEN_REGEN_GOLDEN=1 to accept):\n"
+            + "".join(diff),
+            pytrace=False,
+        )
+
+
+def test_every_real_seed_has_a_golden_record() -> None:
+    assert REAL_SEEDS
+    assert sorted(p.stem for p in GOLDEN.glob("*.yaml")) == [p.stem for p in REAL_SEEDS]
