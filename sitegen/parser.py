@@ -11,7 +11,9 @@ How a seed is read (the rules the tests pin down):
 * `Doctor Answers N` (also `Doctor Answers (N)`, bare `Doctor Answers`) ends the question body.
 * A doctor block is one block ending in a rating line (`4.9 out of 5 stars 110 reviews`), read
   bottom-up as [name] / place-and-specialty / rating; or a block of one or two lines whose last
-  line is a known "<Place> <Specialty>". Doctor blocks end answers.
+  line is a known "<Place> <Specialty>" and whose first line, if two, reads as a name (every word
+  capitalised, an initial or degree with a dot, or a particle such as "de" or "van"). Doctor
+  blocks end answers.
 * An answer is the blocks between two doctor blocks. Its first block is the heading when it is a
   single short line that does not read as prose and more text follows, and the answer was not
   preceded by two blank lines (the copy's mark of an answer without a heading).
@@ -48,6 +50,10 @@ _CHROME = (
 _SENTENCE_BREAK = re.compile(r"[.!?][\"')\]]?\s+[A-Z0-9]")
 _MAX_TITLE = 200
 _MAX_HEADING = 150
+# Lower-case words that occur inside names ("Ana de la Cruz", "Jan van der Berg").
+_NAME_PARTICLES = frozenset(
+    {"de", "del", "della", "der", "di", "da", "du", "la", "le", "van", "von"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,10 +237,20 @@ def _doctor_parts(block: Block) -> _DoctorParts | None:
         return _DoctorParts(above[:-2], name, place, rating)
     if len(lines) <= 2 and known_specialty(lines[-1]) is not None:
         name = lines[0] if len(lines) == 2 else None
-        if name is not None and (len(name) > 100 or _SENTENCE_BREAK.search(name)):
+        if name is not None and not _looks_like_name(name):
             return None
         return _DoctorParts((), name, lines[-1], None)
     return None
+
+
+def _looks_like_name(line: str) -> bool:
+    """Tell a name line ("Pedro M. Soler, Jr., MD", "Dr. Ann Lee") from a line of prose."""
+    if len(line) > 100 or line.endswith(("!", "?", ":", ";", ",")):
+        return False
+    return all(
+        word[0].isupper() or not word[0].isalpha() or "." in word or word in _NAME_PARTICLES
+        for word in line.split(" ")
+    )
 
 
 def _answers(blocks: list[Block], notes: _Notes) -> list[Answer]:

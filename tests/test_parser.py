@@ -350,6 +350,25 @@ def test_doctor_without_rating_line_has_null_rating_and_count() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "name", ["Pedro M. Soler, Jr., MD", "Dr. Ann Lee", "J. R. Smith, M.D.", "Ana de la Cruz, DDS"]
+)
+def test_name_with_initials_is_read_without_a_rating_line(name: str) -> None:
+    seed = SIMPLE.replace("Jane Doe, MD", name).replace("4.9 out of 5 stars 39 reviews\n", "")
+    answer = parse(seed).question.answers[0]
+    assert answer.doctor == Doctor(name, "Tampa", "Plastic Surgeon", None, None)
+    assert answer.body == "It should settle with time."
+
+
+def test_prose_line_above_a_place_line_is_not_a_name() -> None:
+    seed = SIMPLE.replace("Jane Doe, MD\n", "I would see a surgeon like this\n").replace(
+        "4.9 out of 5 stars 39 reviews\n", ""
+    )
+    answer = parse(seed).question.answers[0]
+    assert answer.doctor == Doctor()
+    assert answer.body.endswith("I would see a surgeon like this\nTampa Plastic Surgeon")
+
+
 def test_doctor_with_only_the_place_line() -> None:
     seed = SIMPLE.replace("Jane Doe, MD\n", "").replace("4.9 out of 5 stars 39 reviews\n", "")
     doctor = parse(seed).question.answers[0].doctor
