@@ -11,6 +11,14 @@ import pytest
 SeedFactory = Callable[..., Path]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Hypothesis, while explaining a failure, touches mypy_extensions.TypedDict, which warns; with
+    # filterwarnings = error that would turn a readable failure into an INTERNALERROR.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning"
+    )
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """Return an empty project root with a seeds/ directory."""
