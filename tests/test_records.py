@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.errors import RecordError
 from sitegen.model import Answer, Doctor, Question
@@ -240,3 +242,11 @@ def test_record_without_a_mark_counts_as_edited() -> None:
 def test_digest_is_short_hex() -> None:
     assert len(digest(b"x")) == 16
     assert int(digest(b"x"), 16) >= 0
+
+
+@settings(deadline=None, max_examples=200, derandomize=True)
+@given(title=st.text(min_size=1).filter(str.strip), body=st.text(), tag=st.text(min_size=1))
+def test_round_trip_of_any_text(title: str, body: str, tag: str) -> None:
+    answer = Answer(title, body, (tag,), Doctor(title, None, title, 4.5, 3))
+    question = Question("x", "seeds/x.txt", title, body, None, (answer,))
+    assert load_question(dump_question(question), "x.yaml") == question
