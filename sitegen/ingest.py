@@ -227,4 +227,6 @@ def load_records(
             )
             continue
         questions.append(question)
+    on_disk = {p.stem for p in paths}
+    questions.extend(q for id_, q in sorted(fresh.items()) if id_ not in on_disk)
     return questions, problems

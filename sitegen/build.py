@@ -1,0 +1,114 @@
+"""The build, top to bottom: seeds -> records -> site -> pages -> output directory.
+
+Every stage collects problems instead of stopping: one bad seed or record is reported and left
+out, and the rest of the site still builds. The caller decides the exit code from the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from sitegen.config import Config
+from sitegen.errors import Diagnostic, SitegenError
+from sitegen.ingest import IngestReport, Progress, ingest, load_records
+from sitegen.render import Renderer, make_environment
+from sitegen.site import build_site, duplicate_titles
+from sitegen.writer import Output, WriteReport, write_output
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """The directories one run works on."""
+
+    root: Path
+    seeds: Path
+    content: Path
+    output: Path
+    templates: Path
+    static: Path
+
+    @classmethod
+    def from_config(
+        cls,
+        root: Path,
+        config: Config,
+        seeds: Path | None = None,
+        content: Path | None = None,
+        output: Path | None = None,
+    ) -> Paths:
+        return cls(
+            root=root,
+            seeds=seeds or root / config.seeds_dir,
+            content=content or root / config.content_dir,
+            output=output or root / config.output_dir,
+            templates=root / config.templates_dir,
+            static=root / config.static_dir,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    ingest: IngestReport
+    diagnostics: tuple[Diagnostic, ...]
+    questions: int
+    pages: int
+    written: WriteReport | None = None
+    hidden: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+
+class TemplateError(SitegenError):
+    """A template that does not compile or render."""
+
+
+def build(
+    paths: Paths,
+    config: Config,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Parse new seeds, load every record, render every page and write what changed."""
+    report = ingest(paths.seeds, paths.content, paths.root, force=force, progress=progress)
+    questions, problems = load_records(paths.content, paths.root, report.fresh)
+    diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
+    site = build_site(questions)
+    output = Output()
+    try:
+        renderer = Renderer(make_environment(paths.templates), config, site)
+        for path, data in renderer.pages():
+            output.add(path, data)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template error: {exc}") from None
+    pages = len(output.files)
+    for asset in sorted(paths.static.rglob("*")) if paths.static.is_dir() else []:
+        if asset.is_file() and not asset.name.startswith("."):
+            output.add(f"static/{asset.relative_to(paths.static).as_posix()}", asset.read_bytes())
+    written = write_output(output, paths.output)
+    return BuildReport(
+        ingest=report,
+        diagnostics=tuple(diagnostics),
+        questions=len(site.questions),
+        pages=pages,
+        written=written,
+        hidden=len(questions) - len(site.questions),
+    )
+
+
+def check(paths: Paths) -> BuildReport:
+    """Parse every seed and validate every record without writing anything."""
+    report = ingest(paths.seeds, paths.content, paths.root, write=False, reparse_all=True)
+    questions, problems = load_records(paths.content, paths.root, report.fresh)
+    diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
+    return BuildReport(
+        ingest=report, diagnostics=tuple(diagnostics), questions=len(questions), pages=0
+    )

@@ -1,0 +1,199 @@
+"""The command line: the only module that prints and picks exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from sitegen import __version__
+from sitegen.build import BuildReport, Paths, build, check
+from sitegen.config import load_config
+from sitegen.errors import Diagnostic, SitegenError
+from sitegen.ingest import Progress, ingest
+from sitegen.serve import make_server
+
+PROGRESS_THRESHOLD = 300
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the sitegen command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        code: int = args.run(args)
+    except SitegenError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sitegen",
+        description="Build a static Q&A website from copied doctor-answer pages.",
+    )
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    parse = commands.add_parser("parse", help="parse seeds/ into content/questions/*.yaml")
+    _add_dirs(parse, output=False)
+    _add_force(parse)
+    parse.set_defaults(run=_run_parse)
+
+    build_ = commands.add_parser("build", help="parse new seeds, then render the site")
+    _add_dirs(build_)
+    _add_force(build_)
+    build_.set_defaults(run=_run_build)
+
+    check_ = commands.add_parser(
+        "check", help="parse and validate everything, write nothing, report problems"
+    )
+    _add_dirs(check_, output=False)
+    check_.set_defaults(run=_run_check)
+
+    serve = commands.add_parser("serve", help="build, then serve the site on 127.0.0.1")
+    _add_dirs(serve)
+    _add_force(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.set_defaults(run=_run_serve)
+    return parser
+
+
+def _add_dirs(parser: argparse.ArgumentParser, output: bool = True) -> None:
+    parser.add_argument("--seeds", type=Path, help="seed directory (default: seeds)")
+    parser.add_argument("--content", type=Path, help="records directory (default: content)")
+    if output:
+        parser.add_argument("--output", type=Path, help="output directory (default: public)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+
+
+def _add_force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force", action="store_true", help="re-parse every seed, replacing hand-edited records"
+    )
+
+
+def _paths(args: argparse.Namespace) -> tuple[Paths, object]:
+    root = Path.cwd()
+    config = load_config(root)
+    paths = Paths.from_config(root, config, args.seeds, args.content, getattr(args, "output", None))
+    return paths, config
+
+
+def _progress(args: argparse.Namespace, stream: TextIO = sys.stderr) -> Progress | None:
+    if args.quiet:
+        return None
+    state = {"last": -1}
+
+    def show(done: int, total: int) -> None:
+        if total < PROGRESS_THRESHOLD:
+            return
+        percent = done * 100 // total
+        if percent == state["last"] and done != total:
+            return
+        state["last"] = percent
+        bar = "#" * (percent // 4)
+        end = "\n" if done == total else ""
+        stream.write(f"\rparsing seeds [{bar:<25}] {done}/{total}{end}")
+        stream.flush()
+
+    return show
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
+    for diagnostic in diagnostics:
+        if diagnostic.severity == "error" or not quiet:
+            print(diagnostic, file=sys.stderr)
+
+
+def _finish(report: BuildReport) -> int:
+    errors = report.errors
+    if errors:
+        print(f"\n{len(errors)} file(s) failed:", file=sys.stderr)
+        for error in errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_parse(args: argparse.Namespace) -> int:
+    paths, _ = _paths(args)
+    report = ingest(
+        paths.seeds, paths.content, paths.root, force=args.force, progress=_progress(args)
+    )
+    _print_diagnostics(report.diagnostics, args.quiet)
+    if not args.quiet:
+        print(
+            f"records: {len(report.written)} written, {report.unchanged} unchanged,"
+            f" {len(report.kept_edits)} hand edits kept, {len(report.removed)} removed"
+        )
+    errors = report.errors
+    if errors:
+        print(f"\n{len(errors)} file(s) failed:", file=sys.stderr)
+        for error in errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _do_build(args: argparse.Namespace) -> tuple[BuildReport, Paths]:
+    paths, config = _paths(args)
+    assert hasattr(config, "title")
+    started = time.perf_counter()
+    report = build(paths, config, force=args.force, progress=_progress(args))  # type: ignore[arg-type]
+    _print_diagnostics(report.diagnostics, args.quiet)
+    if not args.quiet and report.written is not None:
+        seconds = time.perf_counter() - started
+        print(
+            f"built {report.questions} questions ({report.hidden} hidden), {report.pages} pages"
+            f" in {seconds:.2f}s: {report.written.written} files written,"
+            f" {report.written.unchanged} unchanged, {report.written.removed} removed"
+            f" -> {paths.output}"
+        )
+    return report, paths
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    report, _ = _do_build(args)
+    return _finish(report)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    paths, _ = _paths(args)
+    report = check(paths)
+    by_file: dict[str, list[Diagnostic]] = {}
+    for diagnostic in report.diagnostics:
+        by_file.setdefault(diagnostic.path, []).append(diagnostic)
+    for path in sorted(by_file):
+        print(path)
+        for diagnostic in by_file[path]:
+            where = f"line {diagnostic.line}" if diagnostic.line else "file"
+            print(f"  {diagnostic.severity}: {where}: {diagnostic.message}")
+    errors = len(report.errors)
+    warnings = len(report.diagnostics) - errors
+    print(f"checked {report.questions} questions: {errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    report, paths = _do_build(args)
+    _finish(report)
+    server = make_server(paths.output, args.port, quiet=args.quiet)
+    host, port = server.server_address[:2]
+    print(f"serving {paths.output} at http://{host!s}:{port}/ (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0

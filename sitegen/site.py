@@ -1,0 +1,85 @@
+"""The cross-record view of the published site: what is visible, in which order, and the
+summaries list pages show. Hidden questions and answers are dropped here, once, so no page,
+list or count can show them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from sitegen.errors import Diagnostic
+from sitegen.model import Answer, Question
+
+EXCERPT_LENGTH = 180
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    questions: tuple[Question, ...]  # published, in listing order
+
+    @property
+    def answer_count(self) -> int:
+        return sum(len(q.answers) for q in self.questions)
+
+
+def build_site(questions: list[Question]) -> Site:
+    """Return the published site: visible questions with only their visible answers."""
+    published = [replace(q, answers=q.visible_answers) for q in questions if not q.hidden]
+    published.sort(key=lambda q: (-len(q.answers), q.id))
+    return Site(tuple(published))
+
+
+def duplicate_titles(questions: list[Question]) -> list[Diagnostic]:
+    """Warn about questions that share a title (case and spacing ignored)."""
+    groups: dict[str, list[Question]] = defaultdict(list)
+    for question in questions:
+        groups[" ".join(question.title.casefold().split())].append(question)
+    problems = []
+    for group in groups.values():
+        if len(group) > 1:
+            sources = sorted(q.source for q in group)
+            for question in group:
+                others = ", ".join(s for s in sources if s != question.source)
+                problems.append(Diagnostic(question.source, 1, f"same title as {others}"))
+    return sorted(problems, key=lambda d: d.path)
+
+
+def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
+    """Return the first words of plain text, cut at a word boundary with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= length:
+        return flat
+    cut = flat[:length].rsplit(" ", 1)[0].rstrip(",;:.-")
+    return cut + "…"
+
+
+def question_summary_text(question: Question) -> str:
+    """Return the text a listing shows for a question: its body, else its first answer."""
+    if question.body.strip():
+        return question.body
+    return next((a.body for a in question.answers if a.body.strip()), "")
+
+
+def specialties_of(question: Question) -> tuple[str, ...]:
+    """Return the answering doctors' specialties, first-seen order, without repeats."""
+    seen: dict[str, None] = {}
+    for answer in question.answers:
+        if answer.doctor.specialty:
+            seen.setdefault(answer.doctor.specialty, None)
+    return tuple(seen)
+
+
+def doctor_label(answer: Answer) -> str:
+    """Return how an answer's author is named: the name, or 'A <specialty> in <place>'."""
+    doctor = answer.doctor
+    if doctor.name:
+        return doctor.name
+    if doctor.specialty and doctor.location:
+        return f"{_article(doctor.specialty)} {doctor.specialty} in {doctor.location}"
+    if doctor.specialty:
+        return f"{_article(doctor.specialty)} {doctor.specialty}"
+    return "A doctor (name not given)"
+
+
+def _article(word: str) -> str:
+    return "An" if word[:1].lower() in "aeiou" else "A"

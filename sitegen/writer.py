@@ -1,0 +1,73 @@
+"""The output tree: refuses to write one URL twice, writes atomically, skips unchanged files,
+and removes files an earlier build wrote that no page produces any more (via a manifest, not a
+wipe, so files a person put in the output directory stay)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.atomic import write_if_changed
+from sitegen.errors import SitegenError
+
+MANIFEST = ".sitegen-manifest.json"
+
+
+class DuplicateOutputError(SitegenError):
+    """Two pages asked for the same output path."""
+
+
+class Output:
+    """The files one build produces, by relative path."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def add(self, path: str, data: bytes) -> None:
+        if path in self.files:
+            raise DuplicateOutputError(f"two pages want the same output file {path!r}")
+        self.files[path] = data
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def write_output(output: Output, out_dir: Path) -> WriteReport:
+    """Write every file that changed and remove the stale files of the previous build."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = unchanged = 0
+    for rel, data in sorted(output.files.items()):
+        if write_if_changed(out_dir / rel, data):
+            written += 1
+        else:
+            unchanged += 1
+    previous = _read_manifest(out_dir)
+    removed = 0
+    for rel in sorted(previous - output.files.keys()):
+        target = out_dir / rel
+        if target.is_file():
+            target.unlink()
+            removed += 1
+            _remove_empty_parents(target.parent, out_dir)
+    manifest = json.dumps(sorted(output.files), indent=0).encode("utf-8")
+    write_if_changed(out_dir / MANIFEST, manifest)
+    return WriteReport(written, unchanged, removed)
+
+
+def _read_manifest(out_dir: Path) -> set[str]:
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return set()
+    return {p for p in data if isinstance(p, str) and ".." not in Path(p).parts}
+
+
+def _remove_empty_parents(directory: Path, stop: Path) -> None:
+    while directory != stop and directory.is_dir() and not any(directory.iterdir()):
+        directory.rmdir()
+        directory = directory.parent
