@@ -18,8 +18,10 @@ How a seed is read (the rules the tests pin down):
   single short line that does not read as prose and more text follows, and the answer was not
   preceded by two blank lines (the copy's mark of an answer without a heading).
 * Without a count line, the question body is every block after the title up to the first
-  heading-like block that is followed by prose (that block is the first answer's heading); if
-  there is none, the question body is the first block after the title. Either way: a warning.
+  block preceded by two blank lines (a first answer without a heading) or the first
+  heading-like block that is followed by prose (the first answer's heading), whichever comes
+  first; if there is neither, the question body is the first block after the title. Either
+  way: a warning.
 * Text after the last doctor block becomes an answer whose doctor fields are all null.
 * The closing disclaimer block is site chrome, not content, and is dropped.
 """
@@ -202,8 +204,15 @@ def _split_without_count(rest: list[Block], notes: _Notes) -> tuple[list[Block],
     if first_doctor == 0:
         notes.warn(rest[0].line if rest else None, "no 'Doctor Answers' line and no question body")
         return [], rest
-    for i in range(1, first_doctor - 1):
-        if _is_heading_like(rest[i]) and not _is_heading_like(rest[i + 1]):
+    for i in range(1, first_doctor):
+        if rest[i].gap_before >= 2:
+            notes.warn(
+                rest[i].line,
+                "no 'Doctor Answers' line: the question body was taken to end"
+                f" before line {rest[i].line}, where two blank lines start the first answer",
+            )
+            return rest[:i], rest[i:]
+        if i + 1 < first_doctor and _is_heading_like(rest[i]) and not _is_heading_like(rest[i + 1]):
             notes.warn(
                 rest[i].line,
                 "no 'Doctor Answers' line: the question body was taken to end"

@@ -19,6 +19,8 @@ _NOT_A_PLACE = frozenset(
     | {"best", "local", "reputable", "skilled", "expert", "trained", "licensed", "by", "with"}
     | {"from", "to", "for", "is", "are", "was", "be", "ask", "or"}
 )
+# Stop words that also begin real place names, accepted only capitalised and first.
+_PLACE_FIRST_WORDS = frozenset({"The", "Great"})
 # A place is words of letters (any script), with the punctuation real place names use
 # ("St. Louis", "Coeur d'Alene", "Winston-Salem", "Portland, OR").
 _PLACE = re.compile(r"^[^\W\d_][\w.'\u2019\-,]*(?: [\w.'\u2019\-,()]+)*$")
@@ -68,9 +70,12 @@ def known_specialty(line: str) -> Split | None:
 
 
 def _is_place(text: str) -> bool:
-    if len(text.split(" ")) > 6 or not _PLACE.match(text):
+    words = text.split(" ")
+    if len(words) > 6 or not _PLACE.match(text):
         return False
-    return not any(w.casefold().strip(",.") in _NOT_A_PLACE for w in text.split(" "))
+    if len(words) > 1 and words[0] in _PLACE_FIRST_WORDS:
+        words = words[1:]  # "The Woodlands", "Great Neck": capitalised, and a name follows
+    return not any(w.casefold().strip(",.") in _NOT_A_PLACE for w in words)
 
 
 def split_doctor_line(line: str) -> tuple[Split, bool]:

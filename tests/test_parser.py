@@ -189,6 +189,28 @@ def test_without_count_line_a_warning_names_where_the_body_ended() -> None:
     ]
 
 
+def test_without_count_line_two_blank_lines_end_the_body_before_a_headless_answer() -> None:
+    result = parse("""
+        Title?
+
+        My question.
+
+        More about it.
+
+
+        An answer without heading.
+
+        Tampa Plastic Surgeon
+    """)
+    assert result.question.body == "My question.\n\nMore about it."
+    assert result.question.answers[0].title is None
+    assert result.question.answers[0].body == "An answer without heading."
+    assert warnings(result) == [
+        "8: no 'Doctor Answers' line: the question body was taken to end before line 8,"
+        " where two blank lines start the first answer"
+    ]
+
+
 def test_without_count_line_or_heading_the_body_is_the_first_paragraph() -> None:
     result = parse("""
         Title?

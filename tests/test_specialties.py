@@ -33,6 +33,8 @@ from sitegen.specialties import Split, known_specialty, split_doctor_line, vocab
         ("Seattle Ophthalmologist", "Seattle", "Ophthalmologist"),
         ("Denver Otolaryngologist", "Denver", "Otolaryngologist"),
         ("Toronto Cosmetic Surgeon", "Toronto", "Cosmetic Surgeon"),
+        ("The Woodlands Plastic Surgeon", "The Woodlands", "Plastic Surgeon"),
+        ("Great Neck Facial Plastic Surgeon", "Great Neck", "Facial Plastic Surgeon"),
     ],
 )
 def test_known_specialty_splits_location_and_specialty(
@@ -73,6 +75,10 @@ def test_specialty_alone_has_no_location() -> None:
         "I went to 3 Plastic Surgeon",
         "Tampa Plastic Surgeons",
         "Tampa Wizard",
+        "The Plastic Surgeon",
+        "Great Plastic Surgeon",
+        "the Woodlands Plastic Surgeon",
+        "The Best Plastic Surgeon",
         "",
     ],
 )
