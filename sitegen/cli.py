@@ -11,7 +11,7 @@ from typing import TextIO
 
 from sitegen import __version__
 from sitegen.build import BuildReport, Paths, build, check
-from sitegen.config import load_config
+from sitegen.config import Config, load_config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.ingest import Progress, ingest
 from sitegen.serve import make_server
@@ -82,7 +82,7 @@ def _add_force(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _paths(args: argparse.Namespace) -> tuple[Paths, object]:
+def _paths(args: argparse.Namespace) -> tuple[Paths, Config]:
     root = Path.cwd()
     config = load_config(root)
     paths = Paths.from_config(root, config, args.seeds, args.content, getattr(args, "output", None))
@@ -116,7 +116,11 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
 
 
 def _finish(report: BuildReport) -> int:
-    errors = report.errors
+    return _list_failures(report.errors)
+
+
+def _list_failures(errors: Sequence[Diagnostic]) -> int:
+    """Print every failed file once more at the end, where it is seen; return the exit code."""
     if errors:
         print(f"\n{len(errors)} file(s) failed:", file=sys.stderr)
         for error in errors:
@@ -136,20 +140,13 @@ def _run_parse(args: argparse.Namespace) -> int:
             f"records: {len(report.written)} written, {report.unchanged} unchanged,"
             f" {len(report.kept_edits)} hand edits kept, {len(report.removed)} removed"
         )
-    errors = report.errors
-    if errors:
-        print(f"\n{len(errors)} file(s) failed:", file=sys.stderr)
-        for error in errors:
-            print(f"  {error}", file=sys.stderr)
-        return 1
-    return 0
+    return _list_failures(report.errors)
 
 
 def _do_build(args: argparse.Namespace) -> tuple[BuildReport, Paths]:
     paths, config = _paths(args)
-    assert hasattr(config, "title")
     started = time.perf_counter()
-    report = build(paths, config, force=args.force, progress=_progress(args))  # type: ignore[arg-type]
+    report = build(paths, config, force=args.force, progress=_progress(args))
     _print_diagnostics(report.diagnostics, args.quiet)
     if not args.quiet and report.written is not None:
         seconds = time.perf_counter() - started

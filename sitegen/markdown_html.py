@@ -7,6 +7,7 @@ bare http(s) URLs become links, and a single line break stays a line break.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
@@ -89,3 +90,11 @@ def render_markdown(text: str) -> str:
 
 
 _CONVERTER = _converter()
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def markdown_plain_text(text: str) -> str:
+    """Return what a reader sees of a Markdown body, as plain text (for excerpts)."""
+    return " ".join(html.unescape(_TAG.sub(" ", render_markdown(text))).split())

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from sitegen.errors import Diagnostic
+from sitegen.markdown_html import markdown_plain_text
 from sitegen.model import Answer, Question
 
 EXCERPT_LENGTH = 180
@@ -54,10 +55,10 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
 
 
 def question_summary_text(question: Question) -> str:
-    """Return the text a listing shows for a question: its body, else its first answer."""
+    """Return the plain text a listing shows for a question: its body, else its first answer."""
     if question.body.strip():
         return question.body
-    return next((a.body for a in question.answers if a.body.strip()), "")
+    return next((markdown_plain_text(a.body) for a in question.answers if a.body.strip()), "")
 
 
 def specialties_of(question: Question) -> tuple[str, ...]:

@@ -1,0 +1,314 @@
+"""End to end: seeds -> records -> public/, read back page by page with BeautifulSoup."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sitegen.build import BuildReport, Paths, build
+from sitegen.config import DEFAULT_DISCLAIMER, Config
+from sitegen.corpus import write_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+)
+HOSTILE_SEED = f"""\
+Is {PAYLOADS[0]} safe for my face?
+
+My body says {PAYLOADS[1]} and [click](javascript:alert(1)) and <b>bold</b>.
+
+Doctor Answers 2
+
+Heading {PAYLOADS[2]}
+
+Answer text {PAYLOADS[0]} with #tag{PAYLOADS[1]} and https://example.org/a?b=<c> too.
+
+{PAYLOADS[1]}
+Tampa Plastic Surgeon
+4.9 out of 5 stars 10 reviews
+
+Second answer.
+
+Dr. <script>x</script> Lee
+{PAYLOADS[2]} Wizard
+"""
+
+
+def make_project(root: Path) -> Path:
+    """Return a project root holding the repo's templates and static files and a seeds/ dir."""
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    (root / "seeds").mkdir()
+    return root
+
+
+def run_build(root: Path, **kwargs: bool) -> BuildReport:
+    return build(Paths.from_config(root, Config()), Config(), **kwargs)
+
+
+def html_files(output: Path) -> list[Path]:
+    return sorted(output.rglob("*.html"))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def write_seed(root: Path, name: str, text: str) -> Path:
+    path = root / "seeds" / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A built site from the real seeds, 40 generated seeds, a hostile seed and an empty seed."""
+    root = make_project(tmp_path_factory.mktemp("site"))
+    for seed in sorted((REPO / "seeds").glob("*.txt")):
+        shutil.copy(seed, root / "seeds" / seed.name)
+    write_corpus(root / "seeds", 40, seed=7)
+    (root / "seeds" / "hostile.txt").write_text(HOSTILE_SEED, "utf-8")
+    (root / "seeds" / "empty.txt").write_text("  \n", "utf-8")
+    report = run_build(root)
+    assert [d.path for d in report.errors] == ["seeds/empty.txt"]
+    return root
+
+
+def test_every_page_carries_the_medical_disclaimer(site: Path) -> None:
+    pages = html_files(site / "public")
+    assert len(pages) > 40
+    for page in pages:
+        text = " ".join(soup(page).get_text(" ").split())
+        assert DEFAULT_DISCLAIMER in text, page
+        assert "If you have a medical emergency, please call 911" in text, page
+
+
+def test_every_internal_link_resolves(site: Path) -> None:
+    output = site / "public"
+    for page in html_files(output):
+        if page.name == "404.html":
+            continue  # links from the site root, checked below
+        for element in soup(page).find_all(["a", "link", "script", "img"]):
+            target = element.get("href") or element.get("src")
+            if not target or urlsplit(target).scheme or target.startswith("#"):
+                continue
+            path = unquote(urlsplit(target).path)
+            resolved = (page.parent / path).resolve()
+            if path.endswith("/") or resolved.is_dir():
+                resolved = resolved / "index.html"
+            assert resolved.is_file(), f"{page.relative_to(output)} links to missing {target}"
+
+
+def test_not_found_page_links_from_the_site_root(site: Path) -> None:
+    output = site / "public"
+    for element in soup(output / "404.html").find_all(["a", "link"]):
+        target = str(element["href"])
+        if target.startswith("#") or urlsplit(target).scheme:
+            continue
+        assert target.startswith("/"), target
+        path = target.lstrip("/")
+        resolved = output / path / "index.html" if not path or path.endswith("/") else output / path
+        assert resolved.is_file(), target
+
+
+def test_one_page_per_question_at_questions_id(site: Path) -> None:
+    records = sorted(p.stem for p in (site / "content" / "questions").glob("*.yaml"))
+    pages = sorted(p.name for p in (site / "public" / "questions").iterdir())
+    assert pages == records
+    assert len(records) == 43  # 2 real + 40 generated + hostile; the empty seed failed alone
+
+
+def test_hostile_seed_text_shows_as_text(site: Path) -> None:
+    page = next((site / "public" / "questions").glob("is-script-alert*/index.html"))
+    text = soup(page).get_text(" ")
+    for payload in PAYLOADS:
+        assert payload in text
+    assert "javascript:alert(1)" in text
+
+
+def test_no_page_has_injected_markup_inline_script_or_event_handlers(site: Path) -> None:
+    for page in html_files(site / "public"):
+        document = soup(page)
+        for script in document.find_all("script"):
+            assert script.get("src"), f"inline script in {page}"
+            assert not script.string, f"inline script in {page}"
+        assert not document.find_all(["svg", "img", "b", "iframe"]), page
+        for element in document.find_all(True):
+            for name, value in element.attrs.items():
+                assert not name.lower().startswith("on"), f"{page}: {element}"
+                if name in {"href", "src"}:
+                    assert not str(value).lower().startswith("javascript:"), f"{page}: {element}"
+
+
+def test_seed_links_carry_nofollow_ugc(site: Path) -> None:
+    page = next((site / "public" / "questions").glob("is-script-alert*/index.html"))
+    links = soup(page).select(".answer__body a")
+    assert [link["href"] for link in links] == ["https://example.org/a?b="]
+    assert all(link["rel"] == ["nofollow", "ugc"] for link in links)
+
+
+def test_every_page_declares_a_strict_content_security_policy(site: Path) -> None:
+    for page in html_files(site / "public"):
+        meta = soup(page).find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert meta is not None, page
+        policy = str(meta["content"])
+        assert "default-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+
+
+def test_unnamed_doctor_is_described_not_named(site: Path) -> None:
+    page = site / "public" / "questions"
+    page = page / "twitching-on-my-left-cheek-is-botox-the-solution" / "index.html"
+    names = [p.get_text() for p in soup(page).select(".doctor-card__name")]
+    assert names[0] == "A Dermatologic Surgeon in Manhattan"
+    assert names[1] == "Sanusi Umar, MD"
+
+
+def test_stars_say_what_they_rate(site: Path) -> None:
+    page = site / "public" / "questions"
+    page = page / "twitching-on-my-left-cheek-is-botox-the-solution" / "index.html"
+    rating = soup(page).select_one(".doctor-card__rating")
+    assert rating is not None
+    text = " ".join(rating.get_text(" ").split())
+    assert "4.9 out of 5 stars, 37 reviews" in text
+    assert "not a rating of this answer" in text
+
+
+def test_home_lists_every_question_once_across_its_pages(site: Path) -> None:
+    output = site / "public"
+    listed: list[str] = []
+    for page in [output / "index.html", *sorted(output.glob("page/*/index.html"))]:
+        links = soup(page).select(".question-card__title a")
+        listed += [str(a["href"]).split("questions/")[1] for a in links]
+    records = sorted(f"{p.stem}/" for p in (site / "content" / "questions").glob("*.yaml"))
+    assert sorted(listed) == records
+    assert len(listed) == len(set(listed))
+
+
+def test_about_page_says_where_content_comes_from(site: Path) -> None:
+    text = soup(site / "public" / "about" / "index.html").get_text(" ")
+    assert "RealSelf" in text
+    assert "not medically reviewed" in " ".join(text.split())
+
+
+# --- the user's loop: add a seed, edit a record, rebuild ------------------------------------
+
+SEED = """
+    Does ice help bruising?
+
+    I bruise easily.
+
+    Doctor Answers 1
+
+    Ice helps
+
+    Use ice for two days.
+
+    Ann Lee, MD
+    Tampa Plastic Surgeon
+    5.0 out of 5 stars 3 reviews
+"""
+
+
+def test_a_new_seed_appears_after_a_rebuild(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    run_build(root)
+    write_seed(root, "ice.txt", SEED)
+    run_build(root)
+    page = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
+    assert "Use ice for two days." in page.read_text("utf-8")
+    assert "does-ice-help-bruising" in (root / "public" / "index.html").read_text("utf-8")
+
+
+def test_a_hand_edit_of_a_record_shows_after_a_rebuild(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    run_build(root)
+    record = root / "content" / "questions" / "does-ice-help-bruising.yaml"
+    record.write_text(record.read_text("utf-8").replace("two days", "48 hours"), "utf-8")
+    run_build(root)
+    page = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
+    assert "Use ice for 48 hours." in page.read_text("utf-8")
+    assert "48 hours" in record.read_text("utf-8")
+
+
+def test_a_deleted_seed_takes_its_page_away(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    seed = write_seed(root, "ice.txt", SEED)
+    run_build(root)
+    seed.unlink()
+    run_build(root)
+    assert not (root / "public" / "questions" / "does-ice-help-bruising").exists()
+    assert not (root / "content" / "questions" / "does-ice-help-bruising.yaml").exists()
+
+
+def test_a_hidden_question_gets_no_page_and_no_listing(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    run_build(root)
+    record = root / "content" / "questions" / "does-ice-help-bruising.yaml"
+    record.write_text(record.read_text("utf-8") + "hidden: true\n", "utf-8")
+    report = run_build(root)
+    assert report.hidden == 1
+    assert not (root / "public" / "questions" / "does-ice-help-bruising").exists()
+    assert "Does ice help bruising?" not in (root / "public" / "index.html").read_text("utf-8")
+
+
+def test_a_stated_count_that_differs_shows_both_counts(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED.replace("Doctor Answers 1", "Doctor Answers 4"))
+    run_build(root)
+    page = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
+    text = " ".join(soup(page).get_text(" ").split())
+    assert "1 doctor answer (the original page said 4; 1 is included here)" in text
+
+
+def test_a_bad_record_is_reported_with_file_and_line_and_the_rest_builds(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    write_seed(root, "other.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
+    run_build(root)
+    record = root / "content" / "questions" / "does-ice-help-bruising.yaml"
+    record.write_text(record.read_text("utf-8").replace("rating: 5.0", "rating: high"), "utf-8")
+    report = run_build(root)
+    assert [(e.path, e.line is not None) for e in report.errors] == [
+        ("content/questions/does-ice-help-bruising.yaml", True)
+    ]
+    assert (root / "public" / "questions" / "is-heat-better" / "index.html").is_file()
+
+
+def test_unchanged_pages_are_not_rewritten(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    run_build(root)
+    page = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
+    before = page.stat().st_mtime_ns
+    report = run_build(root)
+    assert report.written is not None and report.written.written == 0
+    assert page.stat().st_mtime_ns == before
+
+
+def test_the_same_inputs_give_byte_identical_output(tmp_path: Path) -> None:
+    outputs = []
+    for name in ("a", "b"):
+        root = make_project(tmp_path / name)
+        write_corpus(root / "seeds", 15, seed=3)
+        run_build(root)
+        outputs.append(
+            {
+                p.relative_to(root).as_posix(): p.read_bytes()
+                for d in ("public", "content")
+                for p in sorted((root / d).rglob("*"))
+                if p.is_file()
+            }
+        )
+    assert outputs[0].keys() == outputs[1].keys()
+    assert outputs[0] == outputs[1]
