@@ -1,0 +1,120 @@
+"""The command line (sitegen.cli): commands, flags, exit codes and what it prints."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+COMMANDS = ("parse", "build", "check", "serve")
+SEED = """
+    Does ice help bruising?
+
+    I bruise easily.
+
+    Doctor Answers 1
+
+    Use ice for two days.
+
+    Tampa Plastic Surgeon
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "static", tmp_path / "static")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "ice.txt").write_text(textwrap.dedent(SEED).lstrip(), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert f"usage: sitegen {command}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_documented_in_the_readme(command: str) -> None:
+    assert f"sitegen {command}" in (REPO / "README.md").read_text("utf-8")
+
+
+def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "COMMAND" in capsys.readouterr().out
+
+
+def test_python_dash_m_sitegen_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "--version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("sitegen ")
+
+
+def test_parse_writes_records_only(project: Path) -> None:
+    assert main(["parse", "--quiet"]) == 0
+    assert (project / "content" / "questions" / "does-ice-help-bruising.yaml").is_file()
+    assert not (project / "public").exists()
+
+
+def test_build_writes_the_site(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build"]) == 0
+    assert (project / "public" / "questions" / "does-ice-help-bruising" / "index.html").is_file()
+    assert "built 1 questions" in capsys.readouterr().out
+
+
+def test_build_takes_other_directories(project: Path) -> None:
+    (project / "seeds").rename(project / "in")
+    assert main(["build", "-q", "--seeds", "in", "--content", "recs", "--output", "site"]) == 0
+    assert (project / "recs" / "questions" / "does-ice-help-bruising.yaml").is_file()
+    assert (project / "site" / "index.html").is_file()
+
+
+def test_a_bad_seed_fails_the_run_and_is_listed_at_the_end(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "seeds" / "empty.txt").write_text("\n", "utf-8")
+    assert main(["build", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.rstrip().splitlines()[-2:] == [
+        "1 file(s) failed:",
+        "  seeds/empty.txt: error: empty file (nothing but whitespace)",
+    ]
+    assert (project / "public" / "questions" / "does-ice-help-bruising").is_dir()
+
+
+def test_check_reports_per_file_and_writes_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "seeds" / "bin.txt").write_bytes(b"Title\x00\n")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "seeds/bin.txt\n  error: line 1:" in out
+    assert out.rstrip().endswith("checked 1 questions: 1 error(s), 0 warning(s)")
+    assert not (project / "content").exists()
+    assert not (project / "public").exists()
+
+
+def test_check_passes_a_clean_project(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    assert "checked 1 questions: 0 error(s)" in capsys.readouterr().out
+
+
+def test_a_bad_setting_is_an_error_naming_the_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "sitegen.toml").write_text('titel = "x"\n', "utf-8")
+    assert main(["build"]) == 1
+    assert "sitegen.toml" in capsys.readouterr().err
