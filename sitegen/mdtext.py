@@ -30,7 +30,15 @@ def extract_tags(text: str, into: list[str]) -> str:
             into.append(tag)
         return match.group(1)
 
-    return HASHTAG.sub(keep_word, text)
+    # A "#" inside a URL ("https://x.org/a?tag=#b") is part of the address, not a hashtag.
+    out = []
+    pos = 0
+    for match in URL.finditer(text):
+        out.append(HASHTAG.sub(keep_word, text[pos : match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(HASHTAG.sub(keep_word, text[pos:]))
+    return "".join(out)
 
 
 def escape_inline(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Seed bytes -> normalised text: BOM, cp1252 fallback, CRLF/CR, non-breaking spaces, controls.
+"""Seed bytes -> normalised text: BOMs, UTF-16, cp1252 fallback, CRLF/CR, odd spaces, controls.
 
 The promise: the returned lines are split on line breaks only (never on the form feeds, vertical
 tabs or Unicode separators that `str.splitlines()` also treats as breaks), and each line keeps
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sitegen.errors import SeedError
 
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Characters that look like spaces but are not ASCII spaces: NBSP, narrow NBSP, figure space,
 # the en/em/thin spaces, ideographic space, and tabs.
 _SPACES = re.compile(r"[\u00a0\u202f\u2007\u2000-\u200a\u3000\t]")
@@ -29,6 +30,12 @@ class SeedText:
 def decode_seed(data: bytes, path: str) -> SeedText:
     """Decode and normalise one seed file, or raise SeedError for bytes that are not text."""
     warnings: list[tuple[int | None, str]] = []
+    if data.startswith(_UTF16_BOMS):
+        # Windows editors save "Unicode" text as UTF-16, full of NUL bytes; it is still text.
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise SeedError(path, None, "starts like UTF-16 text but does not decode") from None
     if b"\x00" in data:
         nul_line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise SeedError(path, nul_line, "binary content (NUL byte); a seed must be plain text")

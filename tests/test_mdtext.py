@@ -127,7 +127,10 @@ def test_extract_tags_appends_only_new_tags() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["#1", "room #12", "C# and F#", "&#39;", "http://x.com/#top", "page#anchor", "# spaced", "#_x"],
+    [
+        *("#1", "room #12", "C# and F#", "&#39;", "page#anchor", "# spaced", "#_x"),
+        *("http://x.com/#top", "https://x.org/a?tag=#b", "see https://x.org/?q=(#c)x now"),
+    ],
 )
 def test_not_hashtags(text: str) -> None:
     tags: list[str] = []

@@ -143,6 +143,18 @@ def test_invalid_yaml_names_file_and_line() -> None:
     assert "not valid YAML" in error.message
 
 
+def test_a_key_written_twice_is_an_error_at_its_second_line() -> None:
+    text = dump_question(QUESTION).replace("title: ", "title: First\ntitle: ", 1)
+    error = load_error(text)
+    assert error.line == text.split("\n").index("title: First") + 2
+    assert error.message == "not valid YAML: the key 'title' appears twice"
+
+
+def test_a_key_written_twice_inside_an_answer_is_an_error() -> None:
+    text = dump_question(QUESTION).replace("    rating:", "    rating: 1.0\n    rating:", 1)
+    assert load_error(text).message == "not valid YAML: the key 'rating' appears twice"
+
+
 def test_non_mapping_record_is_rejected() -> None:
     assert "must be a mapping" in load_error("- a\n- b\n").message
 

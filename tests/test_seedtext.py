@@ -24,6 +24,12 @@ def test_utf8_bom_is_removed_even_when_the_rest_falls_back_to_cp1252() -> None:
     assert lines(b"\xef\xbb\xbfTitle\ncaf\xe9") == ("Title", "café")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_a_bom_is_read_as_text(encoding: str) -> None:
+    bom = b"\xff\xfe" if encoding.endswith("le") else b"\xfe\xff"
+    assert lines(bom + "Title\r\ncafé".encode(encoding)) == ("Title", "café")
+
+
 def test_non_utf8_bytes_are_read_as_cp1252_with_a_warning_on_their_line() -> None:
     seed = decode_seed(b"Title\n\nIt\x92s a \x93quote\x94 caf\xe9", "seeds/q.txt")
     assert seed.lines[2] == "It\u2019s a \u201cquote\u201d café"
