@@ -184,7 +184,12 @@ def _run_check(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     report, paths = _do_build(args)
     _finish(report)
-    server = make_server(paths.output, args.port, quiet=args.quiet)
+    try:
+        server = make_server(paths.output, args.port, quiet=args.quiet)
+    except OSError as exc:
+        print(f"error: cannot serve on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
+        print("  (another server may be running; pick another port with --port)", file=sys.stderr)
+        return 1
     host, port = server.server_address[:2]
     print(f"serving {paths.output} at http://{host!s}:{port}/ (Ctrl+C stops)")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -118,3 +119,16 @@ def test_a_bad_setting_is_an_error_naming_the_file(
     (project / "sitegen.toml").write_text('titel = "x"\n', "utf-8")
     assert main(["build"]) == 1
     assert "sitegen.toml" in capsys.readouterr().err
+
+
+def test_serve_on_a_busy_port_fails_with_a_clear_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--quiet", "--port", str(port)]) == 1
+    assert f"error: cannot serve on 127.0.0.1:{port}: Address already in use" in (
+        capsys.readouterr().err
+    )
