@@ -3,18 +3,23 @@ the template loader."""
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from sitegen.browse import DoctorProfile, Group, build_browse, question_tags
 from sitegen.config import Config
-from sitegen.markdown_html import render_markdown
+from sitegen.jsonld import breadcrumb_list, profile_page, qa_page, to_script_json
+from sitegen.markdown_html import markdown_plain_text, render_markdown
 from sitegen.model import Question
 from sitegen.pages import Crumb, PageInfo, page_count, paged_url
+from sitegen.related import RelatedIndex
 from sitegen.site import (
     Site,
     doctor_label,
@@ -22,9 +27,39 @@ from sitegen.site import (
     question_summary_text,
     specialties_of,
 )
+from sitegen.sitemap import robots_txt, sitemap_files
 
 T = TypeVar("T")
 HOME = Crumb("Home", "")
+GROUP_INDEX = {  # kind: (index title, plural noun)
+    "topics": ("Topics", "topics"),
+    "specialties": ("Specialties", "specialties"),
+    "locations": ("Locations", "locations"),
+}
+GROUP_PHRASE = {
+    "topics": "tagged",
+    "specialties": "answered by a",
+    "locations": "answered by doctors in",
+}
+
+
+def group_name(group: Group) -> str:
+    return f"#{group.label}" if group.kind == "topics" else group.label
+
+
+def group_title(group: Group) -> str:
+    """Return a group page's title; the kind is named so a place and a specialty never clash."""
+    if group.kind == "topics":
+        return f"Questions about #{group.label}"
+    if group.kind == "specialties":
+        return f"Specialty: {group.label}"
+    return f"Location: {group.label}"
+
+
+def initial(name: str) -> str:
+    """Return the A-Z heading a name is listed under ('#' for anything else)."""
+    letter = unicodedata.normalize("NFKD", name[:1]).upper()[:1]
+    return letter if "A" <= letter <= "Z" else "#"
 
 
 def make_environment(templates_dir: Path) -> Environment:
@@ -43,6 +78,9 @@ def make_environment(templates_dir: Path) -> Environment:
     env.globals["doctor_label"] = doctor_label
     env.globals["specialties_of"] = specialties_of
     env.globals["summary_text"] = question_summary_text
+    env.globals["answer_text"] = lambda answer: markdown_plain_text(answer.body)
+    env.globals["group_title"] = group_title
+    env.globals["initial"] = initial
     env.globals["star_class"] = lambda rating: f"r{round(rating * 10):02d}"
     return env
 
@@ -84,28 +122,85 @@ class Renderer:
         self.env = env
         self.config = config
         self.site = site
+        self.browse = build_browse(site)
+        self.related = RelatedIndex(site.questions)
+        titles = Counter(q.title.casefold() for q in site.questions)
+        self._shared_titles = {title for title, n in titles.items() if n > 1}
 
-    def render(self, template: str, page: PageInfo, **context: Any) -> bytes:
+    def render(
+        self, template: str, page: PageInfo, jsonld: tuple[dict[str, Any], ...] = (), **context: Any
+    ) -> bytes:
+        base = self.config.base_url
+        blocks = (*jsonld, breadcrumb_list(page.breadcrumbs, base, page.url))
         html = self.env.get_template(template).render(
-            config=self.config, site=self.site, page=page, **context
+            config=self.config,
+            site=self.site,
+            page=page,
+            browse=self.browse,
+            jsonld=[Markup(to_script_json(block)) for block in blocks],
+            **context,
         )
         return html.encode("utf-8")
 
     def pages(self) -> Iterator[tuple[str, bytes]]:
-        """Yield (output path, bytes) for every page of the site."""
+        """Yield (output path, bytes) for every page of the site, then sitemap and robots.txt."""
+        urls: list[str] = []
+        for path, data in self._html_pages():
+            if path != "404.html":
+                urls.append(path.removesuffix("index.html"))
+            yield path, data
+        yield from sitemap_files(urls, self.config.base_url)
+        yield "robots.txt", robots_txt(self.config.base_url)
+
+    def _html_pages(self) -> Iterator[tuple[str, bytes]]:
         yield from self.home_pages()
         for question in self.site.questions:
             yield self.question_page(question)
+        yield from self.doctor_index_pages()
+        for doctor in self.browse.doctors:
+            yield from self.doctor_pages(doctor)
+        for kind, groups in (
+            ("topics", self.browse.topics),
+            ("specialties", self.browse.specialties),
+            ("locations", self.browse.locations),
+        ):
+            yield from self.group_index_pages(kind, groups)
+            for group in groups:
+                yield from self.group_pages(group)
+                if kind != "topics":
+                    yield from self.group_doctor_pages(group)
         yield self.about_page()
         yield self.not_found_page()
+
+    def _paged(
+        self,
+        first_url: str,
+        items: Sequence[T],
+        title: str,
+        description: str,
+        crumbs: tuple[Crumb, ...],
+    ) -> Iterator[tuple[PageInfo, Pagination, Sequence[T]]]:
+        """Yield each page of a long list with its numbered title, crumbs and pagination."""
+        for number, count, chunk in paginate(items, self.config.page_size):
+            page_crumbs = (*crumbs, Crumb(title, None))
+            page_title, page_description = title, description
+            if number > 1:
+                page_crumbs = (*crumbs, Crumb(title, first_url), Crumb(f"Page {number}", None))
+                page_title = f"{title}, page {number} of {count}"
+                page_description = f"{description} Page {number} of {count}."
+            page = PageInfo(paged_url(first_url, number), page_title, page_description, page_crumbs)
+            yield page, Pagination(number, count, first_url), chunk
 
     def home_pages(self) -> Iterator[tuple[str, bytes]]:
         for number, count, items in paginate(self.site.questions, self.config.page_size):
             title = self.config.title if number == 1 else f"Questions, page {number} of {count}"
+            description = self.config.description
             crumbs = (
                 (Crumb("Home", None),) if number == 1 else (HOME, Crumb(f"Page {number}", None))
             )
-            page = PageInfo(paged_url("", number), title, self.config.description, crumbs)
+            if number > 1:
+                description = f"{description} Most-answered questions, page {number} of {count}."
+            page = PageInfo(paged_url("", number), title, description, crumbs)
             pagination = Pagination(number, count, "")
             yield (
                 page.output_path,
@@ -113,13 +208,98 @@ class Renderer:
             )
 
     def question_page(self, question: Question) -> tuple[str, bytes]:
+        title = question.title
+        if title.casefold() in self._shared_titles:
+            title = f"{title} ({question.id})"  # two seeds asked the same: keep titles unique
         page = PageInfo(
             url=f"questions/{question.id}/",
-            title=question.title,
+            title=title,
             description=excerpt(question_summary_text(question), 155) or question.title,
             breadcrumbs=(HOME, Crumb(question.title, None)),
         )
-        return page.output_path, self.render("question.html", page, question=question)
+        jsonld = (qa_page(question, self.browse, self.config.base_url),)
+        return page.output_path, self.render(
+            "question.html",
+            page,
+            jsonld if self.config.qapage_markup else (),
+            question=question,
+            topics=question_tags(question),
+            related=self.related.related(question),
+        )
+
+    def doctor_index_pages(self) -> Iterator[tuple[str, bytes]]:
+        doctors = self.browse.doctors
+        size = self.config.page_size
+        letters: dict[str, int] = {}
+        for position, doctor in enumerate(doctors):
+            letters.setdefault(initial(doctor.name), position // size + 1)
+        pages = self._paged(
+            "doctors/",
+            doctors,
+            "Doctors A\N{EN DASH}Z",
+            f"{len(doctors)} doctors who answered patients' questions, A to Z by name.",
+            (HOME,),
+        )
+        for page, pagination, chunk in pages:
+            yield page.output_path, self.render(
+                "doctors.html", page, doctors=chunk, pagination=pagination, letters=letters
+            )
+
+    def doctor_pages(self, doctor: DoctorProfile) -> Iterator[tuple[str, bytes]]:
+        where = " in ".join(x for x in (doctor.specialty, doctor.location) if x)
+        title = f"{doctor.name}, {where}" if where else doctor.name
+        answers = len(doctor.answers)
+        description = (
+            f"{answers} answer{'s' * (answers != 1)} to patients' questions signed {doctor.name}"
+            + (f", {where}." if where else ".")
+        )
+        crumbs = (HOME, Crumb("Doctors", "doctors/"))
+        for page, pagination, chunk in self._paged(
+            doctor.url, doctor.answers, title, description, crumbs
+        ):
+            if pagination.number == 1:
+                page = replace(page, breadcrumbs=(*crumbs, Crumb(doctor.name, None)))
+            jsonld = (profile_page(doctor, self.config.base_url),)
+            yield page.output_path, self.render(
+                "doctor.html", page, jsonld, doctor=doctor, answers=chunk, pagination=pagination
+            )
+
+    def group_index_pages(self, kind: str, groups: Sequence[Group]) -> Iterator[tuple[str, bytes]]:
+        title, noun = GROUP_INDEX[kind]
+        description = f"{len(groups)} {noun}, the ones with the most questions first."
+        for page, pagination, chunk in self._paged(f"{kind}/", groups, title, description, (HOME,)):
+            yield page.output_path, self.render(
+                "groups.html", page, kind=kind, groups=chunk, pagination=pagination
+            )
+
+    def group_pages(self, group: Group) -> Iterator[tuple[str, bytes]]:
+        title = group_title(group)
+        count = len(group.questions)
+        description = f"{count} question{'s' * (count != 1)} {GROUP_PHRASE[group.kind]}"
+        description = f"{description} {group_name(group)}."
+        crumbs = (HOME, Crumb(GROUP_INDEX[group.kind][0], f"{group.kind}/"))
+        for page, pagination, chunk in self._paged(
+            group.url, group.questions, title, description, crumbs
+        ):
+            yield page.output_path, self.render(
+                "group.html", page, group=group, questions=chunk, pagination=pagination
+            )
+
+    def group_doctor_pages(self, group: Group) -> Iterator[tuple[str, bytes]]:
+        title = f"Doctors: {group_name(group)}"
+        description = f"{len(group.doctors)} named doctors {GROUP_PHRASE[group.kind]}"
+        description = f"{description} {group_name(group)}."
+        crumbs = (
+            HOME,
+            Crumb(GROUP_INDEX[group.kind][0], f"{group.kind}/"),
+            Crumb(group_title(group), group.url),
+        )
+        for page, pagination, chunk in self._paged(
+            f"{group.url}doctors/", group.doctors, title, description, crumbs
+        ):
+            yield page.output_path, self.render(
+                "group_doctors.html", page, group=group, doctors=chunk, pagination=pagination
+            )
 
     def about_page(self) -> tuple[str, bytes]:
         page = PageInfo(

@@ -1,0 +1,247 @@
+"""The reader's ways through the published site: doctors, topics, specialties and locations.
+
+Everything here is computed from a `Site`, so hidden questions and answers can never reach a
+profile, list or count. Orders are total (ties end on an id), so the same site always gives the
+same lists. A doctor is the triple name + location + specialty (spacing and case ignored);
+unnamed doctors have no profile and are never merged with anyone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sitegen.model import Answer, Doctor, Question
+from sitegen.site import Site
+from sitegen.slugs import slugify
+
+DoctorKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRef:
+    """One published answer and where it lives: `questions/<id>/#answer-<number>`."""
+
+    question: Question
+    number: int  # 1-based position among the question's published answers
+    answer: Answer
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorProfile:
+    id: str
+    name: str
+    location: str | None
+    specialty: str | None
+    figures: Doctor  # rating and review count as shown in `figures_from`
+    figures_from: AnswerRef
+    answers: tuple[AnswerRef, ...]  # in question listing order, then answer order
+
+    @property
+    def url(self) -> str:
+        return f"doctors/{self.id}/"
+
+    @property
+    def question_count(self) -> int:
+        return len({ref.question.id for ref in self.answers})
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A topic, specialty or location: its questions and the named doctors in it."""
+
+    kind: str  # "topics", "specialties" or "locations": also the URL prefix
+    slug: str
+    label: str
+    questions: tuple[Question, ...]  # site listing order
+    doctors: tuple[DoctorProfile, ...]  # most answers first, then A-Z
+
+    @property
+    def url(self) -> str:
+        return f"{self.kind}/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Browse:
+    doctors: tuple[DoctorProfile, ...]  # A-Z by the name as written
+    topics: tuple[Group, ...]  # most questions first, then by label
+    specialties: tuple[Group, ...]
+    locations: tuple[Group, ...]
+    doctor_ids: dict[DoctorKey, str]
+    topic_slugs: dict[str, str]
+    specialty_slugs: dict[str, str]
+    location_slugs: dict[str, str]
+
+    def doctor_url(self, doctor: Doctor) -> str | None:
+        """Return the profile URL of an answer's doctor, or None for an unnamed doctor."""
+        key = doctor_key(doctor)
+        if key is None:
+            return None
+        return f"doctors/{self.doctor_ids[key]}/"
+
+    def topic_url(self, tag: str) -> str:
+        return f"topics/{self.topic_slugs[tag]}/"
+
+    def specialty_url(self, specialty: str) -> str:
+        return f"specialties/{self.specialty_slugs[specialty]}/"
+
+    def location_url(self, location: str) -> str:
+        return f"locations/{self.location_slugs[location]}/"
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def sort_name(name: str) -> str:
+    """Return the A-Z sort key of a name as written: accents and case ignored."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+def doctor_key(doctor: Doctor) -> DoctorKey | None:
+    """Return a doctor's identity, or None when the doctor is unnamed (no identity at all)."""
+    if not doctor.name or not doctor.name.strip():
+        return None
+    return (_norm(doctor.name), _norm(doctor.location), _norm(doctor.specialty))
+
+
+def question_tags(question: Question) -> tuple[str, ...]:
+    """Return the question's topics: its answers' tags, first-seen order, without repeats."""
+    return tuple(dict.fromkeys(tag for answer in question.answers for tag in answer.tags))
+
+
+def answer_refs(site: Site) -> Iterable[AnswerRef]:
+    for question in site.questions:
+        for number, answer in enumerate(question.answers, 1):
+            yield AnswerRef(question, number, answer)
+
+
+def build_browse(site: Site) -> Browse:
+    """Return every cross-record index of the published site."""
+    refs = list(answer_refs(site))
+    doctors = _doctors(refs)
+    by_key = {doctor_key(d.figures_from.answer.doctor): d for d in doctors}
+    doctor_ids = {key: d.id for key, d in by_key.items() if key is not None}
+
+    tags: dict[str, list[Question]] = defaultdict(list)
+    for question in site.questions:
+        for tag in question_tags(question):
+            tags[tag].append(question)
+    topic_slugs = unique_slugs(tags)
+    topics = [Group("topics", topic_slugs[t], t, tuple(qs), ()) for t, qs in tags.items()]
+
+    specialties = _groups(refs, by_key, "specialties", lambda d: d.specialty)
+    locations = _groups(refs, by_key, "locations", lambda d: d.location)
+    return Browse(
+        doctors=tuple(sorted(doctors, key=lambda d: (sort_name(d.name), d.name, d.id))),
+        topics=_by_size(topics),
+        specialties=_by_size(specialties),
+        locations=_by_size(locations),
+        doctor_ids=doctor_ids,
+        topic_slugs=topic_slugs,
+        specialty_slugs={g.label: g.slug for g in specialties},
+        location_slugs={g.label: g.slug for g in locations},
+    )
+
+
+def _by_size(groups: list[Group]) -> tuple[Group, ...]:
+    return tuple(sorted(groups, key=lambda g: (-len(g.questions), g.label.casefold(), g.slug)))
+
+
+def _doctors(refs: list[AnswerRef]) -> list[DoctorProfile]:
+    grouped: dict[DoctorKey, list[AnswerRef]] = defaultdict(list)
+    for ref in refs:
+        key = doctor_key(ref.answer.doctor)
+        if key is not None:
+            grouped[key].append(ref)
+    ids = _doctor_ids(grouped)
+    profiles = []
+    for key, answers in grouped.items():
+        chosen = min(answers, key=_figures_order)
+        doctor = chosen.answer.doctor
+        profiles.append(
+            DoctorProfile(
+                id=ids[key],
+                name=" ".join((doctor.name or "").split()),
+                location=doctor.location,
+                specialty=doctor.specialty,
+                figures=doctor,
+                figures_from=chosen,
+                answers=tuple(answers),
+            )
+        )
+    return profiles
+
+
+def _figures_order(ref: AnswerRef) -> tuple[int, int, str, int]:
+    """Sort key choosing whose rating a profile shows: reviews only accumulate, so the copy
+    with the most reviews is the latest; then one with a rating; ties by seed file and answer."""
+    doctor = ref.answer.doctor
+    reviews = -1 if doctor.review_count is None else doctor.review_count
+    return (-reviews, doctor.rating is None, ref.question.source, ref.number)
+
+
+def _doctor_ids(grouped: dict[DoctorKey, list[AnswerRef]]) -> dict[DoctorKey, str]:
+    """Give each doctor the slug of their name; namesakes all get their place and specialty
+    appended (and a digest if that still clashes), so no id depends on reading order."""
+    names = {key: refs[0].answer.doctor.name or "" for key, refs in grouped.items()}
+    base = {key: slugify(names[key]) or "doctor" for key in grouped}
+    counts = Counter(base.values())
+    longer = {
+        key: slugify(f"{names[key]} {key[1]} {key[2]}", 160) if counts[base[key]] > 1 else base[key]
+        for key in grouped
+    }
+    counts = Counter(longer.values())
+    return {
+        key: slug if counts[slug] == 1 else f"{slug}-{_digest(key)}" for key, slug in longer.items()
+    }
+
+
+def _digest(key: object) -> str:
+    return hashlib.sha1(repr(key).encode("utf-8")).hexdigest()[:6]
+
+
+def unique_slugs(labels: Iterable[str]) -> dict[str, str]:
+    """Return a slug per label; labels whose slugs clash all get a short digest appended, so a
+    slug never depends on which label was read first."""
+    clashes: dict[str, list[str]] = defaultdict(list)
+    for item in labels:
+        clashes[slugify(item) or "x"].append(item)
+    slugs = {}
+    for base, members in clashes.items():
+        for item in members:
+            slugs[item] = base if len(members) == 1 else f"{base}-{_digest(item)}"
+    return slugs
+
+
+def _groups(
+    refs: list[AnswerRef],
+    profiles: dict[DoctorKey | None, DoctorProfile],
+    kind: str,
+    field: Callable[[Doctor], str | None],
+) -> list[Group]:
+    questions: dict[str, dict[str, Question]] = defaultdict(dict)
+    doctors: dict[str, dict[str, DoctorProfile]] = defaultdict(dict)
+    for ref in refs:
+        value = field(ref.answer.doctor)
+        if not value:
+            continue
+        questions[value].setdefault(ref.question.id, ref.question)
+        key = doctor_key(ref.answer.doctor)
+        if key is not None:
+            profile = profiles[key]
+            doctors[value].setdefault(profile.id, profile)
+    slugs = unique_slugs(questions)
+    return [
+        Group(
+            kind,
+            slugs[value],
+            value,
+            tuple(qs.values()),
+            tuple(sorted(doctors[value].values(), key=lambda d: (-len(d.answers), d.name, d.id))),
+        )
+        for value, qs in questions.items()
+    ]
