@@ -26,7 +26,7 @@ class AnswerRef:
     """One published answer and where it lives: `questions/<id>/#answer-<number>`."""
 
     question: Question
-    number: int  # 1-based position among the question's published answers
+    number: int  # the answer's #answer-N anchor: its place in the record
     answer: Answer
 
 
@@ -115,8 +115,8 @@ def question_tags(question: Question) -> tuple[str, ...]:
 
 def answer_refs(site: Site) -> Iterable[AnswerRef]:
     for question in site.questions:
-        for number, answer in enumerate(question.answers, 1):
-            yield AnswerRef(question, number, answer)
+        for answer in question.answers:
+            yield AnswerRef(question, answer.number, answer)
 
 
 def build_browse(site: Site) -> Browse:

@@ -80,11 +80,11 @@ def qa_page(question: Question, browse: Browse, base_url: str) -> dict[str, Any]
     """Return a QAPage whose Question suggests every published answer at its #answer-N anchor."""
     page_url = f"{base_url}questions/{question.id}/"
     answers = []
-    for number, answer in enumerate(question.answers, 1):
+    for answer in question.answers:
         data: dict[str, Any] = {
             "@type": "Answer",
             "text": markdown_plain_text(answer.body),
-            "url": f"{page_url}#answer-{number}",
+            "url": f"{page_url}#answer-{answer.number}",
         }
         profile = browse.doctor_url(answer.doctor)
         author = person(answer.doctor, base_url + profile if profile else None)

@@ -38,6 +38,9 @@ class Answer:
     tags: tuple[str, ...] = ()
     doctor: Doctor = field(default_factory=Doctor)
     hidden: bool = False
+    # 1-based place in its record, set when the site is assembled: the #answer-N anchor stays
+    # the same when an earlier answer is hidden. Not part of the record schema.
+    number: int = field(default=0, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"title": self.title, "body": self.body, "tags": list(self.tags)}

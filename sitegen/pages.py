@@ -24,6 +24,7 @@ class PageInfo:
     description: str
     breadcrumbs: tuple[Crumb, ...] = ()
     root_override: str | None = None  # absolute root, for pages served at arbitrary URLs
+    indexable: bool = True  # False: no canonical URL or structured data, and robots noindex
 
     @property
     def output_path(self) -> str:

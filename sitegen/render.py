@@ -131,7 +131,9 @@ class Renderer:
         self, template: str, page: PageInfo, jsonld: tuple[dict[str, Any], ...] = (), **context: Any
     ) -> bytes:
         base = self.config.base_url
-        blocks = (*jsonld, breadcrumb_list(page.breadcrumbs, base, page.url))
+        blocks = (
+            (*jsonld, breadcrumb_list(page.breadcrumbs, base, page.url)) if page.indexable else ()
+        )
         html = self.env.get_template(template).render(
             config=self.config,
             site=self.site,
@@ -241,8 +243,11 @@ class Renderer:
             (HOME,),
         )
         for page, pagination, chunk in pages:
-            yield page.output_path, self.render(
-                "doctors.html", page, doctors=chunk, pagination=pagination, letters=letters
+            yield (
+                page.output_path,
+                self.render(
+                    "doctors.html", page, doctors=chunk, pagination=pagination, letters=letters
+                ),
             )
 
     def doctor_pages(self, doctor: DoctorProfile) -> Iterator[tuple[str, bytes]]:
@@ -260,16 +265,20 @@ class Renderer:
             if pagination.number == 1:
                 page = replace(page, breadcrumbs=(*crumbs, Crumb(doctor.name, None)))
             jsonld = (profile_page(doctor, self.config.base_url),)
-            yield page.output_path, self.render(
-                "doctor.html", page, jsonld, doctor=doctor, answers=chunk, pagination=pagination
+            yield (
+                page.output_path,
+                self.render(
+                    "doctor.html", page, jsonld, doctor=doctor, answers=chunk, pagination=pagination
+                ),
             )
 
     def group_index_pages(self, kind: str, groups: Sequence[Group]) -> Iterator[tuple[str, bytes]]:
         title, noun = GROUP_INDEX[kind]
         description = f"{len(groups)} {noun}, the ones with the most questions first."
         for page, pagination, chunk in self._paged(f"{kind}/", groups, title, description, (HOME,)):
-            yield page.output_path, self.render(
-                "groups.html", page, kind=kind, groups=chunk, pagination=pagination
+            yield (
+                page.output_path,
+                self.render("groups.html", page, kind=kind, groups=chunk, pagination=pagination),
             )
 
     def group_pages(self, group: Group) -> Iterator[tuple[str, bytes]]:
@@ -281,8 +290,11 @@ class Renderer:
         for page, pagination, chunk in self._paged(
             group.url, group.questions, title, description, crumbs
         ):
-            yield page.output_path, self.render(
-                "group.html", page, group=group, questions=chunk, pagination=pagination
+            yield (
+                page.output_path,
+                self.render(
+                    "group.html", page, group=group, questions=chunk, pagination=pagination
+                ),
             )
 
     def group_doctor_pages(self, group: Group) -> Iterator[tuple[str, bytes]]:
@@ -297,8 +309,11 @@ class Renderer:
         for page, pagination, chunk in self._paged(
             f"{group.url}doctors/", group.doctors, title, description, crumbs
         ):
-            yield page.output_path, self.render(
-                "group_doctors.html", page, group=group, doctors=chunk, pagination=pagination
+            yield (
+                page.output_path,
+                self.render(
+                    "group_doctors.html", page, group=group, doctors=chunk, pagination=pagination
+                ),
             )
 
     def about_page(self) -> tuple[str, bytes]:
@@ -317,5 +332,6 @@ class Renderer:
             "The page you asked for is not here.",
             (HOME, Crumb("Page not found", None)),
             root_override=self.config.base_path,
+            indexable=False,
         )
         return page.output_path, self.render("404.html", page)

@@ -25,9 +25,14 @@ class Site:
 
 def build_site(questions: list[Question]) -> Site:
     """Return the published site: visible questions with only their visible answers."""
-    published = [replace(q, answers=q.visible_answers) for q in questions if not q.hidden]
+    published = [replace(q, answers=numbered_visible(q.answers)) for q in questions if not q.hidden]
     published.sort(key=lambda q: (-len(q.answers), q.id))
     return Site(tuple(published))
+
+
+def numbered_visible(answers: tuple[Answer, ...]) -> tuple[Answer, ...]:
+    """Return the visible answers, each numbered by its place among all the record's answers."""
+    return tuple(replace(a, number=n) for n, a in enumerate(answers, 1) if not a.hidden)
 
 
 def duplicate_titles(questions: list[Question]) -> list[Diagnostic]:

@@ -119,6 +119,14 @@ def test_not_found_page_links_from_the_site_root(site: Path) -> None:
         assert resolved.is_file(), target
 
 
+def test_not_found_page_claims_no_address_and_asks_not_to_be_indexed(site: Path) -> None:
+    page = soup(site / "public" / "404.html")
+    assert page.find("link", rel="canonical") is None
+    assert page.find("meta", property="og:url") is None
+    assert page.find("script", type="application/ld+json") is None
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+
+
 def test_one_page_per_question_at_questions_id(site: Path) -> None:
     records = sorted(p.stem for p in (site / "content" / "questions").glob("*.yaml"))
     pages = sorted(p.name for p in (site / "public" / "questions").iterdir())
@@ -262,6 +270,29 @@ def test_a_hidden_question_gets_no_page_and_no_listing(tmp_path: Path) -> None:
     assert report.hidden == 1
     assert not (root / "public" / "questions" / "does-ice-help-bruising").exists()
     assert "Does ice help bruising?" not in (root / "public" / "index.html").read_text("utf-8")
+
+
+def test_hiding_an_answer_keeps_the_anchors_of_the_others(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    second = "Second view\n\nRest it.\n\nBo Chu, MD\nTampa Plastic Surgeon\n"
+    second += "4.0 out of 5 stars 9 reviews\n"
+    write_seed(root, "ice.txt", SEED.replace("Doctor Answers 1", "Doctor Answers 2"))
+    with (root / "seeds" / "ice.txt").open("a", encoding="utf-8") as seed:
+        seed.write("\n" + second)
+    run_build(root)
+    record = root / "content" / "questions" / "does-ice-help-bruising.yaml"
+    record.write_text(
+        record.read_text("utf-8").replace(
+            "- title: Ice helps", "- hidden: true\n  title: Ice helps"
+        ),
+        "utf-8",
+    )
+    run_build(root)
+    page = soup(root / "public" / "questions" / "does-ice-help-bruising" / "index.html")
+    assert page.find(id="answer-1") is None
+    assert "Rest it." in page.find(id="answer-2").get_text()
+    profile = soup(root / "public" / "doctors" / "bo-chu-md" / "index.html")
+    assert profile.find("a", href="../../questions/does-ice-help-bruising/#answer-2") is not None
 
 
 def test_a_stated_count_that_differs_shows_both_counts(tmp_path: Path) -> None:

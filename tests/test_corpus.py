@@ -30,6 +30,7 @@ NAME = re.compile(r"^gen_\d{6}_[0-9a-f]{8}\.txt$")
 SENTENCE_BREAK = re.compile(r"[.!?][\"')\]]?\s+[A-Z0-9]")
 EXPECTED_WARNINGS = ("no 'Doctor Answers' line", "the page says")
 
+
 def parse(question: GeneratedQuestion) -> ParseResult:
     name = question.file_name
     return parse_seed(decode_seed(question.text.encode("utf-8"), name), name)
