@@ -169,7 +169,7 @@ class Renderer:
             yield from self.group_index_pages(kind, groups)
             for group in groups:
                 yield from self.group_pages(group)
-                if kind != "topics":
+                if kind != "topics" and group.doctors:  # no list page for no doctors
                     yield from self.group_doctor_pages(group)
         yield self.about_page()
         yield self.not_found_page()

@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
+import urllib.error
+import urllib.request
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -22,6 +25,7 @@ from sitegen.config import Config
 from sitegen.corpus import write_corpus
 from sitegen.ingest import ingest, load_records
 from sitegen.model import Question
+from sitegen.serve import make_server
 
 REPO = Path(__file__).resolve().parents[1]
 BASE_URL = "https://example.org/qa/"
@@ -346,3 +350,52 @@ def test_question_pages_show_related_questions(built: Built) -> None:
         assert len(related) <= 5
         assert path not in related
         assert all(url.startswith("questions/") for url in related)
+
+
+def _fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def test_served_under_a_sub_path_every_link_answers(built: Built, tmp_path: Path) -> None:
+    """Serve public/ at /qa/ over HTTP (as base_url says) and crawl it from the home page;
+    the 404 page, shown at a deep unknown address, must link to pages that exist."""
+    (tmp_path / "qa").symlink_to(built.output, target_is_directory=True)
+    shutil.copy(built.output / "404.html", tmp_path / "404.html")  # the server's error page
+    server = make_server(tmp_path, 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        seen: set[str] = set()
+        queue = ["/qa/"]
+        broken = []
+        while queue:
+            path = queue.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            status, body = _fetch(origin + path)
+            if status != 200:
+                broken.append(path)
+                continue
+            if not path.endswith("/"):
+                continue  # not a page: style sheet, sitemap
+            for element in BeautifulSoup(body, "html.parser").find_all(["a", "link"]):
+                target = urlsplit(urljoin(origin + path, str(element.get("href", ""))))
+                if target.netloc == urlsplit(origin).netloc and target.path not in seen:
+                    queue.append(target.path)
+        assert broken == []
+        pages = {"/qa/" + p.removesuffix("index.html") for p in built.pages if p != "404.html"}
+        assert sorted(pages - seen) == []  # every page is reachable from the home page
+        status, body = _fetch(origin + "/qa/no/such/page/")
+        assert status == 404
+        links = BeautifulSoup(body, "html.parser").find_all(["a", "link"])
+        hrefs = [str(a["href"]) for a in links if not str(a["href"]).startswith("#")]
+        targets = {urljoin(origin + "/qa/no/such/page/", href) for href in hrefs}
+        assert all(_fetch(t)[0] == 200 for t in targets if t.startswith(origin)), targets
+    finally:
+        server.shutdown()
+        server.server_close()
