@@ -345,3 +345,14 @@ def test_the_same_inputs_give_byte_identical_output(tmp_path: Path) -> None:
         )
     assert outputs[0].keys() == outputs[1].keys()
     assert outputs[0] == outputs[1]
+
+
+def test_the_qapage_setting_turns_question_markup_off(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    config = Config(qapage_markup=False)
+    build(Paths.from_config(root, config), config)
+    page = soup(root / "public" / "questions" / "does-ice-help-bruising" / "index.html")
+    kinds = [s.string for s in page.find_all("script", type="application/ld+json")]
+    assert kinds and not any('"QAPage"' in str(k) for k in kinds)
+    assert any('"BreadcrumbList"' in str(k) for k in kinds)
