@@ -30,6 +30,7 @@ from sitegen.site import (
 from sitegen.sitemap import robots_txt, sitemap_files
 
 T = TypeVar("T")
+DOCTOR_PREVIEW = 10  # doctors a specialty or location page shows before "All N named doctors"
 HOME = Crumb("Home", "")
 GROUP_INDEX = {  # kind: (index title, plural noun)
     "topics": ("Topics", "topics"),
@@ -81,6 +82,7 @@ def make_environment(templates_dir: Path) -> Environment:
     env.globals["answer_text"] = lambda answer: markdown_plain_text(answer.body)
     env.globals["group_title"] = group_title
     env.globals["initial"] = initial
+    env.globals["doctor_preview"] = DOCTOR_PREVIEW
     env.globals["star_class"] = lambda rating: f"r{round(rating * 10):02d}"
     return env
 
@@ -169,7 +171,7 @@ class Renderer:
             yield from self.group_index_pages(kind, groups)
             for group in groups:
                 yield from self.group_pages(group)
-                if kind != "topics" and group.doctors:  # no list page for no doctors
+                if kind != "topics" and len(group.doctors) > DOCTOR_PREVIEW:
                     yield from self.group_doctor_pages(group)
         yield self.about_page()
         yield self.not_found_page()

@@ -49,7 +49,8 @@ class Built:
         }
 
     def visible(self, question: Question) -> list[tuple[int, object]]:
-        return [(n, a) for n, a in enumerate((a for a in question.answers if not a.hidden), 1)]
+        """Return the published answers with their anchor numbers (place in the record)."""
+        return [(n, a) for n, a in enumerate(question.answers, 1) if not a.hidden]
 
 
 def _hide(path: Path, *, answer: bool) -> None:
@@ -399,3 +400,23 @@ def test_served_under_a_sub_path_every_link_answers(built: Built, tmp_path: Path
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_specialty_and_location_pages_show_exactly_their_named_doctors(built: Built) -> None:
+    for kind, field in (("specialties", "specialty"), ("locations", "location")):
+        expected: dict[str, set[str]] = defaultdict(set)
+        for question in built.questions.values():
+            for _, answer in built.visible(question):
+                doctor = answer.doctor  # type: ignore[attr-defined]
+                if getattr(doctor, field) and doctor.name:
+                    expected[getattr(doctor, field)].add(" ".join(doctor.name.split()))
+        for url in _listed(built, f"{kind}/", ".group-list a"):
+            document = built.pages[f"{url}index.html"]
+            label = document.h1.get_text().split(": ", 1)[1]  # type: ignore[union-attr]
+            full_list = f"{url}doctors/index.html"
+            source = built.pages.get(full_list, document)
+            shown = {a.get_text() for a in source.select(".doctor-list a")}
+            if full_list in built.pages:
+                assert len(_listed(built, f"{url}doctors/", ".doctor-list a")) == len(shown)
+                assert len(expected[label]) > 10
+            assert shown == expected[label], url
