@@ -15,6 +15,7 @@ from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.ingest import IngestReport, Progress, ingest, load_records
 from sitegen.render import Renderer, make_environment
+from sitegen.search import SearchReport, index_site, remove_index
 from sitegen.site import build_site, duplicate_titles
 from sitegen.writer import Output, WriteReport, write_output
 
@@ -58,6 +59,7 @@ class BuildReport:
     written: WriteReport | None = None
     hidden: int = 0
     notes: tuple[str, ...] = field(default=())
+    search: SearchReport | None = None
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -94,6 +96,12 @@ def build(
         if asset.is_file() and not asset.name.startswith("."):
             output.add(f"static/{asset.relative_to(paths.static).as_posix()}", asset.read_bytes())
     written = write_output(output, paths.output)
+    # The index reads the written pages, so it comes last; without search, drop an old index.
+    if config.search:
+        search = index_site(paths.output, written.changed)
+    else:
+        search = None
+        remove_index(paths.output)
     return BuildReport(
         ingest=report,
         diagnostics=tuple(diagnostics),
@@ -101,6 +109,7 @@ def build(
         pages=pages,
         written=written,
         hidden=len(questions) - len(site.questions),
+        search=search,
     )
 
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     build_ = commands.add_parser("build", help="parse new seeds, then render the site")
     _add_dirs(build_)
     _add_force(build_)
+    _add_no_search(build_)
     build_.set_defaults(run=_run_build)
 
     check_ = commands.add_parser(
@@ -63,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, then serve the site on 127.0.0.1")
     _add_dirs(serve)
     _add_force(serve)
+    _add_no_search(serve)
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.set_defaults(run=_run_serve)
     return parser
@@ -82,9 +85,19 @@ def _add_force(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_no_search(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="build without the search index, search page and search box",
+    )
+
+
 def _paths(args: argparse.Namespace) -> tuple[Paths, Config]:
     root = Path.cwd()
     config = load_config(root)
+    if getattr(args, "no_search", False):
+        config = replace(config, search=False)
     paths = Paths.from_config(root, config, args.seeds, args.content, getattr(args, "output", None))
     return paths, config
 
@@ -156,6 +169,13 @@ def _do_build(args: argparse.Namespace) -> tuple[BuildReport, Paths]:
             f" {report.written.unchanged} unchanged, {report.written.removed} removed"
             f" -> {paths.output}"
         )
+        if report.search is not None and report.search.reused:
+            print("search index: no question page changed, index kept")
+        elif report.search is not None:
+            print(
+                f"search index: {report.search.files} files, {report.search.bytes / 1e6:.1f} MB"
+                f" in {report.search.seconds:.2f}s"
+            )
     return report, paths
 
 

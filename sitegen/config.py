@@ -38,6 +38,7 @@ class Config:
     static_dir: str = "static"
     page_size: int = 50
     qapage_markup: bool = True
+    search: bool = True  # Pagefind index, /search/ page and the header search box
 
     @property
     def base_path(self) -> str:

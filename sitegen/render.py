@@ -174,6 +174,8 @@ class Renderer:
                 if kind != "topics" and len(group.doctors) > DOCTOR_PREVIEW:
                     yield from self.group_doctor_pages(group)
         yield self.about_page()
+        if self.config.search:
+            yield self.search_page()
         yield self.not_found_page()
 
     def _paged(
@@ -326,6 +328,15 @@ class Renderer:
             (HOME, Crumb("About", None)),
         )
         return page.output_path, self.render("about.html", page)
+
+    def search_page(self) -> tuple[str, bytes]:
+        page = PageInfo(
+            "search/",
+            "Search",
+            f"Search the questions and doctors' answers on {self.config.title}.",
+            (HOME, Crumb("Search", None)),
+        )
+        return page.output_path, self.render("search.html", page)
 
     def not_found_page(self) -> tuple[str, bytes]:
         page = PageInfo(

@@ -35,15 +35,18 @@ class WriteReport:
     written: int
     unchanged: int
     removed: int
+    changed: tuple[str, ...] = ()  # paths written or removed, sorted
 
 
 def write_output(output: Output, out_dir: Path) -> WriteReport:
     """Write every file that changed and remove the stale files of the previous build."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = unchanged = 0
+    changed: list[str] = []
     for rel, data in sorted(output.files.items()):
         if write_if_changed(out_dir / rel, data):
             written += 1
+            changed.append(rel)
         else:
             unchanged += 1
     previous = _read_manifest(out_dir)
@@ -53,10 +56,11 @@ def write_output(output: Output, out_dir: Path) -> WriteReport:
         if target.is_file():
             target.unlink()
             removed += 1
+            changed.append(rel)
             _remove_empty_parents(target.parent, out_dir)
     manifest = json.dumps(sorted(output.files), indent=0).encode("utf-8")
     write_if_changed(out_dir / MANIFEST, manifest)
-    return WriteReport(written, unchanged, removed)
+    return WriteReport(written, unchanged, removed, tuple(sorted(changed)))
 
 
 def _read_manifest(out_dir: Path) -> set[str]:

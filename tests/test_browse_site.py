@@ -384,8 +384,9 @@ def test_served_under_a_sub_path_every_link_answers(built: Built, tmp_path: Path
                 continue
             if not path.endswith("/"):
                 continue  # not a page: style sheet, sitemap
-            for element in BeautifulSoup(body, "html.parser").find_all(["a", "link"]):
-                target = urlsplit(urljoin(origin + path, str(element.get("href", ""))))
+            for element in BeautifulSoup(body, "html.parser").find_all(["a", "link", "form"]):
+                href = element.get("action") if element.name == "form" else element.get("href")
+                target = urlsplit(urljoin(origin + path, str(href or "")))
                 if target.netloc == urlsplit(origin).netloc and target.path not in seen:
                     queue.append(target.path)
         assert broken == []

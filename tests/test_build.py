@@ -340,9 +340,10 @@ def test_the_same_inputs_give_byte_identical_output(tmp_path: Path) -> None:
                 p.relative_to(root).as_posix(): p.read_bytes()
                 for d in ("public", "content")
                 for p in sorted((root / d).rglob("*"))
-                if p.is_file()
+                if p.is_file() and "pagefind" not in p.relative_to(root).parts
             }
         )
+    # The search index is Pagefind's: same results, not the same bytes (Pagefind/pagefind#638).
     assert outputs[0].keys() == outputs[1].keys()
     assert outputs[0] == outputs[1]
 

@@ -1,0 +1,157 @@
+// The /search/ page: runs the reader's query through Pagefind's JS API and lists the matching
+// questions (title, highlighted excerpt, answer count), with specialty and topic filters.
+// Loaded as a module file (no inline script: the pages ship a strict CSP). Text from the index
+// is untrusted: results are built as DOM nodes, never assigned as HTML.
+
+const siteRoot = new URL("../", import.meta.url);
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-q");
+const filtersBox = document.getElementById("search-filters");
+const statusLine = document.getElementById("search-status");
+const resultsList = document.getElementById("search-results");
+const FILTERS = [
+  ["specialty", "Specialty", "Any specialty"],
+  ["topic", "Topic", "Any topic"],
+];
+const PAGE = 20;
+
+let pagefind = null;
+let shown = PAGE;
+let latest = 0;
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// Pagefind excerpts are HTML-escaped text with <mark> around the hits. Parse them in an inert
+// document and copy only text and <mark>, so nothing else from the index can become markup.
+function excerptNodes(html) {
+  const parsed = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
+  const out = document.createDocumentFragment();
+  const copy = (source, target) => {
+    for (const child of source.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        target.append(child.textContent);
+      } else if (child.nodeName === "MARK") {
+        target.append(element("mark", "", child.textContent));
+      } else {
+        copy(child, target);
+      }
+    }
+  };
+  copy(parsed.body, out);
+  return out;
+}
+
+function selectedFilters() {
+  const filters = {};
+  for (const [name] of FILTERS) {
+    const select = form.elements.namedItem(name);
+    if (select && select.value) filters[name] = select.value;
+  }
+  return filters;
+}
+
+function buildFilters(available, params) {
+  for (const [name, label, anyLabel] of FILTERS) {
+    const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b));
+    if (!values.length) continue;
+    const wrap = element("div", "search-filter");
+    const id = `search-filter-${name}`;
+    const labelNode = element("label", "", label);
+    labelNode.htmlFor = id;
+    const select = element("select");
+    select.id = id;
+    select.name = name;
+    select.append(new Option(anyLabel, ""));
+    for (const value of values) select.append(new Option(`${value} (${available[name][value]})`, value));
+    select.value = values.includes(params.get(name)) ? params.get(name) : "";
+    select.addEventListener("change", () => run(true));
+    wrap.append(labelNode, select);
+    filtersBox.append(wrap);
+  }
+  filtersBox.hidden = !filtersBox.childElementCount;
+}
+
+function resultItem(data) {
+  const item = element("li", "search-result");
+  const heading = element("h2", "search-result__title");
+  const link = element("a", "", data.meta.title || data.url);
+  link.href = data.url;
+  heading.append(link);
+  const excerpt = element("p", "search-result__excerpt");
+  excerpt.append(excerptNodes(data.excerpt || ""));
+  const answers = Number(data.meta.answers || 0);
+  const meta = element("p", "search-result__meta", `${answers} doctor answer${answers === 1 ? "" : "s"}`);
+  item.append(heading, excerpt, meta);
+  return item;
+}
+
+async function render(results, query, ticket) {
+  const page = await Promise.all(results.slice(0, shown).map((r) => r.data()));
+  if (ticket !== latest) return;
+  resultsList.replaceChildren(...page.map(resultItem));
+  const count = results.length;
+  statusLine.textContent = count
+    ? `${count} question${count === 1 ? "" : "s"} found${query ? ` for “${query}”` : ""}.`
+    : `No questions found${query ? ` for “${query}”` : ""}.`;
+  if (count > shown) {
+    const more = element("button", "search-more", "Show more results");
+    more.type = "button";
+    more.addEventListener("click", () => {
+      shown += PAGE;
+      render(results, query, ticket);
+    });
+    const li = element("li", "search-result search-result--more");
+    li.append(more);
+    resultsList.append(li);
+  }
+}
+
+async function run(updateUrl) {
+  const ticket = ++latest;
+  const query = input.value.trim();
+  const filters = selectedFilters();
+  if (updateUrl) {
+    const params = new URLSearchParams();
+    if (query) params.set("q", query);
+    for (const [name, value] of Object.entries(filters)) params.set(name, value);
+    const search = params.toString();
+    history.replaceState(null, "", search ? `?${search}` : location.pathname);
+  }
+  if (!query && !Object.keys(filters).length) {
+    resultsList.replaceChildren();
+    statusLine.textContent = "";
+    return;
+  }
+  shown = PAGE;
+  const search = await pagefind.debouncedSearch(query || null, { filters }, 150);
+  if (search === null || ticket !== latest) return;
+  await render(search.results, query, ticket);
+}
+
+async function start() {
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  document.getElementById("search-nojs").hidden = true;
+  try {
+    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+    await pagefind.options({ baseUrl: siteRoot.pathname });
+    await pagefind.init();
+    buildFilters(await pagefind.filters(), params);
+  } catch (error) {
+    statusLine.textContent = "Search is not available on this copy of the site.";
+    return;
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(true);
+  });
+  input.addEventListener("input", () => run(true));
+  await run(false);
+}
+
+start();

@@ -1,0 +1,103 @@
+"""The Pagefind index: question pages only, their text and doctors, never hidden content."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+from sitegen.build import BuildReport, Paths, build
+from sitegen.config import Config
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = """\
+Does ice help bruising?
+
+I bruise easily after filler.
+
+Doctor Answers 1
+
+Ice helps
+
+Use ice for two days; arnica is optional.
+
+Ann Zylberstein, MD
+Tampa Plastic Surgeon
+5.0 out of 5 stars 3 reviews
+"""
+
+
+def project(root: Path) -> Path:
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    (root / "seeds").mkdir()
+    (root / "seeds" / "ice.txt").write_text(SEED, "utf-8")
+    return root
+
+
+def run(root: Path, config: Config | None = None) -> BuildReport:
+    config = config or Config()
+    return build(Paths.from_config(root, config), config)
+
+
+def indexed(root: Path) -> dict[str, str]:
+    """Return {url: content} of every page in the index (fragments are gzipped JSON)."""
+    pages = {}
+    for fragment in sorted((root / "public" / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        page = json.loads(data)
+        pages[page["url"]] = page["content"]
+    return pages
+
+
+def test_only_question_pages_are_indexed_with_answers_and_doctor_names(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    run(root)
+    pages = indexed(root)
+    assert list(pages) == ["/questions/does-ice-help-bruising/"]
+    content = pages["/questions/does-ice-help-bruising/"]
+    assert "arnica is optional" in content
+    assert "Ann Zylberstein" in content
+    assert "Medical disclaimer" not in content
+    assert "Related questions" not in content
+
+
+def test_a_hidden_question_is_not_in_the_index(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "seeds" / "lips.txt").write_text(SEED.replace("ice", "lip balm"), "utf-8")
+    run(root)
+    record = root / "content" / "questions" / "does-lip-balm-help-bruising.yaml"
+    record.write_text(record.read_text("utf-8") + "hidden: true\n", "utf-8")
+    run(root)
+    assert list(indexed(root)) == ["/questions/does-ice-help-bruising/"]
+
+
+def test_an_unchanged_site_keeps_its_index(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    run(root)
+    entry = root / "public" / "pagefind" / "pagefind-entry.json"
+    before = entry.stat().st_mtime_ns
+    report = run(root)
+    assert report.search is not None and report.search.reused
+    assert entry.stat().st_mtime_ns == before
+
+
+def test_a_changed_question_is_indexed_again(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    run(root)
+    record = root / "content" / "questions" / "does-ice-help-bruising.yaml"
+    record.write_text(record.read_text("utf-8").replace("arnica", "witch hazel"), "utf-8")
+    report = run(root)
+    assert report.search is not None and not report.search.reused
+    assert "witch hazel" in indexed(root)["/questions/does-ice-help-bruising/"]
+
+
+def test_search_off_removes_the_index_page_and_box(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    run(root)
+    run(root, Config(search=False))
+    public = root / "public"
+    assert not (public / "pagefind").exists()
+    assert not (public / "search").exists()
+    assert 'role="search"' not in (public / "index.html").read_text("utf-8")
