@@ -1,8 +1,9 @@
 # The README's two commands are `make serve` and `make test`; both install what they need.
 PYTHON ?= python3
 PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
+CHROMIUM = /usr/bin/chromium
 
-.PHONY: install install-test serve build test lint
+.PHONY: install install-test serve build test lint browser-deps system-deps test-browser screenshots lighthouse
 
 install:
 	$(PIP) -e .
@@ -18,9 +19,33 @@ build: install
 	$(PYTHON) -m sitegen build
 
 lint: install-test
-	$(PYTHON) -m ruff check sitegen tests
+	$(PYTHON) -m ruff check sitegen tests scripts
 	$(PYTHON) -m mypy
 
-# Every test: lint, types, then the whole pytest suite.
-test: lint
+# Debian's Chromium (Playwright drives it; never `playwright install`) and Java for the HTML
+# validator, installed only when missing.
+system-deps:
+	@if [ ! -x $(CHROMIUM) ] || ! command -v java >/dev/null; then \
+		apt-get update && apt-get install -y chromium default-jre-headless; \
+	fi
+
+# axe-core, vnu-jar and lighthouse, pinned by package-lock.json, into node_modules/.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+browser-deps: system-deps install-test node_modules/.package-lock.json
+
+# Every test: lint, types, then the whole pytest suite, the real-browser suite included.
+test: lint browser-deps
 	$(PYTHON) -m pytest
+
+test-browser: browser-deps
+	$(PYTHON) -m pytest tests/browser
+
+# Question page screenshots for the README (docs/), desktop and phone.
+screenshots: browser-deps
+	$(PYTHON) scripts/screenshots.py
+
+# Lighthouse scores (not a CI gate) into docs/lighthouse.md.
+lighthouse: browser-deps
+	CHROME_PATH=$(CHROMIUM) $(PYTHON) scripts/lighthouse.py

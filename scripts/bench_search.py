@@ -1,0 +1,111 @@
+"""Benchmark search at scale: build N generated seeds, index them with Pagefind, then search in
+Chromium. Prints what it measured (index time, Pagefind peak RSS, index size, bytes a search
+loads, query latency) as JSON. Not a test: numbers depend on the machine.
+
+    python scripts/bench_search.py 10000 [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sitegen.build import Paths, build  # noqa: E402
+from sitegen.config import Config  # noqa: E402
+from sitegen.corpus import write_corpus  # noqa: E402
+from sitegen.search import index_site  # noqa: E402
+from sitegen.serve import make_server  # noqa: E402
+
+QUERIES = ("botox", "swelling", "rhinoplasty scar", "filler", "numbness", "tummy tuck", "laser")
+MEASURE_JS = """async (queries) => {
+  const pf = await import(new URL('../pagefind/pagefind.js', location.href).href);
+  await pf.init();
+  const times = [];
+  for (const q of queries) {
+    const t0 = performance.now();
+    const s = await pf.search(q);
+    await Promise.all(s.results.slice(0, 20).map((r) => r.data()));
+    times.push([q, performance.now() - t0, s.results.length]);
+  }
+  return times;
+}"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", type=int)
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    root = args.workdir or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
+    if not (root / "seeds").is_dir():
+        shutil.copytree(REPO / "templates", root / "templates", dirs_exist_ok=True)
+        shutil.copytree(REPO / "static", root / "static", dirs_exist_ok=True)
+        (root / "seeds").mkdir(parents=True)
+        write_corpus(root / "seeds", args.n)
+    result: dict[str, object] = {"seeds": args.n}
+    config = Config(search=False)
+    started = time.perf_counter()
+    report = build(Paths.from_config(root, config), config)
+    result["build_without_search_s"] = round(time.perf_counter() - started, 2)
+    result["pages"] = report.pages
+    search = index_site(root / "public")
+    # ru_maxrss of waited-for children, in KiB on Linux: Pagefind is this process's only child.
+    result["pagefind_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+    )
+    result["index_s"] = round(search.seconds, 2)
+    result["index_files"] = search.files
+    result["index_mb"] = round(search.bytes / 1e6, 2)
+    if not args.no_browser:
+        result.update(browser_latency(root / "public"))
+    print(json.dumps(result, indent=2))
+
+
+def browser_latency(site: Path) -> dict[str, object]:
+    from playwright.sync_api import sync_playwright
+
+    server = make_server(site, 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    loaded: list[int] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium")
+            page = browser.new_page()
+
+            def count(response: object) -> None:
+                url: str = response.url  # type: ignore[attr-defined]
+                if "/pagefind/" in url:
+                    headers: dict[str, str] = response.headers  # type: ignore[attr-defined]
+                    loaded.append(int(headers.get("content-length", "0")))
+
+            page.on("response", count)
+            page.goto(f"http://{host!s}:{port}/search/")
+            times = page.evaluate(MEASURE_JS, list(QUERIES))
+            browser.close()
+    finally:
+        server.shutdown()
+    ms = [t[1] for t in times]
+    return {
+        "first_query_ms": round(ms[0], 1),
+        "later_queries_median_ms": round(statistics.median(ms[1:]), 1),
+        "queries": [[q, round(t, 1), n] for q, t, n in times],
+        "bytes_loaded_for_all_queries_kb": round(sum(loaded) / 1024, 1),
+        "requests": len(loaded),
+    }
+
+
+if __name__ == "__main__":
+    main()
