@@ -2,6 +2,7 @@
 PYTHON ?= python3
 PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 CHROMIUM = /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install install-test serve build test lint browser-deps system-deps test-browser screenshots lighthouse
 
@@ -26,10 +27,11 @@ lint: install-test
 # validator, installed only when missing.
 system-deps:
 	@if [ ! -x $(CHROMIUM) ] || ! command -v java >/dev/null; then \
-		apt-get update && apt-get install -y chromium default-jre-headless; \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium default-jre-headless; \
 	fi
 
-# axe-core, vnu-jar and lighthouse, pinned by package-lock.json, into node_modules/.
+# axe-core and vnu-jar, pinned by package-lock.json, into node_modules/.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
