@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.browser.conftest import PAYLOADS, REPO, Site, open_context, watch
+from browser.conftest import PAYLOADS, REPO, Site, open_context, watch
 
 pytestmark = pytest.mark.browser
 
