@@ -148,29 +148,54 @@ def test_the_site_has_every_page_type(site: Site) -> None:
     } <= kinds
 
 
-def test_a_reader_walks_home_question_doctor_topic(site: Site, context: BrowserContext) -> None:
+def _to_a_doctor_with_another_question(page: Page, site: Site) -> str:
+    """From the home page, open questions in list order and their doctors until a doctor has
+    answered another question too; return the question we came from (the page is the doctor)."""
+    for number in range(10):
+        page.goto(site.url)
+        page.locator(".question-card__title a").nth(number).click()
+        page.wait_for_url(re.compile(r"/questions/[^/]+/$"))
+        question = urlsplit(page.url).path
+        for card in range(page.locator(".doctor-card__name a").count()):
+            page.locator(".doctor-card__name a").nth(card).click()
+            page.wait_for_url(re.compile(r"/doctors/[^/]+/$"))
+            assert page.locator("h1").count() == 1
+            others = page.locator(f".question-card__title a:not([href*='{question[:-1]}'])")
+            if others.count():
+                return question
+            page.go_back()
+    raise AssertionError("no doctor on the first 10 questions answered another question")
+
+
+def test_a_reader_walks_from_home_through_doctors_topics_specialties_and_places(
+    site: Site, context: BrowserContext
+) -> None:
     page = context.new_page()
     seen = watch(page)
-    page.goto(site.url)
-    link = page.locator(".question-card__title a").first
-    title = link.inner_text()
-    link.click()
-    page.wait_for_url(re.compile(r"/questions/[^/]+/$"))
-    assert page.locator("h1").inner_text() == title
-    visited = ["question"]
-    for section in ("doctors", "topics"):
-        target = page.locator(f"main a[href*='{section}/']").first
-        if target.count():
-            target.click()
-            page.wait_for_url(re.compile(rf"/{section}/"))
-            assert page.locator("h1").count() == 1
-            visited.append(section)
+    # home -> question -> doctor -> another question by that doctor -> topic -> question
+    # -> specialty -> question -> location
+    came_from = _to_a_doctor_with_another_question(page, site)
+    name = page.locator("h1").inner_text()
+    page.locator(f".question-card__title a:not([href*='{came_from[:-1]}'])").first.click()
+    page.wait_for_url(re.compile(r"/questions/[^/]+/#answer-\d+$"))
+    assert urlsplit(page.url).path != came_from
+    assert name in page.locator(f"#{urlsplit(page.url).fragment}").inner_text()
+    steps = (
+        ("article.question a.tag", r"/topics/[^/]+/$"),
+        (".question-card__title a", r"/questions/[^/]+/$"),
+        (".doctor-card__where a[href*='specialties/']", r"/specialties/[^/]+/$"),
+        ("main a[href*='questions/']", r"/questions/[^/]+/$"),
+        (".doctor-card__where a[href*='locations/']", r"/locations/[^/]+/$"),
+    )
+    for selector, url in steps:
+        page.locator(selector).first.click()
+        page.wait_for_url(re.compile(url))
+        assert page.locator("h1").count() == 1, page.url
     page.locator(".site-nav a", has_text="About").click()
     page.wait_for_url(re.compile(r"/about/$"))
     assert page.locator("h1").inner_text() == "About this site"
     assert "please call 911" in page.locator(".disclaimer").inner_text()
     assert not seen.errors, seen.errors
-    assert visited[0] == "question"
 
 
 def _rare_answer_word(site: Site) -> tuple[str, str]:
@@ -367,8 +392,16 @@ def test_axe_finds_no_violations_on_any_page_type(
 
 def test_the_nu_html_checker_finds_no_errors(site: Site) -> None:
     result = subprocess.run(
-        ["java", "-jar", str(VNU), "--skip-non-html", "--errors-only", "--format", "json",
-         str(site.output)],
+        [
+            "java",
+            "-jar",
+            str(VNU),
+            "--skip-non-html",
+            "--errors-only",
+            "--format",
+            "json",
+            str(site.output),
+        ],
         capture_output=True,
         text=True,
         check=False,
