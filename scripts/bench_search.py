@@ -29,7 +29,11 @@ from sitegen.serve import make_server  # noqa: E402
 
 QUERIES = ("botox", "swelling", "rhinoplasty scar", "filler", "numbness", "tummy tuck", "laser")
 MEASURE_JS = """async (queries) => {
-  const pf = await import(new URL('../pagefind/pagefind.js', location.href).href);
+  const root = new URL('../pagefind/', location.href);
+  const shards = (await (await fetch(new URL('shards.json', root))).json()).shards;
+  const pf = await import(new URL(shards[0] + 'pagefind.js', root).href);
+  await pf.options({ baseUrl: '/' });
+  for (const s of shards.slice(1)) await pf.mergeIndex(new URL(s, root).href, { baseUrl: '/' });
   await pf.init();
   const times = [];
   for (const q of queries) {
@@ -47,6 +51,7 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--shard-size", type=int, default=Config().search_shard_size)
     args = parser.parse_args()
     root = args.workdir or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
     if not (root / "seeds").is_dir():
@@ -60,12 +65,13 @@ def main() -> None:
     report = build(Paths.from_config(root, config), config)
     result["build_without_search_s"] = round(time.perf_counter() - started, 2)
     result["pages"] = report.pages
-    search = index_site(root / "public")
+    search = index_site(root / "public", None, args.shard_size)
     # ru_maxrss of waited-for children, in KiB on Linux: Pagefind is this process's only child.
     result["pagefind_peak_rss_mb"] = round(
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
     )
     result["index_s"] = round(search.seconds, 2)
+    result["index_shards"] = search.shards
     result["index_files"] = search.files
     result["index_mb"] = round(search.bytes / 1e6, 2)
     if not args.no_browser:

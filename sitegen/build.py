@@ -98,7 +98,7 @@ def build(
     written = write_output(output, paths.output)
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
-        search = index_site(paths.output, written.changed)
+        search = index_site(paths.output, written.changed, config.search_shard_size)
     else:
         search = None
         remove_index(paths.output)

@@ -169,12 +169,13 @@ def _do_build(args: argparse.Namespace) -> tuple[BuildReport, Paths]:
             f" {report.written.unchanged} unchanged, {report.written.removed} removed"
             f" -> {paths.output}"
         )
-        if report.search is not None and report.search.reused:
+        search = report.search
+        if search is not None and search.reused:
             print("search index: no question page changed, index kept")
-        elif report.search is not None:
+        elif search is not None:
             print(
-                f"search index: {report.search.files} files, {report.search.bytes / 1e6:.1f} MB"
-                f" in {report.search.seconds:.2f}s"
+                f"search index: {search.reindexed} of {search.shards} shard(s) indexed in"
+                f" {search.seconds:.2f}s; {search.files} files, {search.bytes / 1e6:.1f} MB"
             )
     return report, paths
 

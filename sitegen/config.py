@@ -39,6 +39,7 @@ class Config:
     page_size: int = 50
     qapage_markup: bool = True
     search: bool = True  # Pagefind index, /search/ page and the header search box
+    search_shard_size: int = 20_000  # questions per Pagefind index (its memory grows with it)
 
     @property
     def base_path(self) -> str:
@@ -77,6 +78,8 @@ def config_from_dict(data: dict[str, Any], where: str = CONFIG_FILE) -> Config:
         raise ConfigError(where, None, "setting 'base_url' must be an http(s) URL")
     if config.page_size < 1:
         raise ConfigError(where, None, "setting 'page_size' must be at least 1")
+    if config.search_shard_size < 1:
+        raise ConfigError(where, None, "setting 'search_shard_size' must be at least 1")
     if not config.base_url.endswith("/"):
         config = replace(config, base_url=config.base_url + "/")
     return config

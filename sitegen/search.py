@@ -1,30 +1,41 @@
-"""Full-text search: index the built site with Pagefind, once, after every page is written.
+"""Full-text search: index the built site with Pagefind after every page is written.
 
 Pagefind reads the rendered HTML (only elements marked `data-pagefind-body`, i.e. question
 pages) and writes a static index of small fragments that the reader's browser loads on demand.
-It runs as one subprocess over the whole output directory: its Python API adds pages one by one
-(about 0.1 s a page), which is far slower than letting the binary walk the tree.
+Each index is one subprocess over a directory: its Python API adds pages one by one (about
+0.1 s a page), far slower than letting the binary walk a tree.
+
+Pagefind holds a whole index in memory while it builds it (about 2 GB at 10,000 questions), so
+the questions are split into shards of at most `shard_size` pages: shard = crc32(id) mod count,
+each indexed on its own into `pagefind/<n>/`, and the search page merges them in the browser
+(Pagefind's `mergeIndex`). A build re-indexes only the shards whose question pages changed; a
+change in the shard count re-indexes them all. `pagefind/shards.json` lists the shards.
 
 The binary comes with the `pagefind[extended]` Python package; nothing is downloaded at run
-time. The index is written beside the live one and swapped in, so a server never sees half an
-index, and no stale fragments of an earlier build stay behind.
+time. Each shard is written beside the live one and swapped in, so no stale fragments of an
+earlier build stay behind.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import os
 import shutil
 import subprocess
 import time
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.atomic import write_if_changed
 from sitegen.errors import SitegenError
 
 INDEX_DIR = "pagefind"
-# Only question pages carry data-pagefind-body; globbing them saves parsing every listing page.
+SHARDS_FILE = "shards.json"
 INDEXED_PREFIX = "questions/"
-PAGE_GLOB = f"{INDEXED_PREFIX}**/*.html"
+SHARD_SIZE = 20_000
 
 
 class SearchIndexError(SitegenError):
@@ -37,7 +48,12 @@ class SearchReport:
     seconds: float
     files: int
     bytes: int
-    reused: bool = False  # no question page changed: the existing index was kept
+    shards: int = 0
+    reindexed: int = 0  # shards indexed by this build; 0 with shards > 0: index kept as it was
+
+    @property
+    def reused(self) -> bool:
+        return self.shards > 0 and self.reindexed == 0
 
 
 def pagefind_executable() -> Path:
@@ -56,48 +72,106 @@ def pagefind_executable() -> Path:
     return path
 
 
-def index_site(output: Path, changed: Sequence[str] | None = None) -> SearchReport:
-    """Index the question pages under `output` into `output/pagefind/`, replacing the old index.
+def shard_of(question_id: str, count: int) -> int:
+    return zlib.crc32(question_id.encode("utf-8")) % count
 
-    `changed` lists the output paths this build wrote or removed: when no question page is among
-    them and an index exists, the index is still current and is left alone (None: always index).
+
+def index_site(
+    output: Path, changed: Sequence[str] | None = None, shard_size: int = SHARD_SIZE
+) -> SearchReport:
+    """Index the question pages under `output` into `output/pagefind/<n>/`.
+
+    `changed` lists the output paths this build wrote or removed; only the shards holding one
+    of those question pages are indexed again (None: index every shard).
     """
-    final = output / INDEX_DIR
-    fresh = output / f".{INDEX_DIR}.new"
-    if (
-        changed is not None
-        and (final / "pagefind-entry.json").is_file()
-        and not any(path.startswith(INDEXED_PREFIX) for path in changed)
-    ):
-        return SearchReport(final, 0.0, 0, 0, reused=True)
-    if not any(output.glob(PAGE_GLOB)):
+    root = output / INDEX_DIR
+    ids = sorted(p.parent.name for p in (output / INDEXED_PREFIX).glob("*/index.html"))
+    if not ids:
         # Pagefind refuses an empty site; a site without questions has nothing to search.
         remove_index(output)
-        return SearchReport(final, 0.0, 0, 0)
+        return SearchReport(root, 0.0, 0, 0)
+    count = math.ceil(len(ids) / shard_size)
+    shards: list[list[str]] = [[] for _ in range(count)]
+    for question_id in ids:
+        shards[shard_of(question_id, count)].append(question_id)
+    if not (root / SHARDS_FILE).is_file():
+        remove_index(output)  # an index of another layout, or half of one
+    todo = _stale_shards(root, count, changed)
+    started = time.perf_counter()
+    for number in sorted(todo):
+        if shards[number]:
+            _index_shard(output, root / str(number), shards[number])
+    live = {str(n) for n in range(count) if shards[n]}  # a small site may leave a shard empty
+    for extra in sorted(root.glob("*")):
+        if extra.is_dir() and extra.name not in live:
+            shutil.rmtree(extra)
+    listing = {"count": count, "shards": [f"{n}/" for n in range(count) if shards[n]]}
+    write_if_changed(root / SHARDS_FILE, (json.dumps(listing) + "\n").encode("utf-8"))
+    seconds = time.perf_counter() - started
+    files = [p for p in root.rglob("*") if p.is_file()]
+    total = sum(p.stat().st_size for p in files)
+    return SearchReport(root, seconds, len(files), total, count, len(todo))
+
+
+def _stale_shards(root: Path, count: int, changed: Sequence[str] | None) -> set[int]:
+    """Return the shards to index: all of them unless the existing index has the same shard
+    count and every shard, then only those holding a changed question page."""
+    everything = set(range(count))
+    try:
+        listing = json.loads((root / SHARDS_FILE).read_text("utf-8"))
+        listed = {int(shard.rstrip("/")) for shard in listing["shards"]}
+        same_count = listing["count"] == count
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return everything
+    if changed is None or not same_count:
+        return everything
+    missing = {n for n in listed if not (root / str(n) / "pagefind-entry.json").is_file()}
+    touched = {
+        shard_of(path.split("/")[1], count)
+        for path in changed
+        if path.startswith(INDEXED_PREFIX) and path.count("/") >= 2
+    }
+    return missing | touched
+
+
+def _index_shard(output: Path, target: Path, ids: list[str]) -> None:
+    """Index the pages of `ids` into `target`: hard-link them into a staging tree shaped like
+    the site (so result URLs are /questions/<id>/), run Pagefind on it, swap the result in."""
+    stage = output / f".{INDEX_DIR}-stage"
+    fresh = target.with_name(f".{target.name}.new")
+    shutil.rmtree(stage, ignore_errors=True)
     shutil.rmtree(fresh, ignore_errors=True)
+    for question_id in ids:
+        page = Path(INDEXED_PREFIX, question_id, "index.html")
+        (stage / page).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(output / page, stage / page)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(output / page, stage / page)
     command = [
         str(pagefind_executable()),
         "--site",
-        str(output),
-        "--glob",
-        PAGE_GLOB,
+        str(stage),
         "--output-path",
         str(fresh),
         "--silent",
     ]
-    started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     if result.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise SearchIndexError(
             f"{output}: pagefind failed ({result.returncode}): {detail[-1] if detail else ''}"
         )
-    remove_index(output)
-    fresh.rename(final)
-    files = [p for p in final.rglob("*") if p.is_file()]
-    return SearchReport(final, seconds, len(files), sum(p.stat().st_size for p in files))
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def remove_index(output: Path) -> None:

@@ -138,8 +138,15 @@ async function start() {
   input.value = params.get("q") || "";
   document.getElementById("search-nojs").hidden = true;
   try {
-    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+    // The index comes in shards (see sitegen/search.py): load the first, merge the others.
+    const listing = await fetch(new URL("pagefind/shards.json", siteRoot));
+    const shards = (await listing.json()).shards;
+    const bundle = (shard) => new URL(`pagefind/${shard}`, siteRoot).href;
+    pagefind = await import(`${bundle(shards[0])}pagefind.js`);
     await pagefind.options({ baseUrl: siteRoot.pathname });
+    for (const shard of shards.slice(1)) {
+      await pagefind.mergeIndex(bundle(shard), { baseUrl: siteRoot.pathname });
+    }
     await pagefind.init();
     buildFilters(await pagefind.filters(), params);
   } catch (error) {

@@ -36,6 +36,12 @@ def project(root: Path) -> Path:
     return root
 
 
+def add_seeds(root: Path, *words: str) -> None:
+    for word in words:
+        text = SEED.replace("ice", word).replace("arnica", f"{word}-remedy")
+        (root / "seeds" / f"{word}.txt").write_text(text, "utf-8")
+
+
 def run(root: Path, config: Config | None = None) -> BuildReport:
     config = config or Config()
     return build(Paths.from_config(root, config), config)
@@ -44,7 +50,7 @@ def run(root: Path, config: Config | None = None) -> BuildReport:
 def indexed(root: Path) -> dict[str, str]:
     """Return {url: content} of every page in the index (fragments are gzipped JSON)."""
     pages = {}
-    for fragment in sorted((root / "public" / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for fragment in sorted((root / "public" / "pagefind").glob("*/fragment/*.pf_fragment")):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         page = json.loads(data)
         pages[page["url"]] = page["content"]
@@ -76,7 +82,7 @@ def test_a_hidden_question_is_not_in_the_index(tmp_path: Path) -> None:
 def test_an_unchanged_site_keeps_its_index(tmp_path: Path) -> None:
     root = project(tmp_path)
     run(root)
-    entry = root / "public" / "pagefind" / "pagefind-entry.json"
+    entry = root / "public" / "pagefind" / "0" / "pagefind-entry.json"
     before = entry.stat().st_mtime_ns
     report = run(root)
     assert report.search is not None and report.search.reused
@@ -101,3 +107,50 @@ def test_search_off_removes_the_index_page_and_box(tmp_path: Path) -> None:
     assert not (public / "pagefind").exists()
     assert not (public / "search").exists()
     assert 'role="search"' not in (public / "index.html").read_text("utf-8")
+
+
+def test_a_large_site_is_indexed_in_shards_that_together_hold_every_question(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path)
+    add_seeds(root, "heat", "rest", "arnica", "compression")
+    report = run(root, Config(search_shard_size=2))
+    assert report.search is not None and report.search.shards == 3
+    listing = json.loads((root / "public" / "pagefind" / "shards.json").read_text("utf-8"))
+    assert listing["count"] == 3
+    shards = sorted(p.name for p in (root / "public" / "pagefind").iterdir() if p.is_dir())
+    assert listing["shards"] == [f"{n}/" for n in shards] and len(shards) > 1
+    assert len(indexed(root)) == 5
+
+
+def test_only_the_shard_of_a_changed_question_is_indexed_again(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    add_seeds(root, "heat", "rest", "arnica", "compression")
+    config = Config(search_shard_size=2)
+    run(root, config)
+    entries = sorted((root / "public" / "pagefind").glob("*/pagefind-entry.json"))
+    before = {e.parent.name: e.stat().st_mtime_ns for e in entries}
+    record = root / "content" / "questions" / "does-heat-help-bruising.yaml"
+    record.write_text(record.read_text("utf-8").replace("heat-remedy", "warm pads"), "utf-8")
+    report = run(root, config)
+    assert report.search is not None and report.search.reindexed == 1
+    after = {e.parent.name: e.stat().st_mtime_ns for e in entries}
+    assert sum(before[k] != after[k] for k in before) == 1
+    assert "warm pads" in indexed(root)["/questions/does-heat-help-bruising/"]
+
+
+def test_fewer_questions_mean_fewer_shards_and_no_stale_ones(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    add_seeds(root, "heat", "rest", "arnica")
+    config = Config(search_shard_size=2)
+    run(root, config)
+    for word in ("heat", "rest"):
+        (root / "seeds" / f"{word}.txt").unlink()
+    run(root, config)
+    listing = json.loads((root / "public" / "pagefind" / "shards.json").read_text("utf-8"))
+    assert listing == {"count": 1, "shards": ["0/"]}
+    assert sorted(p.name for p in (root / "public" / "pagefind").iterdir()) == [
+        "0",
+        "shards.json",
+    ]
+    assert len(indexed(root)) == 2

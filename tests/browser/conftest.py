@@ -99,7 +99,9 @@ def _build(root: Path) -> Path:
     write_corpus(seeds, 30, seed=11)
     for name, text in HOSTILE_SEEDS.items():
         (seeds / name).write_text(text, "utf-8")
-    config = Config(page_size=10)  # small pages: paginated lists of every kind get checked too
+    # Small pages and small search shards: paginated lists of every kind and a search that
+    # merges several index shards in the browser get checked too.
+    config = Config(page_size=10, search_shard_size=15)
     report = build(Paths.from_config(root, config), config)
     assert not report.errors, report.errors
     return root / config.output_dir
