@@ -26,9 +26,13 @@ lint: install-test
 # Debian's Chromium (Playwright drives it; never `playwright install`) and Java for the HTML
 # validator, installed only when missing.
 system-deps:
-	@if [ ! -x $(CHROMIUM) ] || ! command -v java >/dev/null; then \
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing $$missing (apt-get)"; \
 		$(SUDO) apt-get update && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium default-jre-headless; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
 
 # axe-core and vnu-jar, pinned by package-lock.json, into node_modules/.
