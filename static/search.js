@@ -148,7 +148,6 @@ async function start() {
       await pagefind.mergeIndex(bundle(shard), { baseUrl: siteRoot.pathname });
     }
     await pagefind.init();
-    buildFilters(await pagefind.filters(), params);
   } catch (error) {
     statusLine.textContent = "Search is not available on this copy of the site.";
     return;
@@ -158,7 +157,12 @@ async function start() {
     run(true);
   });
   input.addEventListener("input", () => run(true));
+  // The filter lists load every shard's filter files (about 260 KB a shard at 100,000
+  // questions): show the first results before them, unless the address asks for a filter.
+  const wantsFilter = FILTERS.some(([name]) => params.has(name));
+  if (wantsFilter) buildFilters(await pagefind.filters(), params);
   await run(false);
+  if (!wantsFilter) buildFilters(await pagefind.filters(), params);
 }
 
 start();
