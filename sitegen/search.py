@@ -6,9 +6,9 @@ Each index is one subprocess over a directory: its Python API adds pages one by 
 0.1 s a page), far slower than letting the binary walk a tree.
 
 Pagefind holds a whole index in memory while it builds it (about 2 GB at 10,000 questions), so
-the questions are split into ceil(n / shard_size) shards, shard = crc32(id) mod count (so about
-`shard_size` pages each, a few more or fewer),
-each indexed on its own into `pagefind/<n>/`, and the search page merges them in the browser
+the questions are split into ceil(n / shard_size) shards, shard = crc32(id) mod count (about
+`shard_size` pages each, a few more or fewer), each indexed on its own into `pagefind/<n>/`,
+and the search page merges them in the browser
 (Pagefind's `mergeIndex`). A build re-indexes only the shards whose question pages changed; a
 change in the shard count re-indexes them all. `pagefind/shards.json` lists the shards.
 
