@@ -14,6 +14,7 @@ import jinja2
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.ingest import IngestReport, Progress, ingest, load_records
+from sitegen.markdown_html import forget_prerendered, prerender
 from sitegen.render import Renderer, make_environment
 from sitegen.search import SearchReport, index_site, remove_index
 from sitegen.site import build_site, duplicate_titles
@@ -82,6 +83,8 @@ def build(
     questions, problems = load_records(paths.content, paths.root, report.fresh)
     diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
     site = build_site(questions)
+    # Markdown is most of a cold build: render every body on every core first.
+    prerender(answer.body for question in site.questions for answer in question.answers)
     output = Output()
     try:
         renderer = Renderer(make_environment(paths.templates), config, site)
@@ -91,6 +94,8 @@ def build(
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template error: {exc}") from None
+    finally:
+        forget_prerendered()
     pages = len(output.files)
     for asset in sorted(paths.static.rglob("*")) if paths.static.is_dir() else []:
         if asset.is_file() and not asset.name.startswith("."):

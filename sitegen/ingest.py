@@ -20,7 +20,8 @@ from pathlib import Path
 from sitegen.atomic import write_atomic
 from sitegen.errors import Diagnostic, RecordError, SeedError
 from sitegen.model import Question
-from sitegen.parser import parse_seed
+from sitegen.parallel import map_ordered
+from sitegen.parser import ParseResult, parse_seed
 from sitegen.records import digest, generated_record, is_edited, load_question, read_mark
 from sitegen.seedtext import decode_seed
 from sitegen.slugs import slugify
@@ -111,9 +112,11 @@ def ingest(
     by_source = {r.source: r for r in existing.values() if r.source is not None}
     seeds = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
     sources = set()
-    parsed: list[_Parsed] = []
+    todo: list[tuple[str, bytes, ExistingRecord | None]] = []
+    # Every seed sits directly in seeds_dir: one resolve for the folder, not one per seed.
+    seeds_prefix = display_path(seeds_dir, root).rstrip("/") + "/"
     for done, seed in enumerate(seeds, start=1):
-        source = display_path(seed, root)
+        source = seeds_prefix + seed.name
         sources.add(source)
         data = seed.read_bytes()
         record = by_source.get(source)
@@ -121,17 +124,21 @@ def ingest(
         if up_to_date and not force and not reparse_all:
             report.unchanged += 1
         else:
-            try:
-                result = parse_seed(decode_seed(data, source), source)
-            except SeedError as exc:
-                report.diagnostics.append(exc.diagnostic)
-            else:
-                report.diagnostics.extend(result.diagnostics)
-                parsed.append(_Parsed(source, data, result.question, record))
+            todo.append((source, data, record))
         if progress is not None:
             progress(done, len(seeds))
 
+    parsed: list[_Parsed] = []
+    results = map_ordered(_parse, [(source, data) for source, data, _ in todo])
+    for (source, data, record), result in zip(todo, results, strict=True):
+        if isinstance(result, Diagnostic):
+            report.diagnostics.append(result)
+        else:
+            report.diagnostics.extend(result.diagnostics)
+            parsed.append(_Parsed(source, data, result.question, record))
+
     ids = _assign_ids(parsed, existing)
+    accepted: list[tuple[Question, bytes]] = []
     for item in parsed:
         question_id = ids[item.source]
         question = replace(item.question, id=question_id)
@@ -149,13 +156,16 @@ def ingest(
                 )
             continue
         report.fresh[question_id] = question
-        target = questions_dir / f"{question_id}.yaml"
-        content = generated_record(question, item.data)
+        accepted.append((question, item.data))
+
+    records_prefix = display_path(questions_dir, root).rstrip("/") + "/"
+    contents = map_ordered(_record, accepted)
+    for (question, _), content in zip(accepted, contents, strict=True):
+        target = questions_dir / f"{question.id}.yaml"
         if write:
             write_atomic(target, content)
-        report.written.append(display_path(target, root))
+        report.written.append(f"{records_prefix}{target.name}")
 
-    seeds_prefix = display_path(seeds_dir, root).rstrip("/") + "/"
     for record in existing.values():
         gone = record.source not in sources and (record.source or "").startswith(seeds_prefix)
         if not gone or record.seed_hash is None:
@@ -170,6 +180,19 @@ def ingest(
                 record.path.unlink()
             report.removed.append(where)
     return report
+
+
+def _parse(item: tuple[str, bytes]) -> ParseResult | Diagnostic:
+    """Parse one seed (in a worker process on large runs); an unusable seed gives its error."""
+    source, data = item
+    try:
+        return parse_seed(decode_seed(data, source), source)
+    except SeedError as exc:
+        return exc.diagnostic
+
+
+def _record(item: tuple[Question, bytes]) -> bytes:
+    return generated_record(*item)
 
 
 def _assign_ids(parsed: list[_Parsed], existing: dict[str, ExistingRecord]) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from sitegen.mdtext import URL
+from sitegen.parallel import map_ordered
 
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -83,10 +85,31 @@ def _converter() -> markdown.Markdown:
     )
 
 
-@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
     """Return safe HTML for one answer body."""
+    html = _PRERENDERED.get(text)
+    return _convert(text) if html is None else html
+
+
+@lru_cache(maxsize=4096)
+def _convert(text: str) -> str:
     return _CONVERTER.reset().convert(text)
+
+
+# Bodies rendered ahead of the templates, on every core (see prerender). The values are what
+# _convert returns for the keys, so this cache never changes a byte of output.
+_PRERENDERED: dict[str, str] = {}
+
+
+def prerender(texts: Iterable[str]) -> None:
+    """Render many bodies at once on every core, so the templates find them ready."""
+    todo = sorted(set(texts) - _PRERENDERED.keys())
+    _PRERENDERED.update(zip(todo, map_ordered(_convert, todo), strict=True))
+
+
+def forget_prerendered() -> None:
+    """Drop the bodies prerender kept (they can take hundreds of MB on a large site)."""
+    _PRERENDERED.clear()
 
 
 _CONVERTER = _converter()

@@ -1,0 +1,41 @@
+"""Run a pure function over many items on every core, results in input order.
+
+The promise: `map_ordered(fn, items)` returns exactly `[fn(x) for x in items]`, so using it never
+changes a byte of output; small inputs (and one-core machines) skip the process pool, whose
+start-up would cost more than it saves. `fn` and the items must be picklable.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items a pool (about 50 ms to start) is not worth it.
+MIN_ITEMS = 400
+
+
+def workers() -> int:
+    """Return how many processes to use: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def map_ordered(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """Return `[fn(x) for x in items]`, computed in worker processes when that pays."""
+    count = workers()
+    if count < 2 or len(items) < MIN_ITEMS:
+        return [fn(item) for item in items]
+    # fork where available: workers inherit imported modules instead of re-importing them.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, len(items) // (count * 8))
+    with ProcessPoolExecutor(count, mp_context=context) as pool:
+        return list(pool.map(fn, items, chunksize=chunk))
