@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from sitegen.cache import CACHE_DIR
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.ingest import IngestReport, Progress, ingest, load_records
@@ -80,11 +81,13 @@ def build(
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed."""
     report = ingest(paths.seeds, paths.content, paths.root, force=force, progress=progress)
-    questions, problems = load_records(paths.content, paths.root, report.fresh)
+    cache_dir = paths.root / CACHE_DIR
+    questions, problems = load_records(paths.content, paths.root, report.fresh, cache_dir)
     diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
     site = build_site(questions)
     # Markdown is most of a cold build: render every body on every core first.
-    prerender(answer.body for question in site.questions for answer in question.answers)
+    bodies = (answer.body for question in site.questions for answer in question.answers)
+    prerender(bodies, cache_dir)
     output = Output()
     try:
         renderer = Renderer(make_environment(paths.templates), config, site)

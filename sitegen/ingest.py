@@ -17,6 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import yaml
+
+from sitegen import cache, model, records
 from sitegen.atomic import write_atomic
 from sitegen.errors import Diagnostic, RecordError, SeedError
 from sitegen.model import Question
@@ -217,28 +220,45 @@ def _assign_ids(parsed: list[_Parsed], existing: dict[str, ExistingRecord]) -> d
 
 
 def load_records(
-    content_dir: Path, root: Path, fresh: dict[str, Question] | None = None
+    content_dir: Path,
+    root: Path,
+    fresh: dict[str, Question] | None = None,
+    cache_dir: Path | None = None,
 ) -> tuple[list[Question], list[Diagnostic]]:
-    """Load and validate every record, reusing questions parsed in this run."""
+    """Load and validate every record, reusing questions parsed in this run and, with a
+    cache_dir, records whose bytes are unchanged since an earlier build loaded them."""
     fresh = fresh or {}
+    cache_file = cache_dir / "records.pickle" if cache_dir is not None else None
+    cached = cache.load(cache_file, _RECORDS_VERSION) if cache_file else {}
+    entries: dict[str, tuple[str, Question]] = {}
     questions: list[Question] = []
     problems: list[Diagnostic] = []
     questions_dir = content_dir / "questions"
     paths = sorted(questions_dir.glob("*.yaml")) if questions_dir.is_dir() else []
     for path in paths:
-        if path.stem in fresh:
+        if path.stem in fresh and cache_file is None:
             questions.append(fresh[path.stem])
             continue
         where = display_path(path, root)
         try:
-            text = path.read_text("utf-8")
-            question = load_question(text, where)
-        except UnicodeDecodeError:
-            problems.append(Diagnostic(where, None, "not UTF-8 text", "error"))
+            data = path.read_bytes()
+        except FileNotFoundError:  # removed while we listed
             continue
-        except RecordError as exc:
-            problems.append(exc.diagnostic)
-            continue
+        digest_ = cache.key(data)
+        hit = cached.get(path.stem)
+        if path.stem in fresh:
+            question = fresh[path.stem]
+        elif _valid(hit, digest_):
+            question = hit[1]  # type: ignore[index]
+        else:
+            try:
+                question = load_question(data.decode("utf-8"), where)
+            except UnicodeDecodeError:
+                problems.append(Diagnostic(where, None, "not UTF-8 text", "error"))
+                continue
+            except RecordError as exc:
+                problems.append(exc.diagnostic)
+                continue
         if question.id != path.stem:
             problems.append(
                 Diagnostic(
@@ -249,7 +269,25 @@ def load_records(
                 )
             )
             continue
+        entries[path.stem] = (digest_, question)
         questions.append(question)
     on_disk = {p.stem for p in paths}
     questions.extend(q for id_, q in sorted(fresh.items()) if id_ not in on_disk)
+    if cache_file is not None and entries != cached:
+        cache.save(cache_file, _RECORDS_VERSION, entries)
     return questions, problems
+
+
+def _valid(hit: object, digest_: str) -> bool:
+    return (
+        isinstance(hit, tuple)
+        and len(hit) == 2
+        and hit[0] == digest_
+        and isinstance(hit[1], Question)
+    )
+
+
+# Cached records are as valid as the code that loaded them.
+_RECORDS_VERSION = cache.code_version(
+    yaml.__version__, *(Path(m.__file__ or "").read_text("utf-8") for m in (records, model))
+)

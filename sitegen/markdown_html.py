@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import markdown
@@ -19,6 +20,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen import cache, mdtext
 from sitegen.mdtext import URL
 from sitegen.parallel import map_ordered
 
@@ -101,10 +103,23 @@ def _convert(text: str) -> str:
 _PRERENDERED: dict[str, str] = {}
 
 
-def prerender(texts: Iterable[str]) -> None:
-    """Render many bodies at once on every core, so the templates find them ready."""
-    todo = sorted(set(texts) - _PRERENDERED.keys())
+def prerender(texts: Iterable[str], cache_dir: Path | None = None) -> None:
+    """Render many bodies at once on every core, so the templates find them ready; with a
+    cache_dir, reuse the HTML of bodies an earlier build rendered."""
+    wanted = set(texts)
+    cache_file = cache_dir / "markdown.pickle" if cache_dir is not None else None
+    stored = cache.load(cache_file, _VERSION) if cache_file else {}
+    keys = {text: cache.key(text.encode("utf-8")) for text in wanted}
+    for text, digest in keys.items():
+        html = stored.get(digest)
+        if isinstance(html, str):
+            _PRERENDERED[text] = html
+    todo = sorted(wanted - _PRERENDERED.keys())
     _PRERENDERED.update(zip(todo, map_ordered(_convert, todo), strict=True))
+    if cache_file is not None:
+        entries = {keys[text]: _PRERENDERED[text] for text in sorted(wanted)}
+        if entries != stored:
+            cache.save(cache_file, _VERSION, entries)
 
 
 def forget_prerendered() -> None:
@@ -121,3 +136,8 @@ _TAG = re.compile(r"<[^>]*>")
 def markdown_plain_text(text: str) -> str:
     """Return what a reader sees of a Markdown body, as plain text (for excerpts)."""
     return " ".join(html.unescape(_TAG.sub(" ", render_markdown(text))).split())
+
+# Cached HTML is as valid as the code and the Markdown library that rendered it.
+_VERSION = cache.code_version(
+    markdown.__version__, *(Path(f).read_text("utf-8") for f in (__file__, mdtext.__file__))
+)
