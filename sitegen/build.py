@@ -78,10 +78,11 @@ def build(
     *,
     force: bool = False,
     progress: Progress | None = None,
+    cache: bool = True,
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed."""
     report = ingest(paths.seeds, paths.content, paths.root, force=force, progress=progress)
-    cache_dir = paths.root / CACHE_DIR
+    cache_dir = paths.root / CACHE_DIR if cache else None
     questions, problems = load_records(paths.content, paths.root, report.fresh, cache_dir)
     diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
     site = build_site(questions)

@@ -16,6 +16,7 @@ from sitegen.config import Config, load_config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.ingest import Progress, ingest
 from sitegen.serve import make_server
+from sitegen.verify import verify
 
 PROGRESS_THRESHOLD = 300
 
@@ -54,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_dirs(build_)
     _add_force(build_)
     _add_no_search(build_)
+    build_.add_argument(
+        "--verify",
+        action="store_true",
+        help="then rebuild from scratch in a temporary directory and compare byte for byte",
+    )
     build_.set_defaults(run=_run_build)
 
     check_ = commands.add_parser(
@@ -181,8 +187,18 @@ def _do_build(args: argparse.Namespace) -> tuple[BuildReport, Paths]:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    report, _ = _do_build(args)
-    return _finish(report)
+    report, paths = _do_build(args)
+    status = _finish(report)
+    if args.verify:
+        differences = verify(paths, load_config(paths.root))
+        for difference in differences:
+            print(difference, file=sys.stderr)
+        if differences:
+            print(f"verify: {len(differences)} difference(s) from a clean build", file=sys.stderr)
+            return 1
+        if not args.quiet:
+            print("verify: identical to a clean build")
+    return status
 
 
 def _run_check(args: argparse.Namespace) -> int:
