@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from sitegen.atomic import mark_build_finished, mark_build_started
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
@@ -81,6 +82,8 @@ def build(
     cache: bool = True,
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed."""
+    # The mark lives in the cache dir so it survives a person deleting public/.
+    mark_build_started(paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR)
     report = ingest(paths.seeds, paths.content, paths.root, force=force, progress=progress)
     cache_dir = paths.root / CACHE_DIR if cache else None
     questions, problems = load_records(paths.content, paths.root, report.fresh, cache_dir)
@@ -111,6 +114,7 @@ def build(
     else:
         search = None
         remove_index(paths.output)
+    mark_build_finished(paths.root / CACHE_DIR)
     return BuildReport(
         ingest=report,
         diagnostics=tuple(diagnostics),
