@@ -6,21 +6,24 @@ out, and the rest of the site still builds. The caller decides the exit code fro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
+from sitegen import snapshot
 from sitegen.atomic import mark_build_finished, mark_build_started
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.ingest import IngestReport, Progress, ingest, load_records
 from sitegen.markdown_html import forget_prerendered, prerender
+from sitegen.pagekeys import KEYS_FILE, PageKeys, code_version
 from sitegen.render import Renderer, make_environment
 from sitegen.search import SearchReport, index_site, remove_index
 from sitegen.site import build_site, duplicate_titles
-from sitegen.writer import Output, WriteReport, write_output
+from sitegen.snapshot import fingerprint
+from sitegen.writer import MANIFEST, Output, WriteReport, write_output
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +85,23 @@ def build(
     cache: bool = True,
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed."""
+    version = code_version()
+    inputs = (paths.seeds, paths.templates, paths.static)
+    cache_dir = paths.root / CACHE_DIR if cache else None
+    if cache_dir is not None:
+        before = fingerprint(inputs, config, version)[0]
+        key = before + fingerprint([paths.content])[0]
+        last = snapshot.previous(cache_dir, key, version) if not force else None
+        if isinstance(last, BuildReport) and (paths.output / MANIFEST).is_file():
+            files = last.written.written + last.written.unchanged if last.written else 0
+            return replace(last, written=WriteReport(0, files, 0))  # nothing changed
+        snapshot.forget(cache_dir)
     # The mark lives in the cache dir so it survives a person deleting public/.
     mark_build_started(paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR)
     report = ingest(paths.seeds, paths.content, paths.root, force=force, progress=progress)
-    cache_dir = paths.root / CACHE_DIR if cache else None
+    content_read = fingerprint([paths.content]) if cache_dir else None
     questions, problems = load_records(paths.content, paths.root, report.fresh, cache_dir)
+    content_after = fingerprint([paths.content]) if cache_dir else None
     diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
     site = build_site(questions)
     # Markdown is most of a cold build: render every body on every core first.
@@ -94,7 +109,8 @@ def build(
     prerender(bodies, cache_dir)
     output = Output()
     try:
-        renderer = Renderer(make_environment(paths.templates), config, site)
+        keys = PageKeys(cache_dir / KEYS_FILE if cache_dir else None, version, {})
+        renderer = Renderer(make_environment(paths.templates), config, site, keys, paths.output)
         for path, data in renderer.pages():
             output.add(path, data)
     except jinja2.TemplateSyntaxError as exc:
@@ -108,6 +124,7 @@ def build(
         if asset.is_file() and not asset.name.startswith("."):
             output.add(f"static/{asset.relative_to(paths.static).as_posix()}", asset.read_bytes())
     written = write_output(output, paths.output)
+    keys.stamp_and_save(paths.output)
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
         search = index_site(paths.output, written.changed, config.search_shard_size)
@@ -115,7 +132,7 @@ def build(
         search = None
         remove_index(paths.output)
     mark_build_finished(paths.root / CACHE_DIR)
-    return BuildReport(
+    result = BuildReport(
         ingest=report,
         diagnostics=tuple(diagnostics),
         questions=len(site.questions),
@@ -124,6 +141,13 @@ def build(
         hidden=len(questions) - len(site.questions),
         search=search,
     )
+    if cache_dir is not None and content_read == content_after and content_after is not None:
+        # Store the fingerprint only if no input changed while this build read it.
+        after = fingerprint(inputs, config, version)
+        if after[0] == before and snapshot.settled(after[1], content_after[1]):
+            stored = replace(result, ingest=replace(report, fresh={}))
+            snapshot.store(cache_dir, after[0] + content_after[0], version, stored)
+    return result
 
 
 def check(paths: Paths) -> BuildReport:

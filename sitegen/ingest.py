@@ -235,11 +235,12 @@ def load_records(
     problems: list[Diagnostic] = []
     questions_dir = content_dir / "questions"
     paths = sorted(questions_dir.glob("*.yaml")) if questions_dir.is_dir() else []
+    prefix = display_path(questions_dir, root).rstrip("/") + "/"  # resolved once, not per file
     for path in paths:
         if path.stem in fresh and cache_file is None:
             questions.append(fresh[path.stem])
             continue
-        where = display_path(path, root)
+        where = prefix + path.name
         try:
             data = path.read_bytes()
         except FileNotFoundError:  # removed while we listed
