@@ -52,15 +52,18 @@ def test_a_killed_build_leaves_whole_files_and_the_next_build_equals_a_clean_one
     duration = time.monotonic() - started
     rng = random.Random(5)
     outcomes = []
-    for _ in range(8):
-        # Start each run with pages and records to write, so a kill can land mid-write.
+    for attempt in range(8):
+        # Start each run with pages and records to write, so a kill can land mid-write; every
+        # other run also without the build cache, so kills land while it is being written too.
         shutil.rmtree(killed / "public", ignore_errors=True)
         shutil.rmtree(killed / "content", ignore_errors=True)
+        if attempt % 2:
+            shutil.rmtree(killed / ".sitegen-cache", ignore_errors=True)
         process = run(killed)
-        time.sleep(rng.uniform(0.1, 0.95) * duration)
+        time.sleep(rng.uniform(0.1, 0.7) * duration)
         process.send_signal(signal.SIGKILL)
         outcomes.append(process.wait())
         assert_nothing_truncated(killed)
-    assert outcomes.count(-signal.SIGKILL) >= 4  # most kills did land mid-build
+    assert outcomes.count(-signal.SIGKILL) >= 3  # kills did land mid-build
     assert run(killed).wait() == 0
     assert site_files(killed) == site_files(clean)
