@@ -128,9 +128,9 @@ def template_sources(env: Environment, name: str) -> tuple[tuple[str, str], ...]
         current = todo.pop()
         if current in found:
             continue
-        source = env.loader.get_source(env, current)[0]
+        source, filename, _ = env.loader.get_source(env, current)
         found[current] = source
-        for ref in meta.find_referenced_templates(env.parse(source)):
+        for ref in meta.find_referenced_templates(env.parse(source, current, filename)):
             if ref is None:
                 return tuple((n, env.loader.get_source(env, n)[0]) for n in env.list_templates())
             todo.append(ref)
