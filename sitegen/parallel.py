@@ -7,8 +7,11 @@ start-up would cost more than it saves. `fn` and the items must be picklable.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -37,5 +40,20 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, len(items) // (count * 8))
-    with ProcessPoolExecutor(count, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        count, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         return list(pool.map(fn, items, chunksize=chunk))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker exit when the build process dies, even by SIGKILL: a forked worker
+    holds the pool's pipes itself, so it would never see them close and would wait forever."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1

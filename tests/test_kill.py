@@ -21,7 +21,18 @@ BUILD = [sys.executable, "-m", "sitegen", "build", "--quiet"]
 
 def run(root: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen(BUILD, cwd=root, env=env, stderr=subprocess.DEVNULL)
+    # A session of its own, so the build's worker processes can be found after it is killed.
+    return subprocess.Popen(
+        BUILD, cwd=root, env=env, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+
+
+def session_alive(session: int) -> bool:
+    try:
+        os.killpg(session, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def site_files(root: Path) -> dict[str, bytes]:
@@ -46,7 +57,7 @@ def test_a_killed_build_leaves_whole_files_and_the_next_build_equals_a_clean_one
     clean = make_project(tmp_path / "clean")
     killed = make_project(tmp_path / "killed")
     for root in (clean, killed):
-        write_corpus(root / "seeds", 200, seed=8)
+        write_corpus(root / "seeds", 450, seed=8)  # above parallel.MIN_ITEMS: workers too
     started = time.monotonic()
     assert run(clean).wait() == 0
     duration = time.monotonic() - started
@@ -63,6 +74,10 @@ def test_a_killed_build_leaves_whole_files_and_the_next_build_equals_a_clean_one
         time.sleep(rng.uniform(0.1, 0.7) * duration)
         process.send_signal(signal.SIGKILL)
         outcomes.append(process.wait())
+        deadline = time.monotonic() + 10
+        while session_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not session_alive(process.pid)  # no worker process outlives the build
         assert_nothing_truncated(killed)
     assert outcomes.count(-signal.SIGKILL) >= 3  # kills did land mid-build
     assert run(killed).wait() == 0
