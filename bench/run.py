@@ -220,9 +220,11 @@ def write_report(results: dict[str, Any]) -> str:
         "# Benchmarks",
         "",
         "Written by `make bench` (bench/run.py); do not edit by hand. Whole processes, median of"
-        " the runs shown; peak RSS is the largest of those runs. No search index in either tool"
-        " (sitegen has none yet on this branch). Hugo has no incremental production build, so its"
-        " `add one seed` is a full rebuild with one more page and an existing public/.",
+        " the runs shown; peak RSS is the largest of those runs. Every figure is without a search"
+        " index in either tool (the search index is issue 4, on another branch). Hugo has no"
+        " incremental production build, so its `add one seed` is a full rebuild with one more page"
+        " and an existing public/. Incremental figures run in this order after the cold builds:"
+        " no-op, add one seed, edit one record, delete that seed, change base.html (every page).",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']};"
         f" Python {m['python']}, Hugo {m['hugo']}.",
@@ -251,8 +253,43 @@ def write_report(results: dict[str, Any]) -> str:
         f"{int(k):,}: {v['shape']['doctors']:,} doctors, {v['shape']['tags']} hashtags"
         for k, v in sorted(results["sizes"].items(), key=lambda kv: int(kv[0]))
     )
-    lines += ["", f"Corpus (sitegen.corpus, seed 1): {shapes}.", "", "![](benchmarks.svg)", ""]
+    lines += ["", f"Corpus (sitegen.corpus, seed 1): {shapes}.", ""]
+    lines += targets(results)
+    lines += ["", "![](benchmarks.svg)", ""]
     return "\n".join(lines)
+
+
+# (size, tool figure, what is compared, limit, label): the targets of issue 5.
+TARGETS = [
+    ("10000", "cold", "ratio", 1.0, "cold full build, 10k: sitegen / Hugo"),
+    ("100000", "cold", "ratio", 0.5, "cold full build, 100k: sitegen / Hugo"),
+    ("100000", "cold", "rss", 1.5 * 2**30, "peak memory, 100k cold build"),
+    ("100000", "add", "wall", 1.0, "add one seed, 100k"),
+    ("100000", "noop", "wall", 0.5, "no-op rebuild, 100k"),
+]
+
+
+def targets(results: dict[str, Any]) -> list[str]:
+    """Return the targets table: each figure, its limit, and met or how far off."""
+    lines = ["## Targets", "", "| target | limit | measured | |", "|---|---:|---:|---|"]
+    for size, fig, what, limit, label in TARGETS:
+        entry = results["sizes"].get(size)
+        if entry is None or fig not in entry["sitegen"]:
+            lines.append(f"| {label} | {_fmt(what, limit)} | not run | |")
+            continue
+        s = entry["sitegen"][fig]
+        value = s["wall"] / entry["hugo"][fig]["wall"] if what == "ratio" else s[what]
+        verdict = "met" if value <= limit else f"off by {value / limit:.1f}x"
+        lines.append(f"| {label} | {_fmt(what, limit)} | {_fmt(what, value)} | {verdict} |")
+    return lines
+
+
+def _fmt(what: str, value: float) -> str:
+    if what == "ratio":
+        return f"{value:.2f}x"
+    if what == "rss":
+        return f"{value / 2**30:.2f} GB"
+    return f"{value:.2f} s"
 
 
 def write_chart(results: dict[str, Any], path: Path) -> None:
@@ -291,13 +328,16 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--big", action="store_true", help="run only the 100k corpus, once")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite the page and chart from the results"
+    )
     args = parser.parse_args()
     sizes, runs = ([100_000], 1) if args.big else (args.sizes, args.runs)
     results: dict[str, Any] = (
         json.loads(RESULTS.read_text("utf-8")) if RESULTS.is_file() else {"sizes": {}}
     )
     results["machine"] = machine()
-    for n in sizes:
+    for n in [] if args.report_only else sizes:
         print(f"{n} questions, {runs} run(s)", flush=True)
         work = prepare(n)
         sitegen = bench_sitegen(work, runs)
