@@ -6,20 +6,22 @@ out, and the rest of the site still builds. The caller decides the exit code fro
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
 from sitegen import snapshot
-from sitegen.atomic import mark_build_finished, mark_build_started
+from sitegen.atomic import mark_build_finished, mark_build_started, write_if_changed
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.ingest import IngestReport, Progress, ingest, load_records
 from sitegen.markdown_html import forget_prerendered, prerender
-from sitegen.pagekeys import KEYS_FILE, PageKeys, code_version
-from sitegen.render import Renderer, make_environment
+from sitegen.pagekeys import KEYS_FILE, PageKey, PageKeys, code_version
+from sitegen.parallel import run_forked, workers
+from sitegen.render import NOT_MINE, Renderer, make_environment
 from sitegen.search import SearchReport, index_site, remove_index
 from sitegen.site import build_site, duplicate_titles
 from sitegen.snapshot import fingerprint
@@ -108,22 +110,33 @@ def build(
     bodies = (answer.body for question in site.questions for answer in question.answers)
     prerender(bodies, cache_dir)
     output = Output()
+    keys = PageKeys(cache_dir / KEYS_FILE if cache_dir else None, version, {})
     try:
-        keys = PageKeys(cache_dir / KEYS_FILE if cache_dir else None, version, {})
         renderer = Renderer(make_environment(paths.templates), config, site, keys, paths.output)
-        for path, data in renderer.pages():
-            output.add(path, data)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"template error: {exc}") from None
+        share = functools.partial(_render_share, renderer, paths.output)
+        many = len(site.questions) >= PARALLEL_PAGES
+        shares = run_forked(share, workers() if many else 1)
     finally:
         forget_prerendered()
+    prewritten: list[str] = []  # pages the render processes wrote themselves
+    preunchanged = 0
+    for share_files, share_keys, share_written, share_unchanged in shares:
+        for path, data in share_files:
+            output.add(path, data)
+        keys.current.update(share_keys)
+        prewritten += share_written
+        preunchanged += share_unchanged
     pages = len(output.files)
     for asset in sorted(paths.static.rglob("*")) if paths.static.is_dir() else []:
         if asset.is_file() and not asset.name.startswith("."):
             output.add(f"static/{asset.relative_to(paths.static).as_posix()}", asset.read_bytes())
     written = write_output(output, paths.output)
+    written = WriteReport(
+        written.written + len(prewritten),
+        written.unchanged + preunchanged,
+        written.removed,
+        tuple(sorted((*written.changed, *prewritten))),
+    )
     keys.stamp_and_save(paths.output)
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
@@ -148,6 +161,43 @@ def build(
             stored = replace(result, ingest=replace(report, fresh={}))
             snapshot.store(cache_dir, after[0] + content_after[0], version, stored)
     return result
+
+
+# From this many questions on, pages render in one forked process per core.
+PARALLEL_PAGES = 1000
+
+
+def _render_share(
+    renderer: Renderer, out_dir: Path, k: int, n: int
+) -> tuple[list[tuple[str, bytes | None]], dict[str, PageKey], list[str], int]:
+    """Render and write every n-th page, starting at k (in a forked worker when n > 1).
+
+    Return the pages as (path, None) (already on disk), the files that are not pages (sitemap,
+    robots.txt) with their bytes from share 0 only, this share's page keys, the page files it
+    wrote and how many it left unchanged. A page's bytes never depend on which share renders it.
+    """
+    if n > 1:
+        renderer.share = (k, n)
+    files: list[tuple[str, bytes | None]] = []
+    written: list[str] = []
+    unchanged = 0
+    try:
+        for path, data in renderer.pages():
+            if data is NOT_MINE:
+                continue
+            if path in (renderer.keys.current if renderer.keys else {}):
+                if data is not None and write_if_changed(out_dir / path, data):
+                    written.append(path)
+                else:
+                    unchanged += 1
+                files.append((path, None))
+            elif k == 0:
+                files.append((path, data))  # not a page: sitemap, robots.txt
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template error: {exc}") from None
+    return files, renderer.keys.current if renderer.keys else {}, written, unchanged
 
 
 def check(paths: Paths) -> BuildReport:

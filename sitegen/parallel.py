@@ -46,6 +46,29 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return list(pool.map(fn, items, chunksize=chunk))
 
 
+_FORKED: list[Callable[[int, int], object]] = []  # the function forked workers run
+
+
+def run_forked(fn: Callable[[int, int], R], count: int) -> list[R]:
+    """Return `[fn(k, count) for k in range(count)]`, each call in its own forked process, so
+    `fn` may close over anything (the workers inherit it); on one core or without fork, in here."""
+    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(k, count) for k in range(count)]
+    _FORKED[:] = [fn]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            count, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            return list(pool.map(_call_forked, range(count), [count] * count))  # type: ignore[arg-type]
+    finally:
+        _FORKED.clear()
+
+
+def _call_forked(k: int, count: int) -> object:
+    return _FORKED[0](k, count)
+
+
 def _die_with_parent(parent: int) -> None:
     """Make this worker exit when the build process dies, even by SIGKILL: a forked worker
     holds the pool's pipes itself, so it would never see them close and would wait forever."""

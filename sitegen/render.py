@@ -31,6 +31,7 @@ from sitegen.site import (
 from sitegen.sitemap import robots_txt, sitemap_files
 
 T = TypeVar("T")
+NOT_MINE = b"\0not rendered by this share\0"  # compared by identity
 DOCTOR_PREVIEW = 10  # doctors a specialty or location page shows before "All N named doctors"
 HOME = Crumb("Home", "")
 GROUP_INDEX = {  # kind: (index title, plural noun)
@@ -162,10 +163,17 @@ class Renderer:
         if keys is not None:
             keys.targets = {"site": site, "browse": self.browse}
         self._template_keys: dict[str, bytes] = {}
+        # (k, n): render only every n-th page, starting at k; the others return NOT_MINE.
+        self.share: tuple[int, int] | None = None
+        self._count = 0
 
     def render(
         self, template: str, page: PageInfo, jsonld: tuple[dict[str, Any], ...] = (), **context: Any
     ) -> bytes | None:
+        if self.share is not None:
+            self._count += 1
+            if self._count % self.share[1] != self.share[0]:
+                return NOT_MINE
         base = self.config.base_url
         blocks = (
             (*jsonld, breadcrumb_list(page.breadcrumbs, base, page.url)) if page.indexable else ()
