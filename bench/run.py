@@ -253,7 +253,15 @@ def write_report(results: dict[str, Any]) -> str:
         f"{int(k):,}: {v['shape']['doctors']:,} doctors, {v['shape']['tags']} hashtags"
         for k, v in sorted(results["sizes"].items(), key=lambda kv: int(kv[0]))
     )
+    loads = ", ".join(
+        f"{int(k):,}: {v.get('load', '?')}"
+        for k, v in sorted(results["sizes"].items(), key=lambda kv: int(kv[0]))
+    )
     lines += ["", f"Corpus (sitegen.corpus, seed 1): {shapes}.", ""]
+    lines += [
+        f"1-minute load average when each size finished (other jobs shared the machine): {loads}.",
+        "",
+    ]
     lines += targets(results)
     lines += ["", "![](benchmarks.svg)", ""]
     return "\n".join(lines)
@@ -345,6 +353,9 @@ def main() -> int:
         measure(SITEGEN, work)  # a clean content/ for the conversion
         hugo = bench_hugo(to_hugo(work), runs)
         results["sizes"][str(n)] = {
+            "load": Path("/proc/loadavg").read_text().split()[0]
+            if Path("/proc/loadavg").is_file()
+            else "?",
             "runs": runs,
             "sitegen": sitegen,
             "hugo": hugo,
