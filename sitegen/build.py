@@ -96,10 +96,13 @@ def build(
         last = snapshot.previous(cache_dir, key, version) if not force else None
         if isinstance(last, BuildReport) and (paths.output / MANIFEST).is_file():
             files = last.written.written + last.written.unchanged if last.written else 0
-            return replace(last, written=WriteReport(0, files, 0))  # nothing changed
+            search = replace(last.search, reindexed=0, seconds=0.0) if last.search else None
+            return replace(last, written=WriteReport(0, files, 0), search=search)  # no change
         snapshot.forget(cache_dir)
     # The mark lives in the cache dir so it survives a person deleting public/.
-    mark_build_started(paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR)
+    unfinished = mark_build_started(
+        paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR
+    )
     report = ingest(paths.seeds, paths.content, paths.root, force=force, progress=progress)
     content_read = fingerprint([paths.content]) if cache_dir else None
     questions, problems = load_records(paths.content, paths.root, report.fresh, cache_dir)
@@ -140,7 +143,9 @@ def build(
     keys.stamp_and_save(paths.output)
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
-        search = index_site(paths.output, written.changed, config.search_shard_size)
+        # After a killed build, pages it wrote may not be indexed yet: index every shard.
+        changed = None if unfinished else written.changed
+        search = index_site(paths.output, changed, config.search_shard_size)
     else:
         search = None
         remove_index(paths.output)

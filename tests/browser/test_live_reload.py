@@ -11,12 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from sitegen.corpus import generate_seeds
 from tests.test_build import REPO, make_project
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -47,11 +45,11 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 
 
 @pytest.fixture
-def page() -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield browser.new_page()
-        browser.close()
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh tab from the suite's Chromium (tests/browser/conftest.py)."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def test_a_new_seed_appears_on_the_open_home_page(served: tuple[Path, str], page: Page) -> None:
