@@ -62,7 +62,9 @@ def median(samples: list[dict[str, float]]) -> dict[str, float]:
     }
 
 
-SITEGEN = [sys.executable, "-m", "sitegen", "build", "--quiet"]
+# Without the search index: the Hugo comparison has none. SEARCH adds it (Pagefind).
+SITEGEN = [sys.executable, "-m", "sitegen", "build", "--quiet", "--no-search"]
+SEARCH = SITEGEN[:-1]
 
 
 def hugo_binary() -> Path:
@@ -93,8 +95,8 @@ def cold(work: Path) -> None:
 def bench_sitegen(work: Path, runs: int) -> dict[str, dict[str, float]]:
     figures: dict[str, list[dict[str, float]]] = {}
 
-    def timed(name: str) -> None:
-        figures.setdefault(name, []).append(measure(SITEGEN, work))
+    def timed(name: str, cmd: list[str] = SITEGEN) -> None:
+        figures.setdefault(name, []).append(measure(cmd, work))
 
     for _ in range(runs):
         cold(work)
@@ -115,6 +117,14 @@ def bench_sitegen(work: Path, runs: int) -> dict[str, dict[str, float]]:
         base = work / "templates" / "base.html"
         base.write_text(base.read_text("utf-8") + f"<!-- bench {run} -->\n", "utf-8")
         timed("template")
+    for run in range(runs):  # the same cold build and added seed, with the search index
+        cold(work)
+        timed("cold_search", SEARCH)
+        added = work / "seeds" / "zz-bench-added.txt"
+        (_, text), *_ = generate_seeds(1, seed=20_000 + run)
+        added.write_text(text, "utf-8")
+        timed("add_search", SEARCH)
+        added.unlink()
     return {name: median(samples) for name, samples in figures.items()}
 
 
@@ -211,6 +221,8 @@ ROWS = [
     ("edit", "edit one record"),
     ("delete", "delete one seed"),
     ("template", "change one template"),
+    ("cold_search", "cold full build, with search index"),
+    ("add_search", "add one seed, with search index"),
 ]
 
 
@@ -220,8 +232,9 @@ def write_report(results: dict[str, Any]) -> str:
         "# Benchmarks",
         "",
         "Written by `make bench` (bench/run.py); do not edit by hand. Whole processes, median of"
-        " the runs shown; peak RSS is the largest of those runs. Every figure is without a search"
-        " index in either tool (the search index is issue 4, on another branch). Hugo has no"
+        " the runs shown; peak RSS is the largest of those runs (of one process: the forked"
+        " render workers are not summed). Figures are without a search index (`--no-search`)"
+        " unless the row says so, and so is Hugo. Hugo has no"
         " incremental production build, so its `add one seed` is a full rebuild with one more page"
         " and an existing public/. Incremental figures run in this order after the cold builds:"
         " no-op, add one seed, edit one record, delete that seed, change base.html (every page).",
