@@ -192,7 +192,7 @@ def _run_build(args: argparse.Namespace) -> int:
     report, paths = _do_build(args)
     status = _finish(report)
     if args.verify:
-        differences = verify(paths, load_config(paths.root))
+        differences = verify(paths, _paths(args)[1])  # the same settings, --no-search too
         for difference in differences:
             print(difference, file=sys.stderr)
         if differences:
