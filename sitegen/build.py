@@ -6,18 +6,26 @@ out, and the rest of the site still builds. The caller decides the exit code fro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
+from sitegen import snapshot
+from sitegen.atomic import mark_build_finished, mark_build_started, write_if_changed
+from sitegen.cache import CACHE_DIR
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.ingest import IngestReport, Progress, ingest, load_records
-from sitegen.render import Renderer, make_environment
+from sitegen.markdown_html import forget_prerendered, prerender
+from sitegen.pagekeys import KEYS_FILE, PageKey, PageKeys, code_version
+from sitegen.parallel import run_forked, workers
+from sitegen.render import NOT_MINE, Renderer, make_environment
 from sitegen.search import SearchReport, index_site, remove_index
 from sitegen.site import build_site, duplicate_titles
-from sitegen.writer import Output, WriteReport, write_output
+from sitegen.snapshot import fingerprint
+from sitegen.writer import MANIFEST, Output, WriteReport, write_output
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,33 +84,73 @@ def build(
     *,
     force: bool = False,
     progress: Progress | None = None,
+    cache: bool = True,
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed."""
+    version = code_version()
+    inputs = (paths.seeds, paths.templates, paths.static)
+    cache_dir = paths.root / CACHE_DIR if cache else None
+    if cache_dir is not None:
+        before = fingerprint(inputs, config, version)[0]
+        key = before + fingerprint([paths.content])[0]
+        last = snapshot.previous(cache_dir, key, version) if not force else None
+        if isinstance(last, BuildReport) and (paths.output / MANIFEST).is_file():
+            files = last.written.written + last.written.unchanged if last.written else 0
+            search = replace(last.search, reindexed=0, seconds=0.0) if last.search else None
+            return replace(last, written=WriteReport(0, files, 0), search=search)  # no change
+        snapshot.forget(cache_dir)
+    # The mark lives in the cache dir so it survives a person deleting public/.
+    unfinished = mark_build_started(
+        paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR
+    )
     report = ingest(paths.seeds, paths.content, paths.root, force=force, progress=progress)
-    questions, problems = load_records(paths.content, paths.root, report.fresh)
+    content_read = fingerprint([paths.content]) if cache_dir else None
+    questions, problems = load_records(paths.content, paths.root, report.fresh, cache_dir)
+    content_after = fingerprint([paths.content]) if cache_dir else None
     diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
     site = build_site(questions)
+    # Markdown is most of a cold build: render every body on every core first.
+    bodies = (answer.body for question in site.questions for answer in question.answers)
+    prerender(bodies, cache_dir)
     output = Output()
+    keys = PageKeys(cache_dir / KEYS_FILE if cache_dir else None, version, {})
     try:
-        renderer = Renderer(make_environment(paths.templates), config, site)
-        for path, data in renderer.pages():
+        renderer = Renderer(make_environment(paths.templates), config, site, keys, paths.output)
+        share = functools.partial(_render_share, renderer, paths.output)
+        many = len(site.questions) >= PARALLEL_PAGES
+        shares = run_forked(share, workers() if many else 1)
+    finally:
+        forget_prerendered()
+    prewritten: list[str] = []  # pages the render processes wrote themselves
+    preunchanged = 0
+    for share_files, share_keys, share_written, share_unchanged in shares:
+        for path, data in share_files:
             output.add(path, data)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"template error: {exc}") from None
+        keys.current.update(share_keys)
+        prewritten += share_written
+        preunchanged += share_unchanged
     pages = len(output.files)
     for asset in sorted(paths.static.rglob("*")) if paths.static.is_dir() else []:
         if asset.is_file() and not asset.name.startswith("."):
             output.add(f"static/{asset.relative_to(paths.static).as_posix()}", asset.read_bytes())
     written = write_output(output, paths.output)
+    written = WriteReport(
+        written.written + len(prewritten),
+        written.unchanged + preunchanged,
+        written.removed,
+        tuple(sorted((*written.changed, *prewritten))),
+    )
+    keys.stamp_and_save(paths.output)
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
-        search = index_site(paths.output, written.changed, config.search_shard_size)
+        # After a killed build, pages it wrote may not be indexed yet: index every shard.
+        changed = None if unfinished else written.changed
+        search = index_site(paths.output, changed, config.search_shard_size)
     else:
         search = None
         remove_index(paths.output)
-    return BuildReport(
+    mark_build_finished(paths.root / CACHE_DIR)
+    result = BuildReport(
         ingest=report,
         diagnostics=tuple(diagnostics),
         questions=len(site.questions),
@@ -111,6 +159,50 @@ def build(
         hidden=len(questions) - len(site.questions),
         search=search,
     )
+    if cache_dir is not None and content_read == content_after and content_after is not None:
+        # Store the fingerprint only if no input changed while this build read it.
+        after = fingerprint(inputs, config, version)
+        if after[0] == before and snapshot.settled(after[1], content_after[1]):
+            stored = replace(result, ingest=replace(report, fresh={}))
+            snapshot.store(cache_dir, after[0] + content_after[0], version, stored)
+    return result
+
+
+# From this many questions on, pages render in one forked process per core.
+PARALLEL_PAGES = 1000
+
+
+def _render_share(
+    renderer: Renderer, out_dir: Path, k: int, n: int
+) -> tuple[list[tuple[str, bytes | None]], dict[str, PageKey], list[str], int]:
+    """Render and write every n-th page, starting at k (in a forked worker when n > 1).
+
+    Return the pages as (path, None) (already on disk), the files that are not pages (sitemap,
+    robots.txt) with their bytes from share 0 only, this share's page keys, the page files it
+    wrote and how many it left unchanged. A page's bytes never depend on which share renders it.
+    """
+    if n > 1:
+        renderer.share = (k, n)
+    files: list[tuple[str, bytes | None]] = []
+    written: list[str] = []
+    unchanged = 0
+    try:
+        for path, data in renderer.pages():
+            if data is NOT_MINE:
+                continue
+            if path in (renderer.keys.current if renderer.keys else {}):
+                if data is not None and write_if_changed(out_dir / path, data):
+                    written.append(path)
+                else:
+                    unchanged += 1
+                files.append((path, None))
+            elif k == 0:
+                files.append((path, data))  # not a page: sitemap, robots.txt
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template error: {exc}") from None
+    return files, renderer.keys.current if renderer.keys else {}, written, unchanged
 
 
 def check(paths: Paths) -> BuildReport:

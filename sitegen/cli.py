@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -12,10 +13,12 @@ from typing import TextIO
 
 from sitegen import __version__
 from sitegen.build import BuildReport, Paths, build, check
-from sitegen.config import Config, load_config
+from sitegen.config import CONFIG_FILE, Config, load_config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.ingest import Progress, ingest
-from sitegen.serve import make_server
+from sitegen.serve import BuildVersion, make_server
+from sitegen.verify import verify
+from sitegen.watch import watch_inputs
 
 PROGRESS_THRESHOLD = 300
 
@@ -54,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_dirs(build_)
     _add_force(build_)
     _add_no_search(build_)
+    build_.add_argument(
+        "--verify",
+        action="store_true",
+        help="then rebuild from scratch in a temporary directory and compare byte for byte",
+    )
     build_.set_defaults(run=_run_build)
 
     check_ = commands.add_parser(
@@ -181,8 +189,18 @@ def _do_build(args: argparse.Namespace) -> tuple[BuildReport, Paths]:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    report, _ = _do_build(args)
-    return _finish(report)
+    report, paths = _do_build(args)
+    status = _finish(report)
+    if args.verify:
+        differences = verify(paths, _paths(args)[1])  # the same settings, --no-search too
+        for difference in differences:
+            print(difference, file=sys.stderr)
+        if differences:
+            print(f"verify: {len(differences)} difference(s) from a clean build", file=sys.stderr)
+            return 1
+        if not args.quiet:
+            print("verify: identical to a clean build")
+    return status
 
 
 def _run_check(args: argparse.Namespace) -> int:
@@ -203,20 +221,44 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    report, paths = _do_build(args)
-    _finish(report)
+    paths, _ = _paths(args)
+    version = BuildVersion()
+    written = _serve_build(args) or set()
     try:
-        server = make_server(paths.output, args.port, quiet=args.quiet)
+        server = make_server(paths.output, args.port, quiet=args.quiet, version=version)
     except OSError as exc:
         print(f"error: cannot serve on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
         print("  (another server may be running; pick another port with --port)", file=sys.stderr)
         return 1
     host, port = server.server_address[:2]
-    print(f"serving {paths.output} at http://{host!s}:{port}/ (Ctrl+C stops)")
+    print(f"serving {paths.output} at http://{host!s}:{port}/ (Ctrl+C stops)", flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    inputs = [paths.seeds, paths.content, paths.templates, paths.static, paths.root / CONFIG_FILE]
     try:
-        server.serve_forever()
+        for changed in watch_inputs(inputs):
+            if changed <= written:
+                written = set()
+                continue  # only the records the last build wrote itself
+            result = _serve_build(args)
+            if result is not None:
+                written = result
+                version.bump()  # open tabs reload
     except KeyboardInterrupt:
         pass
     finally:
+        server.shutdown()
         server.server_close()
     return 0
+
+
+def _serve_build(args: argparse.Namespace) -> set[Path] | None:
+    """Build once for `serve`; on failure print the error (file:line) and keep the last good
+    site, since a failed build writes nothing. Return the records the build wrote."""
+    try:
+        report, paths = _do_build(args)
+    except SitegenError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return None
+    _finish(report)
+    sys.stdout.flush()
+    return {paths.root / p for p in (*report.ingest.written, *report.ingest.removed)}

@@ -17,10 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import yaml
+
+from sitegen import cache, model, records
 from sitegen.atomic import write_atomic
 from sitegen.errors import Diagnostic, RecordError, SeedError
 from sitegen.model import Question
-from sitegen.parser import parse_seed
+from sitegen.parallel import map_ordered
+from sitegen.parser import ParseResult, parse_seed
 from sitegen.records import digest, generated_record, is_edited, load_question, read_mark
 from sitegen.seedtext import decode_seed
 from sitegen.slugs import slugify
@@ -111,9 +115,11 @@ def ingest(
     by_source = {r.source: r for r in existing.values() if r.source is not None}
     seeds = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
     sources = set()
-    parsed: list[_Parsed] = []
+    todo: list[tuple[str, bytes, ExistingRecord | None]] = []
+    # Every seed sits directly in seeds_dir: one resolve for the folder, not one per seed.
+    seeds_prefix = display_path(seeds_dir, root).rstrip("/") + "/"
     for done, seed in enumerate(seeds, start=1):
-        source = display_path(seed, root)
+        source = seeds_prefix + seed.name
         sources.add(source)
         data = seed.read_bytes()
         record = by_source.get(source)
@@ -121,17 +127,21 @@ def ingest(
         if up_to_date and not force and not reparse_all:
             report.unchanged += 1
         else:
-            try:
-                result = parse_seed(decode_seed(data, source), source)
-            except SeedError as exc:
-                report.diagnostics.append(exc.diagnostic)
-            else:
-                report.diagnostics.extend(result.diagnostics)
-                parsed.append(_Parsed(source, data, result.question, record))
+            todo.append((source, data, record))
         if progress is not None:
             progress(done, len(seeds))
 
+    parsed: list[_Parsed] = []
+    results = map_ordered(_parse, [(source, data) for source, data, _ in todo])
+    for (source, data, record), result in zip(todo, results, strict=True):
+        if isinstance(result, Diagnostic):
+            report.diagnostics.append(result)
+        else:
+            report.diagnostics.extend(result.diagnostics)
+            parsed.append(_Parsed(source, data, result.question, record))
+
     ids = _assign_ids(parsed, existing)
+    accepted: list[tuple[Question, bytes]] = []
     for item in parsed:
         question_id = ids[item.source]
         question = replace(item.question, id=question_id)
@@ -149,13 +159,16 @@ def ingest(
                 )
             continue
         report.fresh[question_id] = question
-        target = questions_dir / f"{question_id}.yaml"
-        content = generated_record(question, item.data)
+        accepted.append((question, item.data))
+
+    records_prefix = display_path(questions_dir, root).rstrip("/") + "/"
+    contents = map_ordered(_record, accepted)
+    for (question, _), content in zip(accepted, contents, strict=True):
+        target = questions_dir / f"{question.id}.yaml"
         if write:
             write_atomic(target, content)
-        report.written.append(display_path(target, root))
+        report.written.append(f"{records_prefix}{target.name}")
 
-    seeds_prefix = display_path(seeds_dir, root).rstrip("/") + "/"
     for record in existing.values():
         gone = record.source not in sources and (record.source or "").startswith(seeds_prefix)
         if not gone or record.seed_hash is None:
@@ -170,6 +183,19 @@ def ingest(
                 record.path.unlink()
             report.removed.append(where)
     return report
+
+
+def _parse(item: tuple[str, bytes]) -> ParseResult | Diagnostic:
+    """Parse one seed (in a worker process on large runs); an unusable seed gives its error."""
+    source, data = item
+    try:
+        return parse_seed(decode_seed(data, source), source)
+    except SeedError as exc:
+        return exc.diagnostic
+
+
+def _record(item: tuple[Question, bytes]) -> bytes:
+    return generated_record(*item)
 
 
 def _assign_ids(parsed: list[_Parsed], existing: dict[str, ExistingRecord]) -> dict[str, str]:
@@ -194,28 +220,46 @@ def _assign_ids(parsed: list[_Parsed], existing: dict[str, ExistingRecord]) -> d
 
 
 def load_records(
-    content_dir: Path, root: Path, fresh: dict[str, Question] | None = None
+    content_dir: Path,
+    root: Path,
+    fresh: dict[str, Question] | None = None,
+    cache_dir: Path | None = None,
 ) -> tuple[list[Question], list[Diagnostic]]:
-    """Load and validate every record, reusing questions parsed in this run."""
+    """Load and validate every record, reusing questions parsed in this run and, with a
+    cache_dir, records whose bytes are unchanged since an earlier build loaded them."""
     fresh = fresh or {}
+    cache_file = cache_dir / "records.pickle" if cache_dir is not None else None
+    cached = cache.load(cache_file, _RECORDS_VERSION) if cache_file else {}
+    entries: dict[str, tuple[str, Question]] = {}
     questions: list[Question] = []
     problems: list[Diagnostic] = []
     questions_dir = content_dir / "questions"
     paths = sorted(questions_dir.glob("*.yaml")) if questions_dir.is_dir() else []
+    prefix = display_path(questions_dir, root).rstrip("/") + "/"  # resolved once, not per file
     for path in paths:
-        if path.stem in fresh:
+        if path.stem in fresh and cache_file is None:
             questions.append(fresh[path.stem])
             continue
-        where = display_path(path, root)
+        where = prefix + path.name
         try:
-            text = path.read_text("utf-8")
-            question = load_question(text, where)
-        except UnicodeDecodeError:
-            problems.append(Diagnostic(where, None, "not UTF-8 text", "error"))
+            data = path.read_bytes()
+        except FileNotFoundError:  # removed while we listed
             continue
-        except RecordError as exc:
-            problems.append(exc.diagnostic)
-            continue
+        digest_ = cache.key(data)
+        hit = cached.get(path.stem)
+        if path.stem in fresh:
+            question = fresh[path.stem]
+        elif _valid(hit, digest_):
+            question = hit[1]  # type: ignore[index]
+        else:
+            try:
+                question = load_question(data.decode("utf-8"), where)
+            except UnicodeDecodeError:
+                problems.append(Diagnostic(where, None, "not UTF-8 text", "error"))
+                continue
+            except RecordError as exc:
+                problems.append(exc.diagnostic)
+                continue
         if question.id != path.stem:
             problems.append(
                 Diagnostic(
@@ -226,7 +270,25 @@ def load_records(
                 )
             )
             continue
+        entries[path.stem] = (digest_, question)
         questions.append(question)
     on_disk = {p.stem for p in paths}
     questions.extend(q for id_, q in sorted(fresh.items()) if id_ not in on_disk)
+    if cache_file is not None and entries != cached:
+        cache.save(cache_file, _RECORDS_VERSION, entries)
     return questions, problems
+
+
+def _valid(hit: object, digest_: str) -> bool:
+    return (
+        isinstance(hit, tuple)
+        and len(hit) == 2
+        and hit[0] == digest_
+        and isinstance(hit[1], Question)
+    )
+
+
+# Cached records are as valid as the code that loaded them.
+_RECORDS_VERSION = cache.code_version(
+    yaml.__version__, *(Path(m.__file__ or "").read_text("utf-8") for m in (records, model))
+)

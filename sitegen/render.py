@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta, select_autoescape
 from markupsafe import Markup
 
 from sitegen.browse import DoctorProfile, Group, build_browse, question_tags
@@ -18,6 +18,7 @@ from sitegen.config import Config
 from sitegen.jsonld import breadcrumb_list, profile_page, qa_page, to_script_json
 from sitegen.markdown_html import markdown_plain_text, render_markdown
 from sitegen.model import Question
+from sitegen.pagekeys import Lookups, PageKeys
 from sitegen.pages import Crumb, PageInfo, page_count, paged_url
 from sitegen.related import RelatedIndex
 from sitegen.site import (
@@ -30,6 +31,7 @@ from sitegen.site import (
 from sitegen.sitemap import robots_txt, sitemap_files
 
 T = TypeVar("T")
+NOT_MINE = b"\0not rendered by this share\0"  # compared by identity
 DOCTOR_PREVIEW = 10  # doctors a specialty or location page shows before "All N named doctors"
 HOME = Crumb("Home", "")
 GROUP_INDEX = {  # kind: (index title, plural noun)
@@ -117,10 +119,36 @@ def paginate(items: Sequence[T], size: int) -> Iterator[tuple[int, int, Sequence
         yield number, count, items[(number - 1) * size : number * size]
 
 
+def template_sources(env: Environment, name: str) -> tuple[tuple[str, str], ...]:
+    """Return (name, source) of a template and every template it extends, includes or imports;
+    a reference that is not a plain string makes it depend on every template."""
+    assert env.loader is not None
+    found: dict[str, str] = {}
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        source, filename, _ = env.loader.get_source(env, current)
+        found[current] = source
+        for ref in meta.find_referenced_templates(env.parse(source, current, filename)):
+            if ref is None:
+                return tuple((n, env.loader.get_source(env, n)[0]) for n in env.list_templates())
+            todo.append(ref)
+    return tuple(sorted(found.items()))
+
+
 class Renderer:
     """Renders every page of a site with one environment and one set of site-wide values."""
 
-    def __init__(self, env: Environment, config: Config, site: Site) -> None:
+    def __init__(
+        self,
+        env: Environment,
+        config: Config,
+        site: Site,
+        keys: PageKeys | None = None,
+        out_dir: Path | None = None,
+    ) -> None:
         self.env = env
         self.config = config
         self.site = site
@@ -128,26 +156,61 @@ class Renderer:
         self.related = RelatedIndex(site.questions)
         titles = Counter(q.title.casefold() for q in site.questions)
         self._shared_titles = {title for title, n in titles.items() if n > 1}
+        # With keys, a page whose inputs did not change since it was written is not rendered
+        # (render returns None: keep the file on disk).
+        self.keys = keys
+        self.out_dir = out_dir or Path(".")
+        if keys is not None:
+            keys.targets = {"site": site, "browse": self.browse}
+        self._template_keys: dict[str, bytes] = {}
+        # (k, n): render only every n-th page, starting at k; the others return NOT_MINE.
+        self.share: tuple[int, int] | None = None
+        self._count = 0
 
     def render(
         self, template: str, page: PageInfo, jsonld: tuple[dict[str, Any], ...] = (), **context: Any
-    ) -> bytes:
+    ) -> bytes | None:
+        if self.share is not None:
+            self._count += 1
+            if self._count % self.share[1] != self.share[0]:
+                return NOT_MINE
         base = self.config.base_url
         blocks = (
             (*jsonld, breadcrumb_list(page.breadcrumbs, base, page.url)) if page.indexable else ()
         )
+        site: Any = self.site
+        browse: Any = self.browse
+        keys, key = self.keys, b""
+        lookups: list[Any] = []
+        if keys is not None:
+            key = keys.key(self._template_key(template), page, blocks, context)
+            if keys.unchanged(self.out_dir, page.output_path, key):
+                return None
+            site = Lookups("site", site, lookups, keys.digests)
+            browse = Lookups("browse", browse, lookups, keys.digests)
         html = self.env.get_template(template).render(
             config=self.config,
-            site=self.site,
+            site=site,
             page=page,
-            browse=self.browse,
+            browse=browse,
             jsonld=[Markup(to_script_json(block)) for block in blocks],
             **context,
         )
+        if keys is not None:
+            keys.rendered(page.output_path, key, lookups)
         return html.encode("utf-8")
 
-    def pages(self) -> Iterator[tuple[str, bytes]]:
-        """Yield (output path, bytes) for every page of the site, then sitemap and robots.txt."""
+    def _template_key(self, name: str) -> bytes:
+        """Return the key part of a template: the settings and the templates it uses."""
+        if name not in self._template_keys:
+            assert self.keys is not None
+            sources = template_sources(self.env, name)
+            self._template_keys[name] = self.keys.key(self.keys.version, self.config, sources)
+        return self._template_keys[name]
+
+    def pages(self) -> Iterator[tuple[str, bytes | None]]:
+        """Yield (output path, bytes) for every page of the site, then sitemap and robots.txt;
+        bytes None means the file on disk is already what rendering would write."""
         urls: list[str] = []
         for path, data in self._html_pages():
             if path != "404.html":
@@ -156,7 +219,7 @@ class Renderer:
         yield from sitemap_files(urls, self.config.base_url)
         yield "robots.txt", robots_txt(self.config.base_url)
 
-    def _html_pages(self) -> Iterator[tuple[str, bytes]]:
+    def _html_pages(self) -> Iterator[tuple[str, bytes | None]]:
         yield from self.home_pages()
         for question in self.site.questions:
             yield self.question_page(question)
@@ -197,7 +260,7 @@ class Renderer:
             page = PageInfo(paged_url(first_url, number), page_title, page_description, page_crumbs)
             yield page, Pagination(number, count, first_url), chunk
 
-    def home_pages(self) -> Iterator[tuple[str, bytes]]:
+    def home_pages(self) -> Iterator[tuple[str, bytes | None]]:
         for number, count, items in paginate(self.site.questions, self.config.page_size):
             title = self.config.title if number == 1 else f"Questions, page {number} of {count}"
             description = self.config.description
@@ -213,7 +276,7 @@ class Renderer:
                 self.render("home.html", page, questions=items, pagination=pagination),
             )
 
-    def question_page(self, question: Question) -> tuple[str, bytes]:
+    def question_page(self, question: Question) -> tuple[str, bytes | None]:
         title = question.title
         if title.casefold() in self._shared_titles:
             title = f"{title} ({question.id})"  # two seeds asked the same: keep titles unique
@@ -233,7 +296,7 @@ class Renderer:
             related=self.related.related(question),
         )
 
-    def doctor_index_pages(self) -> Iterator[tuple[str, bytes]]:
+    def doctor_index_pages(self) -> Iterator[tuple[str, bytes | None]]:
         doctors = self.browse.doctors
         size = self.config.page_size
         letters: dict[str, int] = {}
@@ -254,7 +317,7 @@ class Renderer:
                 ),
             )
 
-    def doctor_pages(self, doctor: DoctorProfile) -> Iterator[tuple[str, bytes]]:
+    def doctor_pages(self, doctor: DoctorProfile) -> Iterator[tuple[str, bytes | None]]:
         where = " in ".join(x for x in (doctor.specialty, doctor.location) if x)
         title = f"{doctor.name}, {where}" if where else doctor.name
         answers = len(doctor.answers)
@@ -276,7 +339,9 @@ class Renderer:
                 ),
             )
 
-    def group_index_pages(self, kind: str, groups: Sequence[Group]) -> Iterator[tuple[str, bytes]]:
+    def group_index_pages(
+        self, kind: str, groups: Sequence[Group]
+    ) -> Iterator[tuple[str, bytes | None]]:
         title, noun = GROUP_INDEX[kind]
         description = f"{len(groups)} {noun}, the ones with the most questions first."
         for page, pagination, chunk in self._paged(f"{kind}/", groups, title, description, (HOME,)):
@@ -285,7 +350,7 @@ class Renderer:
                 self.render("groups.html", page, kind=kind, groups=chunk, pagination=pagination),
             )
 
-    def group_pages(self, group: Group) -> Iterator[tuple[str, bytes]]:
+    def group_pages(self, group: Group) -> Iterator[tuple[str, bytes | None]]:
         title = group_title(group)
         count = len(group.questions)
         description = f"{count} question{'s' * (count != 1)} {GROUP_PHRASE[group.kind]}"
@@ -301,7 +366,7 @@ class Renderer:
                 ),
             )
 
-    def group_doctor_pages(self, group: Group) -> Iterator[tuple[str, bytes]]:
+    def group_doctor_pages(self, group: Group) -> Iterator[tuple[str, bytes | None]]:
         title = f"Doctors: {group_name(group)}"
         description = f"{len(group.doctors)} named doctors {GROUP_PHRASE[group.kind]}"
         description = f"{description} {group_name(group)}."
@@ -320,7 +385,7 @@ class Renderer:
                 ),
             )
 
-    def about_page(self) -> tuple[str, bytes]:
+    def about_page(self) -> tuple[str, bytes | None]:
         page = PageInfo(
             "about/",
             "About this site",
@@ -329,7 +394,7 @@ class Renderer:
         )
         return page.output_path, self.render("about.html", page)
 
-    def search_page(self) -> tuple[str, bytes]:
+    def search_page(self) -> tuple[str, bytes | None]:
         page = PageInfo(
             "search/",
             "Search",
@@ -338,7 +403,7 @@ class Renderer:
         )
         return page.output_path, self.render("search.html", page)
 
-    def not_found_page(self) -> tuple[str, bytes]:
+    def not_found_page(self) -> tuple[str, bytes | None]:
         page = PageInfo(
             "404.html",
             "Page not found",

@@ -1,28 +1,96 @@
-"""A local preview server for the built site, on 127.0.0.1 only."""
+"""A local preview server for the built site, on 127.0.0.1 only.
+
+With live reload on, every HTML response (never the file on disk) gets one external script tag,
+/__sitegen/reload.js, served by this server: the page's CSP allows only 'self' scripts, so no
+inline code. The script polls /__sitegen/version and reloads the tab when a rebuild finished.
+"""
 
 from __future__ import annotations
 
 import functools
+import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+RELOAD_JS = "/__sitegen/reload.js"
+VERSION_URL = "/__sitegen/version"
+SCRIPT_TAG = f'<script src="{RELOAD_JS}" defer></script>'.encode()
+_JS = f"""// sitegen serve: reload this tab after each successful rebuild.
+(function () {{
+  var seen = null;
+  function poll() {{
+    fetch("{VERSION_URL}", {{cache: "no-store"}})
+      .then(function (r) {{ return r.text(); }})
+      .then(function (v) {{
+        if (seen !== null && v !== seen) {{ location.reload(); return; }}
+        seen = v;
+        setTimeout(poll, 300);
+      }})
+      .catch(function () {{ setTimeout(poll, 1000); }});
+  }}
+  poll();
+}})();
+""".encode()
+
+
+class BuildVersion:
+    """A counter of successful builds that the reload script watches."""
+
+    def __init__(self) -> None:
+        self._value = 0
+        self._lock = threading.Lock()
+
+    def bump(self) -> None:
+        with self._lock:
+            self._value += 1
+
+    @property
+    def value(self) -> int:
+        with self._lock:
+            return self._value
+
 
 class _SiteHandler(SimpleHTTPRequestHandler):
-    def __init__(self, *args: Any, directory: str, quiet: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, directory: str, quiet: bool, version: BuildVersion | None, **kwargs: Any
+    ) -> None:
         self.quiet = quiet
+        self.version = version
         super().__init__(*args, directory=directory, **kwargs)
+
+    def do_GET(self) -> None:
+        if self.version is None:
+            super().do_GET()
+            return
+        path = self.path.split("?", 1)[0]
+        if path == RELOAD_JS:
+            self._send(200, "text/javascript; charset=utf-8", _JS)
+        elif path == VERSION_URL:
+            self._send(200, "text/plain; charset=utf-8", str(self.version.value).encode())
+        else:
+            target = Path(self.translate_path(path))
+            if target.is_dir() and path.endswith("/"):
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file():
+                self._send(200, "text/html; charset=utf-8", _inject(target.read_bytes()))
+            else:
+                super().do_GET()
+
+    def _send(self, code: int, kind: str, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file():
             body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+            self._send(404, "text/html; charset=utf-8", _inject(body) if self.version else body)
             return
         super().send_error(code, message, explain)
 
@@ -31,7 +99,18 @@ class _SiteHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_server(directory: Path, port: int, quiet: bool = False) -> ThreadingHTTPServer:
-    """Return a server for `directory` bound to 127.0.0.1 (port 0 picks a free port)."""
-    handler = functools.partial(_SiteHandler, directory=str(directory), quiet=quiet)
+def _inject(html: bytes) -> bytes:
+    """Return the page with the reload script tag before </body> (or at the end)."""
+    at = html.rfind(b"</body>")
+    return html + SCRIPT_TAG if at < 0 else html[:at] + SCRIPT_TAG + html[at:]
+
+
+def make_server(
+    directory: Path, port: int, quiet: bool = False, version: BuildVersion | None = None
+) -> ThreadingHTTPServer:
+    """Return a server for `directory` bound to 127.0.0.1 (port 0 picks a free port); with a
+    `version`, HTML responses get the live-reload script."""
+    handler = functools.partial(
+        _SiteHandler, directory=str(directory), quiet=quiet, version=version
+    )
     return ThreadingHTTPServer(("127.0.0.1", port), handler)

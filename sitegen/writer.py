@@ -22,9 +22,9 @@ class Output:
     """The files one build produces, by relative path."""
 
     def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, bytes | None] = {}  # None: keep the file on disk as it is
 
-    def add(self, path: str, data: bytes) -> None:
+    def add(self, path: str, data: bytes | None) -> None:
         if path in self.files:
             raise DuplicateOutputError(f"two pages want the same output file {path!r}")
         self.files[path] = data
@@ -44,7 +44,7 @@ def write_output(output: Output, out_dir: Path) -> WriteReport:
     written = unchanged = 0
     changed: list[str] = []
     for rel, data in sorted(output.files.items()):
-        if write_if_changed(out_dir / rel, data):
+        if data is not None and write_if_changed(out_dir / rel, data):
             written += 1
             changed.append(rel)
         else:

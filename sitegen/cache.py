@@ -1,0 +1,50 @@
+"""A build cache in .sitegen-cache/ that can only save work, never change output.
+
+The promise: a value comes back only when the file holds a cache written by the same code and
+library versions (a `version` string the caller derives from them), and every entry is keyed by
+a digest of the exact input bytes it was computed from, so a stale entry is never looked up. A
+missing, truncated, corrupted or foreign file reads as an empty cache. Pickle runs code on load;
+the cache lives in the project directory, as trusted as the project's own Python files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+from sitegen.atomic import write_atomic
+
+CACHE_DIR = ".sitegen-cache"
+_MAGIC = "sitegen-cache-1"
+
+
+def key(data: bytes) -> str:
+    """Return the digest an entry computed from `data` is stored under."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def code_version(*parts: str) -> str:
+    """Return a version string from library versions and the source of the modules given."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def load(path: Path, version: str) -> dict[str, Any]:
+    """Return the entries in `path`, or {} when it is missing, damaged or from other code."""
+    try:
+        with path.open("rb") as handle:
+            magic, stored_version, entries = pickle.load(handle)
+    except Exception:  # any damage at all means: no cache
+        return {}
+    if magic != _MAGIC or stored_version != version or not isinstance(entries, dict):
+        return {}
+    return entries
+
+
+def save(path: Path, version: str, entries: dict[str, Any]) -> None:
+    """Write the entries atomically (a build killed mid-save leaves the old cache or none)."""
+    write_atomic(path, pickle.dumps((_MAGIC, version, entries), pickle.HIGHEST_PROTOCOL))

@@ -1,0 +1,228 @@
+"""Skip rendering a page whose inputs did not change since the last build.
+
+The promise: a page is skipped only when (1) its key, a digest of everything passed to its
+template (template sources, settings, code version and the page's own context), equals the key
+stored when the file on disk was written; (2) every value the template looked up on the
+site-wide objects (`site`, `browse`) during that render still gives the same answer now; and
+(3) the output file still has the size and mtime it had then. Anything else renders. A stale
+entry can only cost a render, never leave a page stale.
+
+The site-wide objects are passed to templates wrapped in a `Lookups` recorder, so a page that
+shows one doctor's URL depends on that URL, not on the whole doctor list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import io
+import operator
+import os
+import pickle
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sitegen import cache
+from sitegen.model import Question
+
+KEYS_FILE = "pages.pickle"
+_SOURCES = Path(__file__).resolve().parent
+
+
+def code_version() -> str:
+    """Return a version covering every sitegen module and the template libraries."""
+    libraries = (f"{name} {metadata.version(name)}" for name in ("jinja2", "markupsafe"))
+    sources = (p.read_text("utf-8") for p in sorted(_SOURCES.glob("*.py")))
+    return cache.code_version(*libraries, *sources)
+
+
+def templates_digest(templates_dir: Path) -> str:
+    """Return a digest of every template file (name and bytes)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for path in sorted(templates_dir.rglob("*")) if templates_dir.is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(templates_dir).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class Digests:
+    """Digests of values for one build; a value seen before (same object) is not pickled again.
+
+    Questions, groups and profiles appear on many pages: each is digested once and then stands
+    for itself by its digest inside bigger values."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[object, bytes]] = {}  # id -> (value kept alive, digest)
+
+    def of(self, value: object) -> bytes:
+        if type(value) is str:  # most lookups answer a URL: no pickling needed
+            return b"s" + value.encode("utf-8", "surrogatepass")
+        entry = self._seen.get(id(value))
+        if entry is not None and entry[0] is value:
+            return entry[1]
+        buffer = io.BytesIO()
+        if type(value) is Question:  # holds no shared values: the C pickler alone is fastest
+            pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+        else:
+            pickler = _SharedPickler(buffer, self, value)
+        pickler.dispatch_table = _DISPATCH
+        # fast: no memo, so equal values give equal bytes however their parts are shared.
+        pickler.fast = True
+        pickler.dump(value)
+        digest = hashlib.blake2b(buffer.getvalue(), digest_size=20).digest()
+        if _SHARED.get(type(value), False):
+            self._seen[id(value)] = (value, digest)
+        return digest
+
+
+def _shared_types() -> dict[type, bool]:
+    from sitegen.browse import AnswerRef, DoctorProfile, Group
+
+    return {Question: True, Group: True, DoctorProfile: True, AnswerRef: True}
+
+
+_SHARED: dict[type, bool] = {}
+
+
+def _dispatch_table() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
+    """Reduce sitegen's dataclasses to (type, field values) with a C getter: pickling through
+    the dataclass __getstate__ is most of the cost of a key otherwise."""
+    from sitegen import browse, config, model, pages
+
+    table: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+    for module in (model, browse, pages, config):
+        for item in vars(module).values():
+            if isinstance(item, type) and dataclasses.is_dataclass(item):
+                names = [f.name for f in dataclasses.fields(item)]
+                getter = operator.attrgetter(*names)
+                many = len(names) > 1
+                table[item] = functools.partial(_reduce, item, getter, many)
+    return table
+
+
+def _reduce(kind: type, getter: Callable[[Any], Any], many: bool, value: object) -> tuple[Any, ...]:
+    values = getter(value)
+    return (kind, values if many else (values,))
+
+
+_DISPATCH: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+class _SharedPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, digests: Digests, root: object) -> None:
+        super().__init__(file, pickle.HIGHEST_PROTOCOL)
+        self._digests = digests
+        self._root = root
+
+    def persistent_id(self, obj: object) -> bytes | None:
+        if obj is self._root or type(obj) not in _SHARED:
+            return None
+        return self._digests.of(obj)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PageKey:
+    key: bytes
+    lookups: tuple[tuple[str, str, tuple[Any, ...], bytes], ...]  # (object, name, args, result)
+    stamp: tuple[int, int] | None = None  # (size, mtime_ns) of the file when written
+
+
+class Lookups:
+    """Wrap a site-wide object for templates and record every lookup made through it."""
+
+    def __init__(self, label: str, target: object, sink: list[Any], digests: Digests) -> None:
+        self._label = label
+        self._target = target
+        self._sink = sink
+        self._digests = digests
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if callable(value):
+            return _RecordedCall(self, name, value)
+        self._sink.append((self._label, name, None, self._digests.of(value)))
+        return value
+
+
+class _RecordedCall:
+    def __init__(self, owner: Lookups, name: str, method: Callable[..., Any]) -> None:
+        self._owner = owner
+        self._name = name
+        self._method = method
+
+    def __call__(self, *args: Any) -> Any:
+        result = self._method(*args)
+        owner = self._owner
+        owner._sink.append((owner._label, self._name, args, owner._digests.of(result)))
+        return result
+
+
+class PageKeys:
+    """The keys of the last build and the keys of this one."""
+
+    def __init__(self, path: Path | None, version: str, targets: dict[str, object]) -> None:
+        if not _SHARED:
+            _SHARED.update(_shared_types())
+            _DISPATCH.update(_dispatch_table())
+        self.path = path
+        self.version = version
+        self.previous: dict[str, PageKey] = cache.load(path, version) if path else {}
+        self.current: dict[str, PageKey] = {}
+        self.targets = targets
+        self.digests = Digests()
+        self._answers: dict[tuple[str, str, tuple[Any, ...]], bytes | None] = {}
+
+    def key(self, *parts: object) -> bytes:
+        return hashlib.blake2b(
+            b"".join(self.digests.of(part) for part in parts), digest_size=20
+        ).digest()
+
+    def unchanged(self, out_dir: Path, rel: str, key: bytes) -> bool:
+        """Return whether the file at `rel` is what rendering with `key` would write now."""
+        before = self.previous.get(rel)
+        if before is None or before.key != key or before.stamp is None:
+            return False
+        if not all(self._same_answer(lookup) for lookup in before.lookups):
+            return False
+        try:
+            stat = os.stat(out_dir / rel)
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != before.stamp:
+            return False
+        self.current[rel] = before
+        return True
+
+    def _same_answer(self, lookup: tuple[str, str, tuple[Any, ...] | None, bytes]) -> bool:
+        label, name, args, result = lookup
+        memo_key = (label, name, args if args is not None else ("<attr>",))
+        if memo_key not in self._answers:
+            try:
+                value = getattr(self.targets[label], name)
+                self._answers[memo_key] = self.digests.of(
+                    value(*args) if args is not None else value
+                )
+            except Exception:  # the lookup fails now: the page must render (and fail loudly)
+                self._answers[memo_key] = None
+        return self._answers[memo_key] == result
+
+    def rendered(self, rel: str, key: bytes, lookups: list[Any]) -> None:
+        self.current[rel] = PageKey(key, tuple(dict.fromkeys(lookups)))
+
+    def stamp_and_save(self, out_dir: Path) -> None:
+        """Note each rendered file's size and mtime after writing, then save the keys."""
+        for rel, entry in self.current.items():
+            if entry.stamp is None:
+                try:
+                    stat = os.stat(out_dir / rel)
+                except OSError:
+                    continue
+                self.current[rel] = PageKey(
+                    entry.key, entry.lookups, (stat.st_size, stat.st_mtime_ns)
+                )
+        if self.path is not None:
+            cache.save(self.path, self.version, self.current)

@@ -1,0 +1,71 @@
+"""`sitegen build --verify`: rebuild from scratch and compare, byte for byte.
+
+The promise: `verify` builds the site again from the seeds and a copy of content/ into a
+temporary directory, with no build cache, and returns every difference from what is on disk
+(records and output files). An empty list means the incremental output equals a clean build.
+The search index (pagefind/) is not compared: Pagefind's files are not byte-stable between runs
+(Pagefind/pagefind#638); tests/test_search.py checks what it finds.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from sitegen.build import Paths, build
+from sitegen.config import Config
+from sitegen.search import INDEX_DIR
+from sitegen.writer import MANIFEST
+
+
+def verify(paths: Paths, config: Config) -> list[str]:
+    """Return the differences between the files on disk and a clean build (none: equal)."""
+    with tempfile.TemporaryDirectory(prefix="sitegen-verify-") as tmp:
+        scratch = replace(paths, content=Path(tmp) / "content", output=Path(tmp) / "public")
+        if paths.content.is_dir():
+            shutil.copytree(paths.content, scratch.content)
+        build(scratch, config, cache=False)
+        records = _compare(scratch.content, paths.content, "records", _all_files(scratch.content))
+        produced = _all_files(scratch.output)
+        return records + _compare(
+            scratch.output, paths.output, "output", produced | _manifest(paths.output)
+        )
+
+
+def _all_files(directory: Path) -> set[str]:
+    if not directory.is_dir():
+        return set()
+    found = (p.relative_to(directory) for p in directory.rglob("*") if p.is_file())
+    return {
+        p.as_posix()
+        for p in found
+        if not p.name.endswith(".tmp") and p.parts[0] != INDEX_DIR
+    }
+
+
+def _manifest(out_dir: Path) -> set[str]:
+    """Return what the last build says it wrote (files a person put there are not compared)."""
+    try:
+        listed = json.loads((out_dir / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {p for p in listed if isinstance(p, str)} if isinstance(listed, list) else set()
+
+
+def _compare(expected_dir: Path, actual_dir: Path, label: str, names: set[str]) -> list[str]:
+    differences = []
+    for name in sorted(names):
+        expected, actual = expected_dir / name, actual_dir / name
+        if not expected.is_file():
+            differences.append(f"{label}: {name}: on disk but a clean build does not produce it")
+        elif not actual.is_file():
+            differences.append(f"{label}: {name}: missing (a clean build produces it)")
+        elif expected.read_bytes() != actual.read_bytes():
+            differences.append(f"{label}: {name}: differs from a clean build")
+    actual_records = _all_files(actual_dir) if label == "records" else set()
+    for name in sorted(actual_records - names):
+        differences.append(f"{label}: {name}: on disk but a clean build does not produce it")
+    return differences

@@ -1,0 +1,59 @@
+"""The build cache saves work and never changes output: damaged or stale entries are ignored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitegen import cache
+from sitegen.cache import CACHE_DIR
+from sitegen.corpus import write_corpus
+from tests.test_build import make_project, run_build
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for d in ("public", "content")
+        for p in sorted((root / d).rglob("*"))
+        # Pagefind's index is not byte-stable between runs (Pagefind/pagefind#638).
+        if p.is_file() and "pagefind" not in p.relative_to(root).parts
+    }
+
+
+def test_a_cache_written_by_other_code_reads_as_empty(tmp_path: Path) -> None:
+    cache.save(tmp_path / "c.pickle", "v1", {"a": 1})
+    assert cache.load(tmp_path / "c.pickle", "v1") == {"a": 1}
+    assert cache.load(tmp_path / "c.pickle", "v2") == {}
+
+
+def test_a_truncated_cache_reads_as_empty(tmp_path: Path) -> None:
+    cache.save(tmp_path / "c.pickle", "v1", {"a": 1})
+    data = (tmp_path / "c.pickle").read_bytes()
+    (tmp_path / "c.pickle").write_bytes(data[: len(data) // 2])
+    assert cache.load(tmp_path / "c.pickle", "v1") == {}
+
+
+def test_a_build_with_a_corrupted_cache_equals_a_clean_build(tmp_path: Path) -> None:
+    clean = make_project(tmp_path / "clean")
+    cached = make_project(tmp_path / "cached")
+    for root in (clean, cached):
+        write_corpus(root / "seeds", 5, seed=4)
+        run_build(root)
+    for file in (cached / CACHE_DIR).iterdir():
+        file.write_bytes(b"\x80\x05garbage")
+    run_build(cached)
+    assert outputs(cached) == outputs(clean)
+
+
+def test_a_hand_edit_is_seen_although_the_record_is_cached(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 3, seed=4)
+    run_build(root)
+    run_build(root)  # every record now comes from the cache
+    record = sorted((root / "content" / "questions").glob("*.yaml"))[0]
+    text = record.read_text("utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title: "))
+    record.write_text(text.replace(title, "title: Edited by hand", 1), "utf-8")
+    run_build(root)
+    page = root / "public" / "questions" / record.stem / "index.html"
+    assert "Edited by hand" in page.read_text("utf-8")

@@ -1,0 +1,87 @@
+"""A build killed at any moment (SIGKILL, at points from a fixed random seed) leaves no
+truncated page or record, and the next build completes the site exactly as a clean build."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sitegen.corpus import write_corpus
+from sitegen.records import load_question
+from tests.test_build import REPO, make_project
+from tests.test_search import indexed
+
+BUILD = [sys.executable, "-m", "sitegen", "build", "--quiet"]
+
+
+def run(root: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # A session of its own, so the build's worker processes can be found after it is killed.
+    return subprocess.Popen(
+        BUILD, cwd=root, env=env, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+
+
+def session_alive(session: int) -> bool:
+    try:
+        os.killpg(session, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for d in ("public", "content")
+        for p in sorted((root / d).rglob("*"))
+        # Pagefind's index is not byte-stable between runs (Pagefind/pagefind#638).
+        if p.is_file() and "pagefind" not in p.relative_to(root).parts
+    }
+
+
+def assert_nothing_truncated(root: Path) -> None:
+    for page in (root / "public").rglob("*.html"):
+        assert page.read_text("utf-8").endswith("</html>\n"), page
+    for record in (root / "content").rglob("*.yaml"):
+        load_question(record.read_text("utf-8"), str(record))
+
+
+def test_a_killed_build_leaves_whole_files_and_the_next_build_equals_a_clean_one(
+    tmp_path: Path,
+) -> None:
+    clean = make_project(tmp_path / "clean")
+    killed = make_project(tmp_path / "killed")
+    for root in (clean, killed):
+        write_corpus(root / "seeds", 450, seed=8)  # above parallel.MIN_ITEMS: workers too
+    started = time.monotonic()
+    assert run(clean).wait() == 0
+    duration = time.monotonic() - started
+    rng = random.Random(5)
+    outcomes = []
+    for attempt in range(8):
+        # Start each run with pages and records to write, so a kill can land mid-write; every
+        # other run also without the build cache, so kills land while it is being written too.
+        shutil.rmtree(killed / "public", ignore_errors=True)
+        shutil.rmtree(killed / "content", ignore_errors=True)
+        if attempt % 2:
+            shutil.rmtree(killed / ".sitegen-cache", ignore_errors=True)
+        process = run(killed)
+        time.sleep(rng.uniform(0.1, 0.7) * duration)
+        process.send_signal(signal.SIGKILL)
+        outcomes.append(process.wait())
+        deadline = time.monotonic() + 10
+        while session_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not session_alive(process.pid)  # no worker process outlives the build
+        assert_nothing_truncated(killed)
+    assert outcomes.count(-signal.SIGKILL) >= 3  # kills did land mid-build
+    assert run(killed).wait() == 0
+    assert site_files(killed) == site_files(clean)
+    assert indexed(killed) == indexed(clean)  # the search index finds the same pages

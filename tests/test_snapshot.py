@@ -1,0 +1,77 @@
+"""A build finding no input changed since the last finished build does nothing, and any change
+to an input (or a missing output directory) makes it build again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen import snapshot
+from sitegen.render import Renderer
+from tests.test_build import SEED, make_project, run_build, write_seed
+
+PAGE = Path("public/questions/does-ice-help-bruising/index.html")
+
+
+@pytest.fixture
+def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Treat every file as older than a clock tick, so the first build stores its fingerprint.
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    run_build(root)
+    return root
+
+
+def refuse_to_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    def render(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("rendered a page")
+
+    monkeypatch.setattr(Renderer, "render", render)
+
+
+def test_a_build_with_no_change_renders_nothing(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refuse_to_render(monkeypatch)
+    report = run_build(built)
+    assert report.written is not None and report.written.written == 0
+    assert report.questions == 1
+
+
+def test_a_changed_seed_is_built_after_a_no_op_build(built: Path) -> None:
+    run_build(built)
+    write_seed(
+        built, "ice.txt", SEED.replace("Does ice help bruising?", "Does ice help bruising?!")
+    )
+    run_build(built)
+    assert "bruising?!" in (built / PAGE).read_text("utf-8")
+
+
+def test_a_changed_template_is_built_after_a_no_op_build(built: Path) -> None:
+    base = built / "templates" / "base.html"
+    base.write_text(base.read_text("utf-8").replace("</body>", "<p>changed</p></body>"), "utf-8")
+    run_build(built)
+    assert "<p>changed</p>" in (built / PAGE).read_text("utf-8")
+
+
+def test_a_deleted_output_directory_is_built_again(built: Path) -> None:
+    for page in sorted((built / "public").rglob("*"), reverse=True):
+        page.unlink() if page.is_file() else page.rmdir()
+    run_build(built)
+    assert (built / PAGE).is_file()
+
+
+def test_a_file_changed_within_a_clock_tick_of_the_build_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clock tick longer than the whole test: every file counts as just modified, so a later
+    # change could keep its size and mtime, and no build may trust the fingerprint.
+    monkeypatch.setattr(snapshot, "RACY_NS", 10**18)
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    run_build(root)
+    refuse_to_render(monkeypatch)
+    with pytest.raises(AssertionError, match="rendered a page"):
+        run_build(root)
