@@ -14,7 +14,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from sitegen.build import Paths, build  # noqa: E402
 from sitegen.config import Config  # noqa: E402
 from sitegen.corpus import write_corpus  # noqa: E402
 from sitegen.search import index_site  # noqa: E402
-from sitegen.serve import make_server  # noqa: E402
+from sitegen.serve import make_server, serving  # noqa: E402
 
 QUERIES = ("botox", "swelling", "rhinoplasty scar", "filler", "numbness", "tummy tuck", "laser")
 MEASURE_JS = """async (queries) => {
@@ -82,27 +81,20 @@ def main() -> None:
 def browser_latency(site: Path) -> dict[str, object]:
     from playwright.sync_api import sync_playwright
 
-    server = make_server(site, 0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
     loaded: list[int] = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-            page = browser.new_page()
 
-            def count(response: object) -> None:
-                url: str = response.url  # type: ignore[attr-defined]
-                if "/pagefind/" in url:
-                    headers: dict[str, str] = response.headers  # type: ignore[attr-defined]
-                    loaded.append(int(headers.get("content-length", "0")))
+    def count(response: object) -> None:
+        if "/pagefind/" in response.url:  # type: ignore[attr-defined]
+            headers: dict[str, str] = response.headers  # type: ignore[attr-defined]
+            loaded.append(int(headers.get("content-length", "0")))
 
-            page.on("response", count)
-            page.goto(f"http://{host!s}:{port}/search/")
-            times = page.evaluate(MEASURE_JS, list(QUERIES))
-            browser.close()
-    finally:
-        server.shutdown()
+    with serving(make_server(site, 0, quiet=True)) as root, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
+        page = browser.new_page()
+        page.on("response", count)
+        page.goto(f"{root}search/")
+        times = page.evaluate(MEASURE_JS, list(QUERIES))
+        browser.close()
     ms = [t[1] for t in times]
     return {
         "first_query_ms": round(ms[0], 1),

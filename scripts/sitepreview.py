@@ -4,7 +4,6 @@ scripts that look at pages in a browser. Not used by the tests."""
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from sitegen.build import Paths, build
 from sitegen.config import Config
 from sitegen.corpus import write_corpus
-from sitegen.serve import make_server
+from sitegen.serve import make_server, serving
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -32,13 +31,8 @@ def preview_site(workdir: Path, generated: int = 60) -> Iterator[str]:
     report = build(paths, config)
     if report.errors:
         raise SystemExit(f"preview build failed: {report.errors}")
-    server = make_server(paths.output, 0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(make_server(paths.output, 0, quiet=True)) as url:
+        yield url
 
 
 def first_page(output: Path, section: str) -> str:

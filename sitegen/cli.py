@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,7 +15,7 @@ from sitegen.build import BuildReport, Paths, build, check
 from sitegen.config import CONFIG_FILE, Config, load_config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.ingest import Progress, ingest
-from sitegen.serve import BuildVersion, make_server
+from sitegen.serve import BuildVersion, make_server, serving
 from sitegen.verify import verify
 from sitegen.watch import watch_inputs
 
@@ -230,24 +229,20 @@ def _run_serve(args: argparse.Namespace) -> int:
         print(f"error: cannot serve on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
         print("  (another server may be running; pick another port with --port)", file=sys.stderr)
         return 1
-    host, port = server.server_address[:2]
-    print(f"serving {paths.output} at http://{host!s}:{port}/ (Ctrl+C stops)", flush=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     inputs = [paths.seeds, paths.content, paths.templates, paths.static, paths.root / CONFIG_FILE]
-    try:
-        for changed in watch_inputs(inputs):
-            if changed <= written:
-                written = set()
-                continue  # only the records the last build wrote itself
-            result = _serve_build(args)
-            if result is not None:
-                written = result
-                version.bump()  # open tabs reload
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(server) as url:
+        print(f"serving {paths.output} at {url} (Ctrl+C stops)", flush=True)
+        try:
+            for changed in watch_inputs(inputs):
+                if changed <= written:
+                    written = set()
+                    continue  # only the records the last build wrote itself
+                result = _serve_build(args)
+                if result is not None:
+                    written = result
+                    version.bump()  # open tabs reload
+        except KeyboardInterrupt:
+            pass
     return 0
 
 

@@ -137,6 +137,7 @@ def markdown_plain_text(text: str) -> str:
     """Return what a reader sees of a Markdown body, as plain text (for excerpts)."""
     return " ".join(html.unescape(_TAG.sub(" ", render_markdown(text))).split())
 
+
 # Cached HTML is as valid as the code and the Markdown library that rendered it.
 _VERSION = cache.code_version(
     markdown.__version__, *(Path(f).read_text("utf-8") for f in (__file__, mdtext.__file__))

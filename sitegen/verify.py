@@ -39,11 +39,7 @@ def _all_files(directory: Path) -> set[str]:
     if not directory.is_dir():
         return set()
     found = (p.relative_to(directory) for p in directory.rglob("*") if p.is_file())
-    return {
-        p.as_posix()
-        for p in found
-        if not p.name.endswith(".tmp") and p.parts[0] != INDEX_DIR
-    }
+    return {p.as_posix() for p in found if not p.name.endswith(".tmp") and p.parts[0] != INDEX_DIR}
 
 
 def _manifest(out_dir: Path) -> set[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import threading
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -25,7 +24,7 @@ from sitegen.config import Config
 from sitegen.corpus import write_corpus
 from sitegen.ingest import ingest, load_records
 from sitegen.model import Question
-from sitegen.serve import make_server
+from sitegen.serve import make_server, serving
 
 REPO = Path(__file__).resolve().parents[1]
 BASE_URL = "https://example.org/qa/"
@@ -366,10 +365,8 @@ def test_served_under_a_sub_path_every_link_answers(built: Built, tmp_path: Path
     the 404 page, shown at a deep unknown address, must link to pages that exist."""
     (tmp_path / "qa").symlink_to(built.output, target_is_directory=True)
     shutil.copy(built.output / "404.html", tmp_path / "404.html")  # the server's error page
-    server = make_server(tmp_path, 0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(make_server(tmp_path, 0, quiet=True)) as url:
+        origin = url.rstrip("/")
         seen: set[str] = set()
         queue = ["/qa/"]
         broken = []
@@ -398,9 +395,6 @@ def test_served_under_a_sub_path_every_link_answers(built: Built, tmp_path: Path
         hrefs = [str(a["href"]) for a in links if not str(a["href"]).startswith("#")]
         targets = {urljoin(origin + "/qa/no/such/page/", href) for href in hrefs}
         assert all(_fetch(t)[0] == 200 for t in targets if t.startswith(origin)), targets
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_specialty_and_location_pages_show_exactly_their_named_doctors(built: Built) -> None:

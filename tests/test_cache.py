@@ -7,17 +7,7 @@ from pathlib import Path
 from sitegen import cache
 from sitegen.cache import CACHE_DIR
 from sitegen.corpus import write_corpus
-from tests.test_build import make_project, run_build
-
-
-def outputs(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for d in ("public", "content")
-        for p in sorted((root / d).rglob("*"))
-        # Pagefind's index is not byte-stable between runs (Pagefind/pagefind#638).
-        if p.is_file() and "pagefind" not in p.relative_to(root).parts
-    }
+from tests.test_build import make_project, run_build, site_files
 
 
 def test_a_cache_written_by_other_code_reads_as_empty(tmp_path: Path) -> None:
@@ -42,7 +32,7 @@ def test_a_build_with_a_corrupted_cache_equals_a_clean_build(tmp_path: Path) -> 
     for file in (cached / CACHE_DIR).iterdir():
         file.write_bytes(b"\x80\x05garbage")
     run_build(cached)
-    assert outputs(cached) == outputs(clean)
+    assert site_files(cached) == site_files(clean)
 
 
 def test_a_hand_edit_is_seen_although_the_record_is_cached(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sitegen.corpus import write_corpus
 from sitegen.records import load_question
-from tests.test_build import REPO, make_project
+from tests.test_build import REPO, make_project, site_files
 from tests.test_search import indexed
 
 BUILD = [sys.executable, "-m", "sitegen", "build", "--quiet"]
@@ -34,16 +34,6 @@ def session_alive(session: int) -> bool:
     except ProcessLookupError:
         return False
     return True
-
-
-def site_files(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for d in ("public", "content")
-        for p in sorted((root / d).rglob("*"))
-        # Pagefind's index is not byte-stable between runs (Pagefind/pagefind#638).
-        if p.is_file() and "pagefind" not in p.relative_to(root).parts
-    }
 
 
 def assert_nothing_truncated(root: Path) -> None:

@@ -9,17 +9,7 @@ import pytest
 
 from sitegen import build as build_module
 from sitegen.corpus import write_corpus
-from tests.test_build import make_project, run_build
-
-
-def site_files(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for d in ("public", "content")
-        for p in sorted((root / d).rglob("*"))
-        # Pagefind's index is not byte-stable between runs (Pagefind/pagefind#638).
-        if p.is_file() and "pagefind" not in p.relative_to(root).parts
-    }
+from tests.test_build import make_project, run_build, site_files
 
 
 def built(root: Path, monkeypatch: pytest.MonkeyPatch, processes: int) -> Path:

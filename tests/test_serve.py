@@ -3,7 +3,6 @@ failed rebuild under `serve` keeps the last good site and names the file and lin
 
 from __future__ import annotations
 
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import _parser, _serve_build
-from sitegen.serve import RELOAD_JS, SCRIPT_TAG, BuildVersion, make_server
+from sitegen.serve import RELOAD_JS, SCRIPT_TAG, BuildVersion, make_server, serving
 from tests.test_build import SEED, make_project, run_build, write_seed
 
 
@@ -24,13 +23,8 @@ def site(tmp_path: Path) -> Path:
 
 
 def serve(output: Path, version: BuildVersion | None) -> Iterator[str]:
-    server = make_server(output, 0, quiet=True, version=version)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(make_server(output, 0, quiet=True, version=version)) as url:
+        yield url
 
 
 def fetch(url: str) -> bytes:

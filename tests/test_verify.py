@@ -57,6 +57,5 @@ def test_verify_lists_a_page_a_clean_build_no_longer_produces(built: Path) -> No
     record = sorted((built / "content" / "questions").glob("*.yaml"))[0]
     record.write_text(record.read_text("utf-8") + "hidden: true\n", "utf-8")
     assert (
-        f"output: questions/{record.stem}/index.html: on disk but a clean build does not"
-        " produce it"
+        f"output: questions/{record.stem}/index.html: on disk but a clean build does not produce it"
     ) in differences(built)

@@ -7,7 +7,6 @@ A missing browser fails the suite (it never skips): `make test` installs it firs
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, s
 from sitegen.build import Paths, build
 from sitegen.config import Config
 from sitegen.corpus import write_corpus
-from sitegen.serve import make_server
+from sitegen.serve import make_server, serving
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -111,15 +110,8 @@ def _build(root: Path) -> Path:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("browser-site")
     output = _build(root)
-    server = make_server(output, 0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    try:
-        yield Site(root, output, f"http://{host!s}:{port}/")
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(make_server(output, 0, quiet=True)) as url:
+        yield Site(root, output, url)
 
 
 @pytest.fixture(scope="session")
