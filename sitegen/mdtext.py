@@ -61,13 +61,13 @@ def escape_line_start(line: str) -> str:
     """Escape what Markdown reads as block syntax at the start of a paragraph line."""
     if not line:
         return line
-    if line[0] in "#>":
+    if line[0] in "#>~":  # "~~~" opens a fenced code block
         return "\\" + line
     if line[0] in "+-" and (len(line) == 1 or line[1] == " " or set(line) <= {"-", " "}):
         return "\\" + line
-    numbered = re.match(r"^(\d+)([.])(\s|$)", line)
+    numbered = re.match(r"^(\d+)([.)])(\s|$)", line)  # CommonMark reads "1)" as a list too
     if numbered:
-        return f"{numbered.group(1)}\\.{line[numbered.end(1) + 1 :]}"
+        return f"{numbered.group(1)}\\{line[numbered.end(1) :]}"
     if _SETEXT_RULE.match(line):
         return "&#61;" + line[1:]
     return line

@@ -34,6 +34,8 @@ def shown(*lines: str) -> str:
         "+ not a list",
         "+",
         "1986. A great year.",
+        "~~~",
+        "~~~ python",
         "[x](http://example.com)",
         "![alt](http://example.com/i.png)",
         "[ref]: http://example.com",
@@ -51,6 +53,12 @@ def shown(*lines: str) -> str:
 )
 def test_markdown_syntax_in_a_seed_line_shows_literally(line: str) -> None:
     assert shown(line) == line
+
+
+def test_a_bullet_starting_with_a_number_is_not_a_nested_list() -> None:
+    html = render_markdown(markdown("• 3) three", "• 4. four"))
+    assert "<ol" not in html
+    assert BeautifulSoup(html, "html.parser").get_text().split() == ["3)", "three", "4.", "four"]
 
 
 @pytest.mark.parametrize("second", ["===", "---", "# x", "> x", "+ x"])
