@@ -18,13 +18,13 @@ from sitegen.cache import CACHE_DIR
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.ingest import IngestReport, Progress, ingest, load_records
-from sitegen.markdown_html import forget_prerendered, prerender
 from sitegen.pagekeys import KEYS_FILE, PageKey, PageKeys, code_version
 from sitegen.parallel import run_forked, workers
 from sitegen.render import NOT_MINE, Renderer, make_environment
 from sitegen.search import SearchReport, index_site, remove_index
 from sitegen.site import build_site, duplicate_titles
 from sitegen.snapshot import fingerprint
+from sitegen.timings import phase
 from sitegen.writer import MANIFEST, Output, WriteReport, write_output
 
 
@@ -91,9 +91,10 @@ def build(
     inputs = (paths.seeds, paths.templates, paths.static)
     cache_dir = paths.root / CACHE_DIR if cache else None
     if cache_dir is not None:
-        before = fingerprint(inputs, config, version)[0]
-        key = before + fingerprint([paths.content])[0]
-        last = snapshot.previous(cache_dir, key, version) if not force else None
+        with phase("look for changed inputs"):
+            before = fingerprint(inputs, config, version)[0]
+            key = before + fingerprint([paths.content])[0]
+            last = snapshot.previous(cache_dir, key, version) if not force else None
         if isinstance(last, BuildReport) and (paths.output / MANIFEST).is_file():
             files = last.written.written + last.written.unchanged if last.written else 0
             search = replace(last.search, reindexed=0, seconds=0.0) if last.search else None
@@ -103,24 +104,22 @@ def build(
     unfinished = mark_build_started(
         paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR
     )
-    report = ingest(paths.seeds, paths.content, paths.root, force=force, progress=progress)
-    content_read = fingerprint([paths.content]) if cache_dir else None
-    questions, problems = load_records(paths.content, paths.root, report.fresh, cache_dir)
-    content_after = fingerprint([paths.content]) if cache_dir else None
-    diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
-    site = build_site(questions)
-    # Markdown is most of a cold build: render every body on every core first.
-    bodies = (answer.body for question in site.questions for answer in question.answers)
-    prerender(bodies, cache_dir)
-    output = Output()
-    keys = PageKeys(cache_dir / KEYS_FILE if cache_dir else None, version, {})
-    try:
+    with phase("parse seeds into records"):
+        report = ingest(paths.seeds, paths.content, paths.root, force=force, progress=progress)
+    with phase("load records"):
+        content_read = fingerprint([paths.content]) if cache_dir else None
+        questions, problems = load_records(paths.content, paths.root, report.fresh, cache_dir)
+        content_after = fingerprint([paths.content]) if cache_dir else None
+    with phase("assemble the site"):
+        diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
+        site = build_site(questions)
+        keys = PageKeys(cache_dir / KEYS_FILE if cache_dir else None, version, {})
         renderer = Renderer(make_environment(paths.templates), config, site, keys, paths.output)
+    with phase("render and write pages"):
         share = functools.partial(_render_share, renderer, paths.output)
         many = len(site.questions) >= PARALLEL_PAGES
         shares = run_forked(share, workers() if many else 1)
-    finally:
-        forget_prerendered()
+    output = Output()
     prewritten: list[str] = []  # pages the render processes wrote themselves
     preunchanged = 0
     for share_files, share_keys, share_written, share_unchanged in shares:
@@ -133,19 +132,22 @@ def build(
     for asset in sorted(paths.static.rglob("*")) if paths.static.is_dir() else []:
         if asset.is_file() and not asset.name.startswith("."):
             output.add(f"static/{asset.relative_to(paths.static).as_posix()}", asset.read_bytes())
-    written = write_output(output, paths.output)
+    with phase("write the rest, remove stale files"):
+        written = write_output(output, paths.output)
     written = WriteReport(
         written.written + len(prewritten),
         written.unchanged + preunchanged,
         written.removed,
         tuple(sorted((*written.changed, *prewritten))),
     )
-    keys.stamp_and_save(paths.output)
+    with phase("save page keys"):
+        keys.stamp_and_save(paths.output)
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
         # After a killed build, pages it wrote may not be indexed yet: index every shard.
         changed = None if unfinished else written.changed
-        search = index_site(paths.output, changed, config.search_shard_size)
+        with phase("search index"):
+            search = index_site(paths.output, changed, config.search_shard_size)
     else:
         search = None
         remove_index(paths.output)
@@ -161,10 +163,11 @@ def build(
     )
     if cache_dir is not None and content_read == content_after and content_after is not None:
         # Store the fingerprint only if no input changed while this build read it.
-        after = fingerprint(inputs, config, version)
-        if after[0] == before and snapshot.settled(after[1], content_after[1]):
-            stored = replace(result, ingest=replace(report, fresh={}))
-            snapshot.store(cache_dir, after[0] + content_after[0], version, stored)
+        with phase("note the inputs for the next build"):
+            after = fingerprint(inputs, config, version)
+            if after[0] == before and snapshot.settled(after[1], content_after[1]):
+                stored = replace(result, ingest=replace(report, fresh={}))
+                snapshot.store(cache_dir, after[0] + content_after[0], version, stored)
     return result
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from sitegen import __version__
+from sitegen import __version__, timings
 from sitegen.build import BuildReport, Paths, build, check
 from sitegen.config import CONFIG_FILE, Config, load_config
 from sitegen.errors import Diagnostic, SitegenError
@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_dirs(build_)
     _add_force(build_)
     _add_no_search(build_)
+    build_.add_argument(
+        "--timings", action="store_true", help="print the wall time of each build phase"
+    )
     build_.add_argument(
         "--verify",
         action="store_true",
@@ -166,7 +169,11 @@ def _run_parse(args: argparse.Namespace) -> int:
 def _do_build(args: argparse.Namespace) -> tuple[BuildReport, Paths]:
     paths, config = _paths(args)
     started = time.perf_counter()
+    timings.take()  # only this build's phases
     report = build(paths, config, force=args.force, progress=_progress(args))
+    if getattr(args, "timings", False):
+        for name, seconds in timings.take():
+            print(f"{seconds:8.2f}s  {name}", file=sys.stderr)
     _print_diagnostics(report.diagnostics, args.quiet)
     if not args.quiet and report.written is not None:
         seconds = time.perf_counter() - started

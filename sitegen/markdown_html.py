@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
 from functools import lru_cache
-from importlib import metadata
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import cmarkgfm  # type: ignore[import-untyped]
@@ -28,9 +25,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from sitegen import cache, mdtext
 from sitegen.mdtext import URL
-from sitegen.parallel import map_ordered
 
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -137,57 +132,17 @@ def render_with_markdown_it(text: str) -> str:
     return html
 
 
+@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
     """Return safe HTML for one answer body."""
-    html = _PRERENDERED.get(text)
-    return _convert(text) if html is None else html
-
-
-@lru_cache(maxsize=4096)
-def _convert(text: str) -> str:
     html = render_with_cmark(text) if is_plain(text) else render_with_markdown_it(text)
     return html.removesuffix("\n")
-
-
-# Bodies rendered ahead of the templates, on every core (see prerender). The values are what
-# _convert returns for the keys, so this cache never changes a byte of output.
-_PRERENDERED: dict[str, str] = {}
-
-
-def prerender(texts: Iterable[str], cache_dir: Path | None = None) -> None:
-    """Render many bodies at once on every core, so the templates find them ready; with a
-    cache_dir, reuse the HTML of bodies an earlier build rendered."""
-    wanted = set(texts)
-    cache_file = cache_dir / "markdown.pickle" if cache_dir is not None else None
-    stored = cache.load(cache_file, _VERSION) if cache_file else {}
-    keys = {text: cache.key(text.encode("utf-8")) for text in wanted}
-    for text, digest in keys.items():
-        html = stored.get(digest)
-        if isinstance(html, str):
-            _PRERENDERED[text] = html
-    todo = sorted(wanted - _PRERENDERED.keys())
-    _PRERENDERED.update(zip(todo, map_ordered(_convert, todo), strict=True))
-    if cache_file is not None:
-        entries = {keys[text]: _PRERENDERED[text] for text in sorted(wanted)}
-        if entries != stored:
-            cache.save(cache_file, _VERSION, entries)
-
-
-def forget_prerendered() -> None:
-    """Drop the bodies prerender kept (they can take hundreds of MB on a large site)."""
-    _PRERENDERED.clear()
 
 
 _TAG = re.compile(r"<[^>]*>")
 
 
+@lru_cache(maxsize=4096)  # a page shows a body, and its plain text in the JSON-LD
 def markdown_plain_text(text: str) -> str:
     """Return what a reader sees of a Markdown body, as plain text (for excerpts)."""
     return " ".join(html.unescape(_TAG.sub(" ", render_markdown(text))).split())
-
-
-# Cached HTML is as valid as the code and the Markdown libraries that rendered it.
-_VERSION = cache.code_version(
-    *(f"{name} {metadata.version(name)}" for name in ("markdown-it-py", "cmarkgfm")),
-    *(Path(f).read_text("utf-8") for f in (__file__, mdtext.__file__)),
-)
