@@ -17,6 +17,7 @@ from sitegen.atomic import mark_build_finished, mark_build_started, write_if_cha
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
+from sitegen.filefacts import FileFacts
 from sitegen.ingest import IngestReport, Progress, ingest, load_records
 from sitegen.pagekeys import KEYS_FILE, PageKey, PageKeys, code_version
 from sitegen.parallel import run_forked, workers
@@ -104,12 +105,19 @@ def build(
     unfinished = mark_build_started(
         paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR
     )
+    facts = FileFacts(cache_dir / FACTS_FILE, version) if cache_dir else None
     with phase("parse seeds into records"):
-        report = ingest(paths.seeds, paths.content, paths.root, force=force, progress=progress)
+        report = ingest(
+            paths.seeds, paths.content, paths.root, force=force, progress=progress, facts=facts
+        )
     with phase("load records"):
         content_read = fingerprint([paths.content]) if cache_dir else None
-        questions, problems = load_records(paths.content, paths.root, report.fresh, cache_dir)
+        questions, problems = load_records(
+            paths.content, paths.root, report.fresh, cache_dir, facts
+        )
         content_after = fingerprint([paths.content]) if cache_dir else None
+        if facts is not None:
+            facts.save()
     with phase("assemble the site"):
         diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
         site = build_site(questions)
@@ -170,6 +178,8 @@ def build(
                 snapshot.store(cache_dir, after[0] + content_after[0], version, stored)
     return result
 
+
+FACTS_FILE = "files.pickle"
 
 # From this many questions on, pages render in one forked process per core.
 PARALLEL_PAGES = 1000

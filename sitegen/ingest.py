@@ -22,6 +22,7 @@ import yaml
 from sitegen import cache, model, records
 from sitegen.atomic import write_atomic
 from sitegen.errors import Diagnostic, RecordError, SeedError
+from sitegen.filefacts import FileFacts, signature
 from sitegen.model import Question
 from sitegen.parallel import map_ordered
 from sitegen.parser import ParseResult, parse_seed
@@ -64,23 +65,49 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def scan_records(questions_dir: Path, root: Path) -> dict[str, ExistingRecord]:
-    """Return the records in content/questions by id, reading only what edit protection needs."""
+def scan_records(
+    questions_dir: Path, root: Path, facts: FileFacts | None = None
+) -> dict[str, ExistingRecord]:
+    """Return the records in content/questions by id, reading only what edit protection needs
+    (and, with facts, only the records that changed since a build noted them)."""
     found: dict[str, ExistingRecord] = {}
     if not questions_dir.is_dir():
         return found
+    prefix = display_path(questions_dir, root).rstrip("/") + "/"
     for path in sorted(questions_dir.glob("*.yaml")):
-        text = path.read_text("utf-8", errors="replace")
-        mark = read_mark(text)
-        source = mark.source if mark else _declared_source(text, display_path(path, root))
-        found[path.stem] = ExistingRecord(
-            id=path.stem,
-            path=path,
-            source=source,
-            seed_hash=mark.seed_hash if mark else None,
-            edited=is_edited(text),
-        )
+        noted = record_facts(path, prefix + path.name, facts)
+        if noted is None:
+            continue  # removed while we listed
+        source, seed_hash, edited, _ = noted
+        found[path.stem] = ExistingRecord(path.stem, path, source, seed_hash, edited)
     return found
+
+
+RecordFacts = tuple[str | None, str | None, bool, str]  # source, seed hash, edited, bytes key
+
+
+def record_facts(
+    path: Path, where: str, facts: FileFacts | None, data: bytes | None = None
+) -> RecordFacts | None:
+    """Return what scanning needs to know of a record, and the key of its bytes; from `facts`
+    when the file is unchanged since they were noted, else from its bytes (`data` when the
+    caller read them after taking `sig`)."""
+    sig = signature(path)
+    key = f"record {where}"
+    noted: RecordFacts | None = facts.get(key, sig) if facts is not None else None
+    if noted is not None:
+        return noted
+    try:
+        data = path.read_bytes() if data is None else data
+    except FileNotFoundError:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    mark = read_mark(text)
+    source = mark.source if mark else _declared_source(text, where)
+    noted = (source, mark.seed_hash if mark else None, is_edited(text), cache.key(data))
+    if facts is not None:
+        facts.put(key, sig, noted)
+    return noted
 
 
 def _declared_source(text: str, where: str) -> str | None:
@@ -107,11 +134,13 @@ def ingest(
     write: bool = True,
     reparse_all: bool = False,
     progress: Progress | None = None,
+    facts: FileFacts | None = None,
 ) -> IngestReport:
-    """Parse new and changed seeds into records; report what was written, kept and removed."""
+    """Parse new and changed seeds into records; report what was written, kept and removed.
+    With facts, seeds and records unchanged since a build noted them are not read."""
     report = IngestReport()
     questions_dir = content_dir / "questions"
-    existing = scan_records(questions_dir, root)
+    existing = scan_records(questions_dir, root, facts)
     by_source = {r.source: r for r in existing.values() if r.source is not None}
     seeds = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
     sources = set()
@@ -121,13 +150,20 @@ def ingest(
     for done, seed in enumerate(seeds, start=1):
         source = seeds_prefix + seed.name
         sources.add(source)
-        data = seed.read_bytes()
         record = by_source.get(source)
-        up_to_date = record is not None and record.seed_hash == digest(data)
+        sig = signature(seed)
+        seed_hash = facts.get(f"seed {source}", sig) if facts is not None else None
+        data = None
+        if seed_hash is None:
+            data = seed.read_bytes()
+            seed_hash = digest(data)
+            if facts is not None:
+                facts.put(f"seed {source}", sig, seed_hash)
+        up_to_date = record is not None and record.seed_hash == seed_hash
         if up_to_date and not force and not reparse_all:
             report.unchanged += 1
         else:
-            todo.append((source, data, record))
+            todo.append((source, seed.read_bytes() if data is None else data, record))
         if progress is not None:
             progress(done, len(seeds))
 
@@ -224,9 +260,11 @@ def load_records(
     root: Path,
     fresh: dict[str, Question] | None = None,
     cache_dir: Path | None = None,
+    facts: FileFacts | None = None,
 ) -> tuple[list[Question], list[Diagnostic]]:
     """Load and validate every record, reusing questions parsed in this run and, with a
-    cache_dir, records whose bytes are unchanged since an earlier build loaded them."""
+    cache_dir, records whose bytes are unchanged since an earlier build loaded them (with
+    facts, without reading those bytes when the file is unchanged)."""
     fresh = fresh or {}
     cache_file = cache_dir / "records.pickle" if cache_dir is not None else None
     cached = cache.load(cache_file, _RECORDS_VERSION) if cache_file else {}
@@ -241,25 +279,29 @@ def load_records(
             questions.append(fresh[path.stem])
             continue
         where = prefix + path.name
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:  # removed while we listed
-            continue
-        digest_ = cache.key(data)
+        noted = record_facts(path, where, facts) if facts is not None else None
         hit = cached.get(path.stem)
-        if path.stem in fresh:
-            question = fresh[path.stem]
-        elif _valid(hit, digest_):
-            question = hit[1]  # type: ignore[index]
+        if noted is not None and _valid(hit, noted[3]) and path.stem not in fresh:
+            digest_, question = hit  # type: ignore[misc]
         else:
             try:
-                question = load_question(data.decode("utf-8"), where)
-            except UnicodeDecodeError:
-                problems.append(Diagnostic(where, None, "not UTF-8 text", "error"))
+                data = path.read_bytes()
+            except FileNotFoundError:  # removed while we listed
                 continue
-            except RecordError as exc:
-                problems.append(exc.diagnostic)
-                continue
+            digest_ = cache.key(data)
+            if path.stem in fresh:
+                question = fresh[path.stem]
+            elif _valid(hit, digest_):
+                question = hit[1]  # type: ignore[index]
+            else:
+                try:
+                    question = load_question(data.decode("utf-8"), where)
+                except UnicodeDecodeError:
+                    problems.append(Diagnostic(where, None, "not UTF-8 text", "error"))
+                    continue
+                except RecordError as exc:
+                    problems.append(exc.diagnostic)
+                    continue
         if question.id != path.stem:
             problems.append(
                 Diagnostic(

@@ -1,7 +1,7 @@
 """The no-op fast path: when no input changed since the last finished build, do nothing.
 
 The promise: `unchanged` is true only when the fingerprint of every input (the name, size,
-mtime and inode of each file under seeds/, content/, templates/ and static/, the settings and
+mtime, ctime and inode of each file under seeds/, content/, templates/ and static/, the settings and
 the code version) equals the one stored by the last build that ran to the end, and that build's
 output manifest is still there. A build removes the stored fingerprint before it changes
 anything, so a killed build never leaves one behind. Like git, a fingerprint taken while a file
@@ -35,8 +35,14 @@ def fingerprint(dirs: Iterable[Path], *extra: object) -> tuple[str, int]:
             stat = entry.stat(follow_symlinks=False)
             newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
             digest.update(
-                b"%s\0%d\0%d\0%d\n"
-                % (os.fsencode(entry.path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+                b"%s\0%d\0%d\0%d\0%d\n"
+                % (
+                    os.fsencode(entry.path),
+                    stat.st_size,
+                    stat.st_mtime_ns,
+                    stat.st_ctime_ns,  # an edit that puts size and mtime back still moves it
+                    stat.st_ino,
+                )
             )
     return digest.hexdigest(), newest
 

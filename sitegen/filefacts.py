@@ -1,0 +1,59 @@
+"""Know what a file holds without reading it, when its stat shows it unchanged (as git's index
+does), so a build over 100,000 seeds and records reads only the files that changed.
+
+The promise: `FileFacts.get(key, sig)` returns the value noted for a file only when the file's
+signature (size, mtime, ctime and inode) equals the one it had when the value was noted, and
+the value was noted more than a clock tick after the file last changed: a change within the
+same tick could leave size and mtime as they were, so such a file is simply read again next
+time. Callers take the signature before they read the bytes the value comes from, so a change
+racing the read shows as a new signature. A missing or damaged store notes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from sitegen import cache
+from sitegen.snapshot import RACY_NS
+
+Signature = tuple[int, int, int, int]
+
+
+def signature(path: Path) -> Signature | None:
+    """Return (size, mtime, ctime, inode) of a file, or None when it is gone."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+class FileFacts:
+    """Values derived from files' bytes, noted by one build for the next."""
+
+    def __init__(self, path: Path | None, version: str) -> None:
+        self._path = path
+        self._version = version
+        self._old: dict[str, tuple[Signature, Any]] = cache.load(path, version) if path else {}
+        self._new: dict[str, tuple[Signature, Any]] = {}
+
+    def get(self, key: str, sig: Signature | None) -> Any | None:
+        """Return the value noted for `key` if the file still has signature `sig`."""
+        hit = self._new.get(key) or self._old.get(key)
+        if hit is None or sig is None or hit[0] != sig:
+            return None
+        self._new[key] = hit
+        return hit[1]
+
+    def put(self, key: str, sig: Signature | None, value: Any) -> None:
+        """Note `value`, derived from bytes read after the file had signature `sig`."""
+        if sig is not None and max(sig[1], sig[2]) < time.time_ns() - RACY_NS:
+            self._new[key] = (sig, value)
+
+    def save(self) -> None:
+        """Keep what this build noted (files it did not look at are forgotten)."""
+        if self._path is not None and self._new != self._old:
+            cache.save(self._path, self._version, self._new)

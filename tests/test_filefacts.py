@@ -1,0 +1,109 @@
+"""Files unchanged since a build noted them are not read again (sitegen.filefacts)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from sitegen.corpus import write_corpus
+from sitegen.filefacts import FileFacts, signature
+from sitegen.snapshot import RACY_NS
+from tests.test_build import make_project, run_build, site_files
+
+
+def settle(*files: Path) -> None:
+    """Date files a minute back, and let their ctime (which moves to now) age past the racy
+    tick, as if they were written long before this build."""
+    past = time.time_ns() - 60 * 10**9
+    for file in files:
+        os.utime(file, ns=(past, past))
+    time.sleep(RACY_NS / 1e9 * 1.5)
+
+
+def noted(tmp_path: Path, text: str = "abc") -> tuple[Path, FileFacts]:
+    file = tmp_path / "f.txt"
+    file.write_text(text, "utf-8")
+    settle(file)
+    facts = FileFacts(tmp_path / "facts.pickle", "v1")
+    facts.put("f", signature(file), "value")
+    facts.save()
+    return file, FileFacts(tmp_path / "facts.pickle", "v1")
+
+
+def test_an_unchanged_file_gives_the_value_noted(tmp_path: Path) -> None:
+    file, facts = noted(tmp_path)
+    assert facts.get("f", signature(file)) == "value"
+
+
+def test_a_changed_file_gives_nothing(tmp_path: Path) -> None:
+    file, facts = noted(tmp_path)
+    file.write_text("abd", "utf-8")
+    assert facts.get("f", signature(file)) is None
+
+
+def test_a_file_rewritten_with_its_old_size_and_mtime_gives_nothing(tmp_path: Path) -> None:
+    file, facts = noted(tmp_path)
+    before = os.stat(file)
+    file.write_text("xyz", "utf-8")
+    os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))  # ctime still moves
+    assert facts.get("f", signature(file)) is None
+
+
+def test_a_file_changed_within_the_last_clock_tick_is_not_noted(tmp_path: Path) -> None:
+    file = tmp_path / "f.txt"
+    file.write_text("abc", "utf-8")  # just now: a change in the same tick could hide
+    facts = FileFacts(tmp_path / "facts.pickle", "v1")
+    facts.put("f", signature(file), "value")
+    facts.save()
+    assert FileFacts(tmp_path / "facts.pickle", "v1").get("f", signature(file)) is None
+
+
+def test_facts_from_other_code_are_not_used(tmp_path: Path) -> None:
+    file, _ = noted(tmp_path)
+    assert FileFacts(tmp_path / "facts.pickle", "v2").get("f", signature(file)) is None
+
+
+def test_a_build_after_adding_a_seed_reads_only_that_seed_and_its_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 6, seed=8)
+    run_build(root)
+    settle(*(root / "seeds").iterdir(), *(root / "content" / "questions").iterdir())
+    run_build(root)  # notes every seed and record
+    added = write_corpus(tmp_path / "more", 1, seed=9)[0]
+    (root / "seeds" / added.name).write_bytes(added.read_bytes())
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        read.append(path.parent.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    run_build(root)
+    assert read.count("seeds") == 1
+    assert read.count("questions") <= 2  # the new record, once for scanning and once to load
+
+
+def test_a_hand_edit_with_the_old_size_and_mtime_still_shows(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 3, seed=8)
+    run_build(root)
+    records = sorted((root / "content" / "questions").iterdir())
+    settle(*(root / "seeds").iterdir(), *records)
+    run_build(root)
+    record = records[0]
+    before = os.stat(record)
+    text = record.read_text("utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title: "))
+    edited = text.replace(title, "title: " + "E" * (len(title) - len("title: ")), 1)
+    record.write_text(edited, "utf-8")
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))
+    run_build(root)
+    page = root / "public" / "questions" / record.stem / "index.html"
+    assert "E" * (len(title) - len("title: ")) in page.read_text("utf-8")
+    assert site_files(root)  # the build finished
