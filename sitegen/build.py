@@ -174,7 +174,9 @@ def build(
         with phase("note the inputs for the next build"):
             after = fingerprint(inputs, config, version)
             if after[0] == before and snapshot.settled(after[1], content_after[1]):
-                stored = replace(result, ingest=replace(report, fresh={}))
+                # What a no-op build reports: this build's problems again, nothing written.
+                ingested = replace(report, fresh={}, written=[], removed=[])
+                stored = replace(result, ingest=ingested, written=replace(written, changed=()))
                 snapshot.store(cache_dir, after[0] + content_after[0], version, stored)
     return result
 

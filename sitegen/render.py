@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -119,6 +119,23 @@ def paginate(items: Sequence[T], size: int) -> Iterator[tuple[int, int, Sequence
         yield number, count, items[(number - 1) * size : number * size]
 
 
+# A page's structured data: a function of the recorded site-wide lookups (browse), the
+# settings and the page's context only, which its key already covers.
+JsonLd = Callable[..., tuple[dict[str, Any], ...]]
+
+
+def _question_jsonld(
+    browse: Any, config: Config, question: Question, **_: Any
+) -> tuple[dict[str, Any], ...]:
+    return (qa_page(question, browse, config.base_url),) if config.qapage_markup else ()
+
+
+def _doctor_jsonld(
+    browse: Any, config: Config, doctor: DoctorProfile, **_: Any
+) -> tuple[dict[str, Any], ...]:
+    return (profile_page(doctor, config.base_url),)
+
+
 def template_sources(env: Environment, name: str) -> tuple[tuple[str, str], ...]:
     """Return (name, source) of a template and every template it extends, includes or imports;
     a reference that is not a plain string makes it depend on every template."""
@@ -168,26 +185,29 @@ class Renderer:
         self._count = 0
 
     def render(
-        self, template: str, page: PageInfo, jsonld: tuple[dict[str, Any], ...] = (), **context: Any
+        self, template: str, page: PageInfo, jsonld: JsonLd | None = None, **context: Any
     ) -> bytes | None:
+        """Render a page; `jsonld(browse, config, **context)` gives its structured data blocks,
+        so they are built (and their site-wide lookups recorded) only when the page renders."""
         if self.share is not None:
             self._count += 1
             if self._count % self.share[1] != self.share[0]:
                 return NOT_MINE
-        base = self.config.base_url
-        blocks = (
-            (*jsonld, breadcrumb_list(page.breadcrumbs, base, page.url)) if page.indexable else ()
-        )
         site: Any = self.site
         browse: Any = self.browse
         keys, key = self.keys, b""
         lookups: list[Any] = []
         if keys is not None:
-            key = keys.key(self._template_key(template), page, blocks, context)
+            key = keys.key(self._template_key(template), page, jsonld, context)
             if keys.unchanged(self.out_dir, page.output_path, key):
                 return None
             site = Lookups("site", site, lookups, keys.digests)
             browse = Lookups("browse", browse, lookups, keys.digests)
+        blocks: tuple[dict[str, Any], ...] = ()
+        if page.indexable:
+            crumbs = breadcrumb_list(page.breadcrumbs, self.config.base_url, page.url)
+            own = jsonld(browse, self.config, **context) if jsonld is not None else ()
+            blocks = (*own, crumbs)
         html = self.env.get_template(template).render(
             config=self.config,
             site=site,
@@ -286,11 +306,10 @@ class Renderer:
             description=excerpt(question_summary_text(question), 155) or question.title,
             breadcrumbs=(HOME, Crumb(question.title, None)),
         )
-        jsonld = (qa_page(question, self.browse, self.config.base_url),)
         return page.output_path, self.render(
             "question.html",
             page,
-            jsonld if self.config.qapage_markup else (),
+            _question_jsonld,
             question=question,
             topics=question_tags(question),
             related=self.related.related(question),
@@ -331,11 +350,15 @@ class Renderer:
         ):
             if pagination.number == 1:
                 page = replace(page, breadcrumbs=(*crumbs, Crumb(doctor.name, None)))
-            jsonld = (profile_page(doctor, self.config.base_url),)
             yield (
                 page.output_path,
                 self.render(
-                    "doctor.html", page, jsonld, doctor=doctor, answers=chunk, pagination=pagination
+                    "doctor.html",
+                    page,
+                    _doctor_jsonld,
+                    doctor=doctor,
+                    answers=chunk,
+                    pagination=pagination,
                 ),
             )
 
