@@ -32,6 +32,7 @@ from sitegen.sitemap import robots_txt, sitemap_files
 
 T = TypeVar("T")
 NOT_MINE = b"\0not rendered by this share\0"  # compared by identity
+PAGE_WINDOW = 2  # pages linked on each side of the current one
 DOCTOR_PREVIEW = 10  # doctors a specialty or location page shows before "All N named doctors"
 HOME = Crumb("Home", "")
 GROUP_INDEX = {  # kind: (index title, plural noun)
@@ -110,6 +111,22 @@ class Pagination:
     @property
     def next_url(self) -> str | None:
         return self.url(self.number + 1) if self.number < self.count else None
+
+    @property
+    def numbers(self) -> tuple[int | None, ...]:
+        """Return the page numbers to link: first, last and a window around this one, None
+        where numbers are left out. A list of 2,000 pages links a dozen, not 2,000 from each."""
+        shown = {1, self.count, *range(self.number - PAGE_WINDOW, self.number + PAGE_WINDOW + 1)}
+        numbers: list[int | None] = []
+        last = 0
+        for number in sorted(n for n in shown if 1 <= n <= self.count):
+            if number - last == 2 and last:
+                numbers.append(number - 1)  # a gap of one page: show it, not an ellipsis
+            elif number - last > 2 and last:
+                numbers.append(None)
+            numbers.append(number)
+            last = number
+        return tuple(numbers)
 
 
 def paginate(items: Sequence[T], size: int) -> Iterator[tuple[int, int, Sequence[T]]]:
