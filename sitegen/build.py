@@ -19,7 +19,7 @@ from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.filefacts import FileFacts
 from sitegen.ingest import IngestReport, Progress, ingest, load_records
-from sitegen.pagekeys import KEYS_FILE, PageKey, PageKeys, code_version
+from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys, code_version
 from sitegen.parallel import run_forked, workers
 from sitegen.render import NOT_MINE, Renderer, make_environment
 from sitegen.search import SearchReport, index_site, remove_index
@@ -105,7 +105,11 @@ def build(
     unfinished = mark_build_started(
         paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR
     )
-    facts = FileFacts(cache_dir / FACTS_FILE, version) if cache_dir else None
+    facts = None
+    if cache_dir is not None:
+        facts = FileFacts(cache_dir / FACTS_FILE, version)
+        for retired in RETIRED_CACHE_FILES:
+            (cache_dir / retired).unlink(missing_ok=True)
     with phase("parse seeds into records"):
         report = ingest(
             paths.seeds, paths.content, paths.root, force=force, progress=progress, facts=facts
@@ -121,7 +125,7 @@ def build(
     with phase("assemble the site"):
         diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
         site = build_site(questions)
-        keys = PageKeys(cache_dir / KEYS_FILE if cache_dir else None, version, {})
+        keys = PageKeys(cache_dir / KEYS_DIR if cache_dir else None, version, {})
         renderer = Renderer(make_environment(paths.templates), config, site, keys, paths.output)
     with phase("render and write pages"):
         share = functools.partial(_render_share, renderer, paths.output)
@@ -182,6 +186,8 @@ def build(
 
 
 FACTS_FILE = "files.pickle"
+# Caches earlier versions kept in one file each (up to 400 MB at 100,000 questions).
+RETIRED_CACHE_FILES = ("records.pickle", "pages.pickle", "markdown.pickle")
 
 # From this many questions on, pages render in one forked process per core.
 PARALLEL_PAGES = 1000

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +50,53 @@ def load(path: Path, version: str) -> dict[str, Any]:
 def save(path: Path, version: str, entries: dict[str, Any]) -> None:
     """Write the entries atomically (a build killed mid-save leaves the old cache or none)."""
     write_atomic(path, pickle.dumps((_MAGIC, version, entries), pickle.HIGHEST_PROTOCOL))
+
+
+SHARDS = 64
+
+
+def hashed_shard(key: str) -> str:
+    """Return one of SHARDS shard names, by a stable hash of the key."""
+    return f"{zlib.crc32(key.encode('utf-8')) % SHARDS:02x}"
+
+
+def load_shards(directory: Path, version: str) -> dict[str, Any]:
+    """Return the entries of every shard in `directory` (a damaged shard reads as empty)."""
+    entries: dict[str, Any] = {}
+    for path in sorted(directory.glob("*.pickle")) if directory.is_dir() else []:
+        entries.update(load(path, version))
+    return entries
+
+
+def save_shards(
+    directory: Path,
+    version: str,
+    entries: dict[str, Any],
+    previous: dict[str, Any],
+    shard: Callable[[str], str] = hashed_shard,
+) -> int:
+    """Write the shards whose entries differ from `previous` (what load_shards gave), so a
+    build that changed a few entries rewrites a few files, not the whole cache; remove the
+    shards no entry falls in any more. Return how many shards were written."""
+    new: dict[str, dict[str, Any]] = {}
+    for key, value in entries.items():
+        new.setdefault(shard(key), {})[key] = value
+    old: dict[str, dict[str, Any]] = {}
+    for key, value in previous.items():
+        old.setdefault(shard(key), {})[key] = value
+    directory.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for name, part in sorted(new.items()):
+        before = old.get(name)
+        same = (
+            before is not None
+            and len(before) == len(part)
+            and all(before.get(key) is value for key, value in part.items())
+        )  # identity first: an unchanged entry is the very object loaded
+        if not same and part != before:
+            save(directory / f"{name}.pickle", version, part)
+            written += 1
+    for path in directory.glob("*.pickle"):
+        if path.stem not in new:
+            path.unlink(missing_ok=True)
+    return written

@@ -255,6 +255,9 @@ def _assign_ids(parsed: list[_Parsed], existing: dict[str, ExistingRecord]) -> d
     return ids
 
 
+RECORDS_CACHE = "records"  # a directory of shards: one record change rewrites one shard
+
+
 def load_records(
     content_dir: Path,
     root: Path,
@@ -266,8 +269,8 @@ def load_records(
     cache_dir, records whose bytes are unchanged since an earlier build loaded them (with
     facts, without reading those bytes when the file is unchanged)."""
     fresh = fresh or {}
-    cache_file = cache_dir / "records.pickle" if cache_dir is not None else None
-    cached = cache.load(cache_file, _RECORDS_VERSION) if cache_file else {}
+    cache_file = cache_dir / RECORDS_CACHE if cache_dir is not None else None
+    cached = cache.load_shards(cache_file, _RECORDS_VERSION) if cache_file else {}
     entries: dict[str, tuple[str, Question]] = {}
     questions: list[Question] = []
     problems: list[Diagnostic] = []
@@ -316,8 +319,8 @@ def load_records(
         questions.append(question)
     on_disk = {p.stem for p in paths}
     questions.extend(q for id_, q in sorted(fresh.items()) if id_ not in on_disk)
-    if cache_file is not None and entries != cached:
-        cache.save(cache_file, _RECORDS_VERSION, entries)
+    if cache_file is not None:
+        cache.save_shards(cache_file, _RECORDS_VERSION, entries, cached)
     return questions, problems
 
 

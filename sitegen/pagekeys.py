@@ -28,7 +28,16 @@ from typing import Any
 from sitegen import cache
 from sitegen.model import Question
 
-KEYS_FILE = "pages.pickle"
+KEYS_DIR = "pages"  # shards: question pages by hash, other pages by section
+
+
+def page_shard(rel: str) -> str:
+    """Return the cache shard of a page's key: adding a question rewrites the shards of the
+    list pages, its own page's and those of the few pages that now list it as related."""
+    section = rel.split("/", 1)[0]
+    return f"q{cache.hashed_shard(rel)}" if section == "questions" else section
+
+
 _SOURCES = Path(__file__).resolve().parent
 
 
@@ -170,7 +179,7 @@ class PageKeys:
             _DISPATCH.update(_dispatch_table())
         self.path = path
         self.version = version
-        self.previous: dict[str, PageKey] = cache.load(path, version) if path else {}
+        self.previous: dict[str, PageKey] = cache.load_shards(path, version) if path else {}
         self.current: dict[str, PageKey] = {}
         self.targets = targets
         self.digests = Digests()
@@ -225,4 +234,4 @@ class PageKeys:
                     entry.key, entry.lookups, (stat.st_size, stat.st_mtime_ns)
                 )
         if self.path is not None:
-            cache.save(self.path, self.version, self.current)
+            cache.save_shards(self.path, self.version, self.current, self.previous, page_shard)

@@ -29,8 +29,9 @@ def test_a_build_with_a_corrupted_cache_equals_a_clean_build(tmp_path: Path) -> 
     for root in (clean, cached):
         write_corpus(root / "seeds", 5, seed=4)
         run_build(root)
-    for file in (cached / CACHE_DIR).iterdir():
-        file.write_bytes(b"\x80\x05garbage")
+    for file in (cached / CACHE_DIR).rglob("*"):
+        if file.is_file():
+            file.write_bytes(b"\x80\x05garbage")
     run_build(cached)
     assert site_files(cached) == site_files(clean)
 
@@ -47,3 +48,36 @@ def test_a_hand_edit_is_seen_although_the_record_is_cached(tmp_path: Path) -> No
     run_build(root)
     page = root / "public" / "questions" / record.stem / "index.html"
     assert "Edited by hand" in page.read_text("utf-8")
+
+
+def test_saving_shards_rewrites_only_the_shards_that_changed(tmp_path: Path) -> None:
+    entries = {f"k{i}": i for i in range(200)}
+    assert cache.save_shards(tmp_path, "v1", entries, {}) == cache.SHARDS
+    loaded = cache.load_shards(tmp_path, "v1")
+    assert loaded == entries
+    changed = {**loaded, "k7": -7}
+    assert cache.save_shards(tmp_path, "v1", changed, loaded) == 1
+    assert cache.load_shards(tmp_path, "v1") == changed
+
+
+def test_a_shard_no_entry_falls_in_is_removed(tmp_path: Path) -> None:
+    cache.save_shards(tmp_path, "v1", {"a": 1, "b": 2}, {})
+    cache.save_shards(tmp_path, "v1", {"a": 1}, cache.load_shards(tmp_path, "v1"))
+    assert cache.load_shards(tmp_path, "v1") == {"a": 1}
+    assert len(list(tmp_path.glob("*.pickle"))) == 1
+
+
+def test_adding_a_seed_rewrites_few_cache_shards(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 40, seed=11)
+    run_build(root)
+    shards = {
+        path: path.stat().st_mtime_ns
+        for path in (root / CACHE_DIR).rglob("*.pickle")
+        if path.parent.name in ("pages", "records")
+    }
+    added = write_corpus(tmp_path / "more", 1, seed=12)[0]
+    (root / "seeds" / added.name).write_bytes(added.read_bytes())
+    run_build(root)
+    rewritten = [path for path, mtime in shards.items() if path.stat().st_mtime_ns != mtime]
+    assert 0 < len(rewritten) < len(shards) / 2

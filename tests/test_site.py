@@ -53,4 +53,3 @@ def test_unnamed_doctor_is_labelled_by_specialty_and_place() -> None:
 
 def test_a_named_doctor_is_labelled_by_the_name_as_written() -> None:
     assert doctor_label(answer(name="Ann Lee, MD", specialty="Dermatologist")) == "Ann Lee, MD"
-
