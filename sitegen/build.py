@@ -18,7 +18,7 @@ from sitegen.cache import CACHE_DIR
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.filefacts import FileFacts
-from sitegen.ingest import IngestReport, Progress, ingest, load_records
+from sitegen.ingest import FACTS_VERSION, IngestReport, Progress, ingest, load_records
 from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys, code_version
 from sitegen.parallel import run_forked, workers
 from sitegen.render import NOT_MINE, Renderer, make_environment
@@ -107,7 +107,7 @@ def build(
     )
     facts = None
     if cache_dir is not None:
-        facts = FileFacts(cache_dir / FACTS_FILE, version)
+        facts = FileFacts(cache_dir / FACTS_FILE, FACTS_VERSION)
         for retired in RETIRED_CACHE_FILES:
             (cache_dir / retired).unlink(missing_ok=True)
     with phase("parse seeds into records"):

@@ -19,7 +19,7 @@ from typing import Any
 from sitegen.atomic import write_atomic
 
 CACHE_DIR = ".sitegen-cache"
-_MAGIC = "sitegen-cache-1"
+_MAGIC = "sitegen-cache-2"
 
 
 def key(data: bytes) -> str:
@@ -38,8 +38,7 @@ def code_version(*parts: str) -> str:
 def load(path: Path, version: str) -> dict[str, Any]:
     """Return the entries in `path`, or {} when it is missing, damaged or from other code."""
     try:
-        with path.open("rb") as handle:
-            magic, stored_version, entries = pickle.load(handle)
+        magic, stored_version, entries = pickle.loads(zlib.decompress(path.read_bytes()))
     except Exception:  # any damage at all means: no cache
         return {}
     if magic != _MAGIC or stored_version != version or not isinstance(entries, dict):
@@ -48,8 +47,11 @@ def load(path: Path, version: str) -> dict[str, Any]:
 
 
 def save(path: Path, version: str, entries: dict[str, Any]) -> None:
-    """Write the entries atomically (a build killed mid-save leaves the old cache or none)."""
-    write_atomic(path, pickle.dumps((_MAGIC, version, entries), pickle.HIGHEST_PROTOCOL))
+    """Write the entries atomically (a build killed mid-save leaves the old cache or none),
+    compressed: caches are mostly text (5x smaller), and reading 400 MB of record cache from
+    a slow disk costs more than inflating 80 MB."""
+    data = pickle.dumps((_MAGIC, version, entries), pickle.HIGHEST_PROTOCOL)
+    write_atomic(path, zlib.compress(data, 3))
 
 
 SHARDS = 64

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from sitegen import cache, model, records
+from sitegen import cache, filefacts, model, records
 from sitegen.atomic import write_atomic
 from sitegen.errors import Diagnostic, RecordError, SeedError
 from sitegen.filefacts import FileFacts, signature
@@ -86,19 +86,16 @@ def scan_records(
 RecordFacts = tuple[str | None, str | None, bool, str]  # source, seed hash, edited, bytes key
 
 
-def record_facts(
-    path: Path, where: str, facts: FileFacts | None, data: bytes | None = None
-) -> RecordFacts | None:
-    """Return what scanning needs to know of a record, and the key of its bytes; from `facts`
-    when the file is unchanged since they were noted, else from its bytes (`data` when the
-    caller read them after taking `sig`)."""
-    sig = signature(path)
+def record_facts(path: Path, where: str, facts: FileFacts | None) -> RecordFacts | None:
+    """Return what scanning needs to know of a record, and the key of its bytes: from `facts`
+    when the file is unchanged since they were noted, else from its bytes."""
+    sig = signature(path)  # before the read: a change racing it shows next time
     key = f"record {where}"
     noted: RecordFacts | None = facts.get(key, sig) if facts is not None else None
     if noted is not None:
         return noted
     try:
-        data = path.read_bytes() if data is None else data
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
     text = data.decode("utf-8", errors="replace")
@@ -282,9 +279,11 @@ def load_records(
             questions.append(fresh[path.stem])
             continue
         where = prefix + path.name
-        noted = record_facts(path, where, facts) if facts is not None else None
+        # A record parsed in this run was just written: its bytes are read once, below.
+        known = facts is not None and path.stem not in fresh
+        noted = record_facts(path, where, facts) if known else None
         hit = cached.get(path.stem)
-        if noted is not None and _valid(hit, noted[3]) and path.stem not in fresh:
+        if noted is not None and _valid(hit, noted[3]):
             digest_, question = hit  # type: ignore[misc]
         else:
             try:
@@ -336,4 +335,10 @@ def _valid(hit: object, digest_: str) -> bool:
 # Cached records are as valid as the code that loaded them.
 _RECORDS_VERSION = cache.code_version(
     yaml.__version__, *(Path(m.__file__ or "").read_text("utf-8") for m in (records, model))
+)
+
+# Noted file facts are as valid as the code that derived them: checksums and record marks.
+FACTS_VERSION = cache.code_version(
+    *(Path(f).read_text("utf-8") for f in (cache.__file__, filefacts.__file__, records.__file__)),
+    Path(__file__).read_text("utf-8"),
 )

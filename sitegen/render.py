@@ -75,6 +75,7 @@ def make_environment(templates_dir: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build, one set of templates: no stat per page rendered
     )
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     env.filters["excerpt"] = excerpt
