@@ -89,13 +89,8 @@ def save_shards(
     directory.mkdir(parents=True, exist_ok=True)
     written = 0
     for name, part in sorted(new.items()):
-        before = old.get(name)
-        same = (
-            before is not None
-            and len(before) == len(part)
-            and all(before.get(key) is value for key, value in part.items())
-        )  # identity first: an unchanged entry is the very object loaded
-        if not same and part != before:
+        # dict equality tries identity first: an unchanged entry is the very object loaded.
+        if part != old.get(name):
             save(directory / f"{name}.pickle", version, part)
             written += 1
     for path in directory.glob("*.pickle"):
