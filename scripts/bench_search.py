@@ -20,8 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sitegen.build import Paths, build  # noqa: E402
-from sitegen.config import Config  # noqa: E402
+from sitegen.build import build  # noqa: E402
+from sitegen.config import Config, Paths  # noqa: E402
 from sitegen.corpus import write_corpus  # noqa: E402
 from sitegen.search import index_site  # noqa: E402
 from sitegen.serve import make_server, serving  # noqa: E402

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sitegen.build import Paths, build
-from sitegen.config import Config
+from sitegen.build import build
+from sitegen.config import Config, Paths
 from sitegen.corpus import write_corpus
 from sitegen.serve import make_server, serving
 

@@ -7,7 +7,7 @@ out, and the rest of the site still builds. The caller decides the exit code fro
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -15,64 +15,20 @@ import jinja2
 from sitegen import snapshot
 from sitegen.atomic import mark_build_finished, mark_build_started, write_if_changed
 from sitegen.cache import CACHE_DIR
-from sitegen.config import Config
-from sitegen.errors import Diagnostic, SitegenError
+from sitegen.config import Config, Paths
+from sitegen.errors import SitegenError
 from sitegen.filefacts import FileFacts
-from sitegen.ingest import FACTS_VERSION, IngestReport, Progress, ingest, load_records
-from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys, code_version
+from sitegen.ingest import FACTS_VERSION, ingest, load_records
+from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys
 from sitegen.parallel import run_forked, workers
 from sitegen.render import NOT_MINE, Renderer, make_environment
-from sitegen.search import SearchReport, index_site, remove_index
+from sitegen.reports import BuildReport, Progress, WriteReport
+from sitegen.search import index_site, remove_index
 from sitegen.site import build_site, duplicate_titles
 from sitegen.snapshot import fingerprint
 from sitegen.timings import phase
-from sitegen.writer import MANIFEST, Output, WriteReport, write_output
-
-
-@dataclass(frozen=True, slots=True)
-class Paths:
-    """The directories one run works on."""
-
-    root: Path
-    seeds: Path
-    content: Path
-    output: Path
-    templates: Path
-    static: Path
-
-    @classmethod
-    def from_config(
-        cls,
-        root: Path,
-        config: Config,
-        seeds: Path | None = None,
-        content: Path | None = None,
-        output: Path | None = None,
-    ) -> Paths:
-        return cls(
-            root=root,
-            seeds=seeds or root / config.seeds_dir,
-            content=content or root / config.content_dir,
-            output=output or root / config.output_dir,
-            templates=root / config.templates_dir,
-            static=root / config.static_dir,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class BuildReport:
-    ingest: IngestReport
-    diagnostics: tuple[Diagnostic, ...]
-    questions: int
-    pages: int
-    written: WriteReport | None = None
-    hidden: int = 0
-    notes: tuple[str, ...] = field(default=())
-    search: SearchReport | None = None
-
-    @property
-    def errors(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity == "error")
+from sitegen.version import code_version
+from sitegen.writer import Output, write_output
 
 
 class TemplateError(SitegenError):
@@ -86,20 +42,18 @@ def build(
     force: bool = False,
     progress: Progress | None = None,
     cache: bool = True,
+    looked: snapshot.Look | None = None,
 ) -> BuildReport:
-    """Parse new seeds, load every record, render every page and write what changed."""
+    """Parse new seeds, load every record, render every page and write what changed.
+    `looked` is what `snapshot.look` saw of the inputs just before, if the caller looked."""
     version = code_version()
-    inputs = (paths.seeds, paths.templates, paths.static)
     cache_dir = paths.root / CACHE_DIR if cache else None
     if cache_dir is not None:
-        with phase("look for changed inputs"):
-            before = fingerprint(inputs, config, version)[0]
-            key = before + fingerprint([paths.content])[0]
-            last = snapshot.previous(cache_dir, key, version) if not force else None
-        if isinstance(last, BuildReport) and (paths.output / MANIFEST).is_file():
-            files = last.written.written + last.written.unchanged if last.written else 0
-            search = replace(last.search, reindexed=0, seconds=0.0) if last.search else None
-            return replace(last, written=WriteReport(0, files, 0), search=search)  # no change
+        if looked is None:
+            with phase("look for changed inputs"):
+                looked = snapshot.look(paths, config, version, cache_dir)
+        if looked.unchanged is not None and not force:
+            return looked.unchanged
         snapshot.forget(cache_dir)
     # The mark lives in the cache dir so it survives a person deleting public/.
     unfinished = mark_build_started(
@@ -176,8 +130,12 @@ def build(
     if cache_dir is not None and content_read == content_after and content_after is not None:
         # Store the fingerprint only if no input changed while this build read it.
         with phase("note the inputs for the next build"):
-            after = fingerprint(inputs, config, version)
-            if after[0] == before and snapshot.settled(after[1], content_after[1]):
+            after = fingerprint(snapshot.input_dirs(paths), config, version)
+            if (
+                looked is not None
+                and after[0] == looked.inputs
+                and snapshot.settled(after[1], content_after[1])
+            ):
                 # What a no-op build reports: this build's problems again, nothing written.
                 ingested = replace(report, fresh={}, written=[], removed=[])
                 stored = replace(result, ingest=ingested, written=replace(written, changed=()))

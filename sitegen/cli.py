@@ -10,14 +10,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from sitegen import __version__, timings
-from sitegen.build import BuildReport, Paths, build, check
-from sitegen.config import CONFIG_FILE, Config, load_config
+from sitegen import __version__, snapshot, timings
+from sitegen.cache import CACHE_DIR
+from sitegen.config import CONFIG_FILE, Config, Paths, load_config
 from sitegen.errors import Diagnostic, SitegenError
-from sitegen.ingest import Progress, ingest
-from sitegen.serve import BuildVersion, make_server, serving
-from sitegen.verify import verify
-from sitegen.watch import watch_inputs
+from sitegen.reports import BuildReport, Progress
+from sitegen.version import code_version
+
+# The modules that parse, render and serve are imported where a command needs them: a build
+# that finds nothing changed must not spend a third of its time loading Jinja and friends.
 
 PROGRESS_THRESHOLD = 300
 
@@ -153,6 +154,8 @@ def _list_failures(errors: Sequence[Diagnostic]) -> int:
 
 
 def _run_parse(args: argparse.Namespace) -> int:
+    from sitegen.ingest import ingest
+
     paths, _ = _paths(args)
     report = ingest(
         paths.seeds, paths.content, paths.root, force=args.force, progress=_progress(args)
@@ -170,7 +173,15 @@ def _do_build(args: argparse.Namespace) -> tuple[BuildReport, Paths]:
     paths, config = _paths(args)
     started = time.perf_counter()
     timings.take()  # only this build's phases
-    report = build(paths, config, force=args.force, progress=_progress(args))
+    with timings.phase("look for changed inputs"):
+        version = code_version()
+        look = snapshot.look(paths, config, version, paths.root / CACHE_DIR)
+    if look.unchanged is not None and not args.force:
+        report = look.unchanged
+    else:
+        from sitegen.build import build
+
+        report = build(paths, config, force=args.force, progress=_progress(args), looked=look)
     if getattr(args, "timings", False):
         for name, seconds in timings.take():
             print(f"{seconds:8.2f}s  {name}", file=sys.stderr)
@@ -198,6 +209,8 @@ def _run_build(args: argparse.Namespace) -> int:
     report, paths = _do_build(args)
     status = _finish(report)
     if args.verify:
+        from sitegen.verify import verify
+
         differences = verify(paths, _paths(args)[1])  # the same settings, --no-search too
         for difference in differences:
             print(difference, file=sys.stderr)
@@ -210,6 +223,8 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    from sitegen.build import check
+
     paths, _ = _paths(args)
     report = check(paths)
     by_file: dict[str, list[Diagnostic]] = {}
@@ -227,6 +242,9 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    from sitegen.serve import BuildVersion, make_server, serving
+    from sitegen.watch import watch_inputs
+
     paths, _ = _paths(args)
     version = BuildVersion()
     written = _serve_build(args) or set()

@@ -1,4 +1,5 @@
-"""Site settings from the optional sitegen.toml at the project root; every key has a default."""
+"""Site settings from the optional sitegen.toml at the project root (every key has a default),
+and the directories one run works on."""
 
 from __future__ import annotations
 
@@ -83,3 +84,33 @@ def config_from_dict(data: dict[str, Any], where: str = CONFIG_FILE) -> Config:
     if not config.base_url.endswith("/"):
         config = replace(config, base_url=config.base_url + "/")
     return config
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """The directories one run works on."""
+
+    root: Path
+    seeds: Path
+    content: Path
+    output: Path
+    templates: Path
+    static: Path
+
+    @classmethod
+    def from_config(
+        cls,
+        root: Path,
+        config: Config,
+        seeds: Path | None = None,
+        content: Path | None = None,
+        output: Path | None = None,
+    ) -> Paths:
+        return cls(
+            root=root,
+            seeds=seeds or root / config.seeds_dir,
+            content=content or root / config.content_dir,
+            output=output or root / config.output_dir,
+            templates=root / config.templates_dir,
+            static=root / config.static_dir,
+        )

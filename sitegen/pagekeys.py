@@ -21,7 +21,6 @@ import operator
 import os
 import pickle
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +35,6 @@ def page_shard(rel: str) -> str:
     list pages, its own page's and those of the few pages that now list it as related."""
     section = rel.split("/", 1)[0]
     return f"q{cache.hashed_shard(rel)}" if section == "questions" else section
-
-
-_SOURCES = Path(__file__).resolve().parent
-
-
-def code_version() -> str:
-    """Return a version covering every sitegen module and the template libraries."""
-    libraries = (f"{name} {metadata.version(name)}" for name in ("jinja2", "markupsafe"))
-    sources = (p.read_text("utf-8") for p in sorted(_SOURCES.glob("*.py")))
-    return cache.code_version(*libraries, *sources)
 
 
 def templates_digest(templates_dir: Path) -> str:

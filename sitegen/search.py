@@ -27,11 +27,11 @@ import subprocess
 import time
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.atomic import write_if_changed
 from sitegen.errors import SitegenError
+from sitegen.reports import SearchReport
 
 INDEX_DIR = "pagefind"
 SHARDS_FILE = "shards.json"
@@ -41,20 +41,6 @@ SHARD_SIZE = 20_000
 
 class SearchIndexError(SitegenError):
     """Pagefind is missing or failed to index the site."""
-
-
-@dataclass(frozen=True, slots=True)
-class SearchReport:
-    index_dir: Path
-    seconds: float
-    files: int
-    bytes: int
-    shards: int = 0
-    reindexed: int = 0  # shards indexed by this build; 0 with shards > 0: index kept as it was
-
-    @property
-    def reused(self) -> bool:
-        return self.shards > 0 and self.reindexed == 0
 
 
 def pagefind_executable() -> Path:

@@ -15,8 +15,8 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from sitegen.build import Paths, build
-from sitegen.config import Config
+from sitegen.build import build
+from sitegen.config import Config, Paths
 from sitegen.search import INDEX_DIR
 from sitegen.writer import MANIFEST
 

@@ -5,11 +5,11 @@ wipe, so files a person put in the output directory stay)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.atomic import write_if_changed
 from sitegen.errors import SitegenError
+from sitegen.reports import WriteReport
 
 MANIFEST = ".sitegen-manifest.json"
 
@@ -28,14 +28,6 @@ class Output:
         if path in self.files:
             raise DuplicateOutputError(f"two pages want the same output file {path!r}")
         self.files[path] = data
-
-
-@dataclass(frozen=True, slots=True)
-class WriteReport:
-    written: int
-    unchanged: int
-    removed: int
-    changed: tuple[str, ...] = ()  # paths written or removed, sorted
 
 
 def write_output(output: Output, out_dir: Path) -> WriteReport:

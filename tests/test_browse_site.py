@@ -19,8 +19,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from sitegen.build import Paths, build
-from sitegen.config import Config
+from sitegen.build import build
+from sitegen.config import Config, Paths
 from sitegen.corpus import write_corpus
 from sitegen.ingest import ingest, load_records
 from sitegen.model import Question

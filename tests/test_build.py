@@ -10,9 +10,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from sitegen.build import BuildReport, Paths, build
-from sitegen.config import DEFAULT_DISCLAIMER, Config
+from sitegen.build import build
+from sitegen.config import DEFAULT_DISCLAIMER, Config, Paths
 from sitegen.corpus import write_corpus
+from sitegen.reports import BuildReport
 
 REPO = Path(__file__).resolve().parents[1]
 PAYLOADS = (

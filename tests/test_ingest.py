@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import SeedFactory
 
-from sitegen.ingest import IngestReport, ingest, load_records
+from sitegen.ingest import ingest, load_records
 from sitegen.records import is_edited, load_question
+from sitegen.reports import IngestReport
 
 SEED = """
     Will my twitch go away?

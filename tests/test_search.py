@@ -7,8 +7,9 @@ import json
 import shutil
 from pathlib import Path
 
-from sitegen.build import BuildReport, Paths, build
-from sitegen.config import Config
+from sitegen.build import build
+from sitegen.config import Config, Paths
+from sitegen.reports import BuildReport
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = """\

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import Paths
 from sitegen.cli import main
-from sitegen.config import Config
+from sitegen.config import Config, Paths
 from sitegen.corpus import write_corpus
 from sitegen.verify import verify
 from tests.test_build import make_project
@@ -36,7 +35,7 @@ def test_build_verify_exits_non_zero_when_the_output_differs(
     built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A build that leaves a page stale, as a buggy incremental build would.
-    monkeypatch.setattr("sitegen.cli.verify", lambda paths, config: ["output: x: differs"])
+    monkeypatch.setattr("sitegen.verify.verify", lambda paths, config: ["output: x: differs"])
     assert main(["build", "--quiet", "--verify"]) == 1
 
 

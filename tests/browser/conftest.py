@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
-from sitegen.build import Paths, build
-from sitegen.config import Config
+from sitegen.build import build
+from sitegen.config import Config, Paths
 from sitegen.corpus import write_corpus
 from sitegen.serve import make_server, serving
 

@@ -1,0 +1,66 @@
+"""What each stage of a build reports to its caller: plain data, and nothing here imports the
+rendering machinery, so a no-op build can read back its stored report without loading Jinja."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.errors import Diagnostic
+from sitegen.model import Question
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class IngestReport:
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept_edits: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Questions parsed in this run, by id, so the build need not read back what it just wrote.
+    fresh: dict[str, Question] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+    changed: tuple[str, ...] = ()  # paths written or removed, sorted
+
+
+@dataclass(frozen=True, slots=True)
+class SearchReport:
+    index_dir: Path
+    seconds: float
+    files: int
+    bytes: int
+    shards: int = 0
+    reindexed: int = 0  # shards indexed by this build; 0 with shards > 0: index kept as it was
+
+    @property
+    def reused(self) -> bool:
+        return self.shards > 0 and self.reindexed == 0
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    ingest: IngestReport
+    diagnostics: tuple[Diagnostic, ...]
+    questions: int
+    pages: int
+    written: WriteReport | None = None
+    hidden: int = 0
+    notes: tuple[str, ...] = field(default=())
+    search: SearchReport | None = None
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
