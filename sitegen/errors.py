@@ -19,6 +19,9 @@ class Diagnostic:
     message: str
     severity: Literal["warning", "error"] = "warning"
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return Diagnostic, (self.path, self.line, self.message, self.severity)
+
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.severity}: {self.message}"
