@@ -12,6 +12,7 @@ its file name, so no id depends on the order seeds are processed in.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -48,6 +49,16 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def listed(directory: Path, suffix: str) -> list[Path]:
+    """Return `directory.glob("*" + suffix)` sorted by name, or [] without the directory.
+    Sorting 100,000 names as strings takes milliseconds; as Path objects, seconds."""
+    try:
+        names = sorted(name for name in os.listdir(directory) if name.endswith(suffix))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [directory / name for name in names]
+
+
 def scan_records(
     questions_dir: Path, root: Path, facts: FileFacts | None = None
 ) -> dict[str, ExistingRecord]:
@@ -57,7 +68,7 @@ def scan_records(
     if not questions_dir.is_dir():
         return found
     prefix = display_path(questions_dir, root).rstrip("/") + "/"
-    for path in sorted(questions_dir.glob("*.yaml")):
+    for path in listed(questions_dir, ".yaml"):
         noted = record_facts(path, prefix + path.name, facts)
         if noted is None:
             continue  # removed while we listed
@@ -122,7 +133,7 @@ def ingest(
     questions_dir = content_dir / "questions"
     existing = scan_records(questions_dir, root, facts)
     by_source = {r.source: r for r in existing.values() if r.source is not None}
-    seeds = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
+    seeds = listed(seeds_dir, ".txt")
     sources = set()
     todo: list[tuple[str, bytes, ExistingRecord | None]] = []
     # Every seed sits directly in seeds_dir: one resolve for the folder, not one per seed.
@@ -255,17 +266,18 @@ def load_records(
     questions: list[Question] = []
     problems: list[Diagnostic] = []
     questions_dir = content_dir / "questions"
-    paths = sorted(questions_dir.glob("*.yaml")) if questions_dir.is_dir() else []
+    paths = listed(questions_dir, ".yaml")
     prefix = display_path(questions_dir, root).rstrip("/") + "/"  # resolved once, not per file
     for path in paths:
-        if path.stem in fresh and cache_file is None:
-            questions.append(fresh[path.stem])
+        stem = path.stem
+        if stem in fresh and cache_file is None:
+            questions.append(fresh[stem])
             continue
         where = prefix + path.name
         # A record parsed in this run was just written: its bytes are read once, below.
-        known = facts is not None and path.stem not in fresh
+        known = facts is not None and stem not in fresh
         noted = record_facts(path, where, facts) if known else None
-        hit = cached.get(path.stem)
+        hit = cached.get(stem)
         if noted is not None and _valid(hit, noted[3]):
             digest_, question = hit  # type: ignore[misc]
         else:
@@ -274,8 +286,8 @@ def load_records(
             except FileNotFoundError:  # removed while we listed
                 continue
             digest_ = cache.key(data)
-            if path.stem in fresh:
-                question = fresh[path.stem]
+            if stem in fresh:
+                question = fresh[stem]
             elif _valid(hit, digest_):
                 question = hit[1]  # type: ignore[index]
             else:
@@ -287,7 +299,7 @@ def load_records(
                 except RecordError as exc:
                     problems.append(exc.diagnostic)
                     continue
-        if question.id != path.stem:
+        if question.id != stem:
             problems.append(
                 Diagnostic(
                     where,
@@ -297,7 +309,7 @@ def load_records(
                 )
             )
             continue
-        entries[path.stem] = (digest_, question)
+        entries[stem] = (digest_, question)
         questions.append(question)
     on_disk = {p.stem for p in paths}
     questions.extend(q for id_, q in sorted(fresh.items()) if id_ not in on_disk)
