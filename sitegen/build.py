@@ -21,6 +21,7 @@ from sitegen.filefacts import FileFacts
 from sitegen.ingest import FACTS_VERSION, ingest, load_records
 from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys
 from sitegen.parallel import run_forked, workers
+from sitegen.related_lists import load_memo, save_memo
 from sitegen.render import NOT_MINE, Renderer, make_environment
 from sitegen.reports import BuildReport, Progress, WriteReport
 from sitegen.search import index_site, remove_index
@@ -80,7 +81,10 @@ def build(
         diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
         site = build_site(questions)
         keys = PageKeys(cache_dir / KEYS_DIR if cache_dir else None, version, {})
-        renderer = Renderer(make_environment(paths.templates), config, site, keys, paths.output)
+        memo = load_memo(cache_dir, version)
+        renderer = Renderer(
+            make_environment(paths.templates), config, site, keys, paths.output, memo
+        )
     with phase("render and write pages"):
         share = functools.partial(_render_share, renderer, paths.output)
         many = len(site.questions) >= PARALLEL_PAGES
@@ -88,10 +92,12 @@ def build(
     output = Output()
     prewritten: list[str] = []  # pages the render processes wrote themselves
     preunchanged = 0
-    for share_files, share_keys, share_written, share_unchanged in shares:
+    for share_files, share_keys, share_related, share_written, share_unchanged in shares:
+        renderer.related.computed.update(share_related)
         for path, data in share_files:
             output.add(path, data)
         keys.current.update(share_keys)
+        keys.keep_unchanged(share_files)
         prewritten += share_written
         preunchanged += share_unchanged
     pages = len(output.files)
@@ -108,6 +114,7 @@ def build(
     )
     with phase("save page keys"):
         keys.stamp_and_save(paths.output)
+        save_memo(cache_dir, version, renderer.related.memo())
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
         # After a killed build, pages it wrote may not be indexed yet: index every shard.
@@ -153,12 +160,15 @@ PARALLEL_PAGES = 1000
 
 def _render_share(
     renderer: Renderer, out_dir: Path, k: int, n: int
-) -> tuple[list[tuple[str, bytes | None]], dict[str, PageKey], list[str], int]:
+) -> tuple[
+    list[tuple[str, bytes | None]], dict[str, PageKey], dict[str, tuple[str, ...]], list[str], int
+]:
     """Render and write every n-th page, starting at k (in a forked worker when n > 1).
 
     Return the pages as (path, None) (already on disk), the files that are not pages (sitemap,
-    robots.txt) with their bytes from share 0 only, this share's page keys, the page files it
-    wrote and how many it left unchanged. A page's bytes never depend on which share renders it.
+    robots.txt) with their bytes from share 0 only, the page keys this share made, the related
+    lists it ranked, the page files it wrote and how many it left unchanged. A page's bytes
+    never depend on which share renders it.
     """
     if n > 1:
         renderer.share = (k, n)
@@ -181,7 +191,10 @@ def _render_share(
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template error: {exc}") from None
-    return files, renderer.keys.current if renderer.keys else {}, written, unchanged
+    # Keys of pages left as they were go back as their path only (in `files`): the parent
+    # holds the very same entries, and 130,000 keys are slow to pickle and compare.
+    fresh = renderer.keys.fresh() if renderer.keys else {}
+    return files, fresh, renderer.related.computed, written, unchanged
 
 
 def check(paths: Paths) -> BuildReport:

@@ -20,7 +20,7 @@ from sitegen.markdown_html import markdown_plain_text, render_markdown
 from sitegen.model import Question
 from sitegen.pagekeys import Lookups, PageKeys
 from sitegen.pages import Crumb, PageInfo, page_count, paged_url
-from sitegen.related import RelatedIndex
+from sitegen.related_lists import Memo, RelatedLists
 from sitegen.site import (
     Site,
     doctor_label,
@@ -183,12 +183,13 @@ class Renderer:
         site: Site,
         keys: PageKeys | None = None,
         out_dir: Path | None = None,
+        related_memo: Memo | None = None,
     ) -> None:
         self.env = env
         self.config = config
         self.site = site
         self.browse = build_browse(site)
-        self.related = RelatedIndex(site.questions)
+        self.related = RelatedLists(site.questions, related_memo)
         titles = Counter(q.title.casefold() for q in site.questions)
         self._shared_titles = {title for title, n in titles.items() if n > 1}
         # With keys, a page whose inputs did not change since it was written is not rendered
