@@ -22,11 +22,11 @@ import yaml
 from sitegen import cache, filefacts, model, records
 from sitegen.atomic import write_atomic
 from sitegen.errors import Diagnostic, RecordError, SeedError
-from sitegen.filefacts import FileFacts, signature
+from sitegen.filefacts import FileFacts, Signature, signature
 from sitegen.model import Question
-from sitegen.parallel import map_ordered
+from sitegen.parallel import imap_ordered
 from sitegen.parser import ParseResult, parse_seed
-from sitegen.records import digest, generated_record, is_edited, load_question, read_mark
+from sitegen.records import digest, is_edited, load_question, read_mark, record_with_mark
 from sitegen.reports import IngestReport, Progress
 from sitegen.seedtext import decode_seed
 from sitegen.slugs import slugify
@@ -111,7 +111,7 @@ def _declared_source(text: str, where: str) -> str | None:
 @dataclass(frozen=True, slots=True)
 class _Parsed:
     source: str
-    data: bytes
+    seed_hash: str  # checksum of the bytes parsed
     question: Question  # id not yet assigned for new seeds
     existing: ExistingRecord | None
 
@@ -135,7 +135,9 @@ def ingest(
     by_source = {r.source: r for r in existing.values() if r.source is not None}
     seeds = listed(seeds_dir, ".txt")
     sources = set()
-    todo: list[tuple[str, bytes, ExistingRecord | None]] = []
+    # Seeds to parse: (source, path, record, signature). Their bytes are read (and hashed) by
+    # the parse workers, so the build never holds every seed in memory at once.
+    todo: list[tuple[str, Path, ExistingRecord | None, Signature | None]] = []
     # Every seed sits directly in seeds_dir: one resolve for the folder, not one per seed.
     seeds_prefix = display_path(seeds_dir, root).rstrip("/") + "/"
     for done, seed in enumerate(seeds, start=1):
@@ -143,38 +145,40 @@ def ingest(
         sources.add(source)
         record = by_source.get(source)
         sig = signature(seed)
-        seed_hash = facts.get(f"seed {source}", sig) if facts is not None else None
-        data = None
-        if seed_hash is None:
-            data = seed.read_bytes()
-            seed_hash = digest(data)
-            if facts is not None:
-                facts.put(f"seed {source}", sig, seed_hash)
-        up_to_date = record is not None and record.seed_hash == seed_hash
-        if up_to_date and not force and not reparse_all:
+        up_to_date = False
+        if record is not None and not force and not reparse_all:
+            seed_hash = facts.get(f"seed {source}", sig) if facts is not None else None
+            if seed_hash is None:
+                seed_hash = digest(seed.read_bytes())
+                if facts is not None:
+                    facts.put(f"seed {source}", sig, seed_hash)
+            up_to_date = record.seed_hash == seed_hash
+        if up_to_date:
             report.unchanged += 1
         else:
-            todo.append((source, seed.read_bytes() if data is None else data, record))
+            todo.append((source, seed, record, sig))
         if progress is not None:
             progress(done, len(seeds))
 
     parsed: list[_Parsed] = []
-    results = map_ordered(_parse, [(source, data) for source, data, _ in todo])
-    for (source, data, record), result in zip(todo, results, strict=True):
+    results = imap_ordered(_parse, [(source, str(path)) for source, path, _, _ in todo])
+    for (source, _, record, sig), (result, seed_hash) in zip(todo, results, strict=True):
+        if facts is not None and seed_hash is not None:
+            facts.put(f"seed {source}", sig, seed_hash)
         if isinstance(result, Diagnostic):
             report.diagnostics.append(result)
         else:
             report.diagnostics.extend(result.diagnostics)
-            parsed.append(_Parsed(source, data, result.question, record))
+            parsed.append(_Parsed(source, seed_hash or "", result.question, record))
 
     ids = _assign_ids(parsed, existing)
-    accepted: list[tuple[Question, bytes]] = []
+    accepted: list[tuple[Question, str]] = []
     for item in parsed:
         question_id = ids[item.source]
         question = replace(item.question, id=question_id)
         record = item.existing
         if record is not None and record.edited and not force:
-            if record.seed_hash is not None and record.seed_hash != digest(item.data):
+            if record.seed_hash is not None and record.seed_hash != item.seed_hash:
                 report.kept_edits.append(display_path(record.path, root))
                 report.diagnostics.append(
                     Diagnostic(
@@ -186,10 +190,11 @@ def ingest(
                 )
             continue
         report.fresh[question_id] = question
-        accepted.append((question, item.data))
+        accepted.append((question, item.seed_hash))
 
     records_prefix = display_path(questions_dir, root).rstrip("/") + "/"
-    contents = map_ordered(_record, accepted)
+    # Each record is written as it comes back from the workers, not after all of them.
+    contents = imap_ordered(_record, accepted)
     for (question, _), content in zip(accepted, contents, strict=True):
         target = questions_dir / f"{question.id}.yaml"
         if write:
@@ -212,17 +217,22 @@ def ingest(
     return report
 
 
-def _parse(item: tuple[str, bytes]) -> ParseResult | Diagnostic:
-    """Parse one seed (in a worker process on large runs); an unusable seed gives its error."""
-    source, data = item
+def _parse(item: tuple[str, str]) -> tuple[ParseResult | Diagnostic, str | None]:
+    """Read and parse one seed (in a worker process on large runs); return the result (an
+    unusable seed gives its error) and the checksum of the bytes parsed."""
+    source, path = item
     try:
-        return parse_seed(decode_seed(data, source), source)
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return Diagnostic(source, None, f"cannot read the seed: {exc.strerror}", "error"), None
+    try:
+        return parse_seed(decode_seed(data, source), source), digest(data)
     except SeedError as exc:
-        return exc.diagnostic
+        return exc.diagnostic, digest(data)
 
 
-def _record(item: tuple[Question, bytes]) -> bytes:
-    return generated_record(*item)
+def _record(item: tuple[Question, str]) -> bytes:
+    return record_with_mark(*item)
 
 
 def _assign_ids(parsed: list[_Parsed], existing: dict[str, ExistingRecord]) -> dict[str, str]:

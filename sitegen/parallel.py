@@ -1,8 +1,9 @@
 """Run a pure function over many items on every core, results in input order.
 
-The promise: `map_ordered(fn, items)` returns exactly `[fn(x) for x in items]`, so using it never
-changes a byte of output; small inputs (and one-core machines) skip the process pool, whose
-start-up would cost more than it saves. `fn` and the items must be picklable.
+The promise: `map_ordered(fn, items)` returns exactly `[fn(x) for x in items]` (and
+`imap_ordered` yields the same, one by one), so using either never changes a byte of output;
+small inputs (and one-core machines) skip the process pool, whose start-up would cost more
+than it saves. `fn` and the items must be picklable.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -33,9 +34,16 @@ def workers() -> int:
 
 def map_ordered(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """Return `[fn(x) for x in items]`, computed in worker processes when that pays."""
+    return list(imap_ordered(fn, items))
+
+
+def imap_ordered(fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    """Yield `fn(x)` for each x in order, computed in worker processes when that pays; a
+    result can be used (and dropped) before the later ones are all done."""
     count = workers()
     if count < 2 or len(items) < MIN_ITEMS:
-        return [fn(item) for item in items]
+        yield from (fn(item) for item in items)
+        return
     # fork where available: workers inherit imported modules instead of re-importing them.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -43,7 +51,7 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     with ProcessPoolExecutor(
         count, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
     ) as pool:
-        return list(pool.map(fn, items, chunksize=chunk))
+        yield from pool.map(fn, items, chunksize=chunk)
 
 
 _FORKED: list[Callable[[int, int], object]] = []  # the function forked workers run
