@@ -122,7 +122,9 @@ def answer_refs(site: Site) -> Iterable[AnswerRef]:
 def build_browse(site: Site) -> Browse:
     """Return every cross-record index of the published site."""
     refs = list(answer_refs(site))
-    doctors = _doctors(refs)
+    # Each answer's doctor identity, computed once (three passes below need it).
+    keys = [doctor_key(ref.answer.doctor) for ref in refs]
+    doctors = _doctors(refs, keys)
     by_key = {doctor_key(d.figures_from.answer.doctor): d for d in doctors}
     doctor_ids = {key: d.id for key, d in by_key.items() if key is not None}
 
@@ -133,8 +135,8 @@ def build_browse(site: Site) -> Browse:
     topic_slugs = unique_slugs(tags)
     topics = [Group("topics", topic_slugs[t], t, tuple(qs), ()) for t, qs in tags.items()]
 
-    specialties = _groups(refs, by_key, "specialties", lambda d: d.specialty)
-    locations = _groups(refs, by_key, "locations", lambda d: d.location)
+    specialties = _groups(refs, keys, by_key, "specialties", lambda d: d.specialty)
+    locations = _groups(refs, keys, by_key, "locations", lambda d: d.location)
     return Browse(
         doctors=tuple(sorted(doctors, key=lambda d: (sort_name(d.name), d.name, d.id))),
         topics=_by_size(topics),
@@ -151,10 +153,9 @@ def _by_size(groups: list[Group]) -> tuple[Group, ...]:
     return tuple(sorted(groups, key=lambda g: (-len(g.questions), g.label.casefold(), g.slug)))
 
 
-def _doctors(refs: list[AnswerRef]) -> list[DoctorProfile]:
+def _doctors(refs: list[AnswerRef], keys: list[DoctorKey | None]) -> list[DoctorProfile]:
     grouped: dict[DoctorKey, list[AnswerRef]] = defaultdict(list)
-    for ref in refs:
-        key = doctor_key(ref.answer.doctor)
+    for ref, key in zip(refs, keys, strict=True):
         if key is not None:
             grouped[key].append(ref)
     ids = _doctor_ids(grouped)
@@ -219,18 +220,18 @@ def unique_slugs(labels: Iterable[str]) -> dict[str, str]:
 
 def _groups(
     refs: list[AnswerRef],
+    keys: list[DoctorKey | None],
     profiles: dict[DoctorKey | None, DoctorProfile],
     kind: str,
     field: Callable[[Doctor], str | None],
 ) -> list[Group]:
     questions: dict[str, dict[str, Question]] = defaultdict(dict)
     doctors: dict[str, dict[str, DoctorProfile]] = defaultdict(dict)
-    for ref in refs:
+    for ref, key in zip(refs, keys, strict=True):
         value = field(ref.answer.doctor)
         if not value:
             continue
         questions[value].setdefault(ref.question.id, ref.question)
-        key = doctor_key(ref.answer.doctor)
         if key is not None:
             profile = profiles[key]
             doctors[value].setdefault(profile.id, profile)
