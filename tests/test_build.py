@@ -361,3 +361,15 @@ def test_the_qapage_setting_turns_question_markup_off(tmp_path: Path) -> None:
     kinds = [s.string for s in page.find_all("script", type="application/ld+json")]
     assert kinds and not any('"QAPage"' in str(k) for k in kinds)
     assert any('"BreadcrumbList"' in str(k) for k in kinds)
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    # `sitegen serve` builds again and again in one process: the pause must not outlive a build.
+    import gc
+
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 3, seed=2)
+    assert gc.isenabled()
+    run_build(root)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
