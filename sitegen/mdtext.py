@@ -18,6 +18,7 @@ _BULLET = re.compile(r"^[•●▪◦‣∙·*\-]\s+(.*)$")
 _NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(.*)$")
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_ANY_SPECIAL = re.compile(r"[\\`*_\[\]&]")  # what _INLINE_SPECIAL or _ENTITY_LIKE can touch
 _SETEXT_RULE = re.compile(r"^[=]+$")
 
 
@@ -30,6 +31,8 @@ def extract_tags(text: str, into: list[str]) -> str:
             into.append(tag)
         return match.group(1)
 
+    if "#" not in text:
+        return text
     # A "#" inside a URL ("https://x.org/a?tag=#b") is part of the address, not a hashtag.
     out = []
     pos = 0
@@ -43,6 +46,8 @@ def extract_tags(text: str, into: list[str]) -> str:
 
 def escape_inline(text: str) -> str:
     """Escape Markdown's inline syntax outside URLs (URLs are kept whole so they still link)."""
+    if _ANY_SPECIAL.search(text) is None:  # most seed lines: nothing to escape anywhere
+        return text
     out = []
     pos = 0
     for match in URL.finditer(text):

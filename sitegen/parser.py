@@ -49,6 +49,9 @@ _CHROME = (
     re.compile(r"^\{\{.*\bvote\w*.*\}\}$", re.IGNORECASE),
     re.compile(r"^[+\-\u2212]\d+$"),
 )
+# One pattern for all of them: a line is tried once, not five times (the last has no letters,
+# so ignoring case changes nothing for it).
+_ANY_CHROME = re.compile("|".join(f"(?:{p.pattern})" for p in _CHROME), re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?][\"')\]]?\s+[A-Z0-9]")
 _MAX_TITLE = 200
 _MAX_HEADING = 150
@@ -133,7 +136,7 @@ class _Notes:
 
 
 def _is_chrome(line: str) -> bool:
-    return any(p.match(line) for p in _CHROME)
+    return _ANY_CHROME.match(line) is not None
 
 
 def _blocks(lines: tuple[str, ...], notes: _Notes) -> list[Block]:

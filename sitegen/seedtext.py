@@ -50,9 +50,11 @@ def decode_seed(data: bytes, path: str) -> SeedText:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise SeedError(path, None, "empty file (nothing but whitespace)")
+    text = _SPACES.sub(" ", text)  # no line break among them: the whole text at once
+    if _CONTROLS.search(text) is None:  # the usual case: nothing to replace, line by line
+        return SeedText(tuple(line.rstrip() for line in text.split("\n")), tuple(warnings))
     lines: list[str] = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = _SPACES.sub(" ", raw)
+    for number, line in enumerate(text.split("\n"), start=1):
         cleaned = _CONTROLS.sub(" ", line)
         if cleaned != line:
             warnings.append((number, "control characters replaced by spaces"))
