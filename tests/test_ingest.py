@@ -340,3 +340,23 @@ def test_real_seed_matches_its_golden_record(seed_path: Path, real_records: dict
 def test_every_real_seed_has_a_golden_record() -> None:
     assert REAL_SEEDS
     assert sorted(p.stem for p in GOLDEN.glob("*.yaml")) == [p.stem for p in REAL_SEEDS]
+
+
+def test_a_seed_that_vanishes_before_it_is_read_is_an_error_naming_it(
+    project: Path, seed: SeedFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(SEED)
+    listed = ingest.__globals__["listed"]
+
+    def listed_then_deleted(directory: Path, suffix: str) -> list[Path]:
+        found = listed(directory, suffix)
+        if suffix == ".txt":
+            for path in found:
+                path.unlink()  # deleted after the listing, before a worker reads it
+        return found
+
+    monkeypatch.setattr("sitegen.ingest.listed", listed_then_deleted)
+    report = run(project)
+    assert [(d.path, d.severity) for d in report.errors] == [("seeds/q.txt", "error")]
+    assert "cannot read the seed" in report.errors[0].message
+    assert report.written == []
