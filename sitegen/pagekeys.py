@@ -208,6 +208,7 @@ class PageKeys:
         self.targets = targets
         self.digests = Digests()
         self._answers: dict[tuple[str, str, tuple[Any, ...]], bytes | None] = {}
+        self._interned: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     def key(self, *parts: object) -> bytes:
         return hashlib.blake2b(
@@ -257,7 +258,13 @@ class PageKeys:
                 current[rel] = previous[rel]
 
     def rendered(self, rel: str, key: bytes, lookups: list[Any]) -> None:
-        self.current[rel] = PageKey(key, tuple(dict.fromkeys(lookups)))
+        # The same lookup (a topic's URL, a doctor's) recurs on thousands of pages: keep one
+        # tuple for all, so keys take a few bytes a lookup in memory and in pickles (whose
+        # memo writes a shared object once), not a few hundred.
+        interned = self._interned
+        self.current[rel] = PageKey(
+            key, tuple(interned.setdefault(lookup, lookup) for lookup in dict.fromkeys(lookups))
+        )
 
     def stamp_and_save(self, out_dir: Path) -> None:
         """Note each rendered file's size and mtime after writing, then save the keys."""
