@@ -82,13 +82,29 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["paragraphs"] = _paragraphs
     env.globals["doctor_label"] = doctor_label
     env.globals["specialties_of"] = specialties_of
-    env.globals["summary_text"] = question_summary_text
+    env.globals["summary_text"] = _per_question(question_summary_text)
     env.globals["answer_text"] = lambda answer: markdown_plain_text(answer.body)
     env.globals["group_title"] = group_title
     env.globals["initial"] = initial
     env.globals["doctor_preview"] = DOCTOR_PREVIEW
     env.globals["star_class"] = lambda rating: f"r{round(rating * 10):02d}"
     return env
+
+
+def _per_question(summary: Callable[[Question], str]) -> Callable[[Question], str]:
+    """Compute `summary` once per question object: a question appears in seven or so lists,
+    and a summary taken from an answer means rendering that answer's Markdown."""
+    done: dict[int, tuple[Question, str]] = {}  # id -> (question kept alive, summary)
+
+    def cached(question: Question) -> str:
+        hit = done.get(id(question))
+        if hit is not None and hit[0] is question:
+            return hit[1]
+        text = summary(question)
+        done[id(question)] = (question, text)
+        return text
+
+    return cached
 
 
 def _paragraphs(text: str) -> list[list[str]]:
