@@ -117,14 +117,21 @@ def bench_sitegen(work: Path, runs: int) -> dict[str, dict[str, float]]:
         base = work / "templates" / "base.html"
         base.write_text(base.read_text("utf-8") + f"<!-- bench {run} -->\n", "utf-8")
         timed("template")
-    for run in range(runs):  # the same cold build and added seed, with the search index
+    for run in range(runs):  # the same figures with the search index (Pagefind)
         cold(work)
         timed("cold_search", SEARCH)
+        timed("noop_search", SEARCH)
         added = work / "seeds" / "zz-bench-added.txt"
         (_, text), *_ = generate_seeds(1, seed=20_000 + run)
         added.write_text(text, "utf-8")
         timed("add_search", SEARCH)
+        record = sorted((work / "content" / "questions").glob("*.yaml"))[run]
+        original = record.read_text("utf-8")
+        record.write_text(original.replace(" the ", " the very ", 1), "utf-8")
+        timed("edit_search", SEARCH)
+        record.write_text(original, "utf-8")
         added.unlink()
+        timed("delete_search", SEARCH)
     return {name: median(samples) for name, samples in figures.items()}
 
 
@@ -222,7 +229,10 @@ ROWS = [
     ("delete", "delete one seed"),
     ("template", "change one template"),
     ("cold_search", "cold full build, with search index"),
+    ("noop_search", "no-op rebuild, with search index"),
     ("add_search", "add one seed, with search index"),
+    ("edit_search", "edit one record, with search index"),
+    ("delete_search", "delete one seed, with search index"),
 ]
 
 
@@ -237,7 +247,8 @@ def write_report(results: dict[str, Any]) -> str:
         " unless the row says so, and so is Hugo. Hugo has no"
         " incremental production build, so its `add one seed` is a full rebuild with one more page"
         " and an existing public/. Incremental figures run in this order after the cold builds:"
-        " no-op, add one seed, edit one record, delete that seed, change base.html (every page).",
+        " no-op, add one seed, edit one record, delete that seed, change base.html (every page);"
+        " then, with the search index: cold, no-op, add one seed, edit one record, delete it.",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']};"
         f" Python {m['python']}, Hugo {m['hugo']}.",
