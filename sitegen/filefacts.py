@@ -48,9 +48,14 @@ class FileFacts:
         self._new[key] = hit
         return hit[1]
 
-    def put(self, key: str, sig: Signature | None, value: Any) -> None:
-        """Note `value`, derived from bytes read after the file had signature `sig`."""
-        if sig is not None and max(sig[1], sig[2]) < time.time_ns() - RACY_NS:
+    def put(
+        self, key: str, sig: Signature | None, value: Any, read_at: int | None = None
+    ) -> None:
+        """Note `value`, derived from bytes read after the file had signature `sig`; `read_at`
+        is when they were read (time.time_ns(), now when not given): a file changed within a
+        clock tick of its read is not noted."""
+        read_at = time.time_ns() if read_at is None else read_at
+        if sig is not None and max(sig[1], sig[2]) < read_at - RACY_NS:
             self._new[key] = (sig, value)
 
     def save(self) -> None:

@@ -13,6 +13,7 @@ its file name, so no id depends on the order seeds are processed in.
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,7 +22,7 @@ import yaml
 
 from sitegen import cache, filefacts, model, records
 from sitegen.atomic import write_atomic
-from sitegen.errors import Diagnostic, RecordError, SeedError
+from sitegen.errors import Diagnostic, RecordError, SeedError, SitegenError
 from sitegen.filefacts import FileFacts, Signature, signature
 from sitegen.model import Question
 from sitegen.parallel import imap_ordered
@@ -56,6 +57,8 @@ def listed(directory: Path, suffix: str) -> list[Path]:
         names = sorted(name for name in os.listdir(directory) if name.endswith(suffix))
     except (FileNotFoundError, NotADirectoryError):
         return []
+    except PermissionError:
+        raise SitegenError(f"{directory}: cannot list the folder (permission denied)") from None
     return [directory / name for name in names]
 
 
@@ -149,7 +152,11 @@ def ingest(
         if record is not None and not force and not reparse_all:
             seed_hash = facts.get(f"seed {source}", sig) if facts is not None else None
             if seed_hash is None:
-                seed_hash = digest(seed.read_bytes())
+                try:
+                    seed_hash = digest(seed.read_bytes())
+                except OSError as exc:  # gone or unreadable since the listing: keep its record
+                    report.diagnostics.append(_unreadable(source, exc))
+                    continue
                 if facts is not None:
                     facts.put(f"seed {source}", sig, seed_hash)
             up_to_date = record.seed_hash == seed_hash
@@ -162,9 +169,10 @@ def ingest(
 
     parsed: list[_Parsed] = []
     results = imap_ordered(_parse, [(source, str(path)) for source, path, _, _ in todo])
-    for (source, _, record, sig), (result, seed_hash) in zip(todo, results, strict=True):
+    for (source, _, record, sig), parse in zip(todo, results, strict=True):
+        result, seed_hash, read_at = parse
         if facts is not None and seed_hash is not None:
-            facts.put(f"seed {source}", sig, seed_hash)
+            facts.put(f"seed {source}", sig, seed_hash, read_at)
         if isinstance(result, Diagnostic):
             report.diagnostics.append(result)
         else:
@@ -217,18 +225,23 @@ def ingest(
     return report
 
 
-def _parse(item: tuple[str, str]) -> tuple[ParseResult | Diagnostic, str | None]:
+def _parse(item: tuple[str, str]) -> tuple[ParseResult | Diagnostic, str | None, int]:
     """Read and parse one seed (in a worker process on large runs); return the result (an
-    unusable seed gives its error) and the checksum of the bytes parsed."""
+    unusable seed gives its error), the checksum of the bytes parsed and when they were read."""
     source, path = item
+    read_at = time.time_ns()
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return Diagnostic(source, None, f"cannot read the seed: {exc.strerror}", "error"), None
+        return _unreadable(source, exc), None, read_at
     try:
-        return parse_seed(decode_seed(data, source), source), digest(data)
+        return parse_seed(decode_seed(data, source), source), digest(data), read_at
     except SeedError as exc:
-        return exc.diagnostic, digest(data)
+        return exc.diagnostic, digest(data), read_at
+
+
+def _unreadable(source: str, exc: OSError) -> Diagnostic:
+    return Diagnostic(source, None, f"cannot read the seed: {exc.strerror}", "error")
 
 
 def _record(item: tuple[Question, str]) -> bytes:

@@ -107,3 +107,14 @@ def test_a_hand_edit_with_the_old_size_and_mtime_still_shows(tmp_path: Path) -> 
     page = root / "public" / "questions" / record.stem / "index.html"
     assert "E" * (len(title) - len("title: ")) in page.read_text("utf-8")
     assert site_files(root)  # the build finished
+
+
+def test_a_value_read_within_a_tick_of_the_files_change_is_not_noted(tmp_path: Path) -> None:
+    # A parse worker read the file right after it changed; its result reaches the build later.
+    file = tmp_path / "f.txt"
+    file.write_text("abc", "utf-8")
+    read_at = time.time_ns()
+    time.sleep(RACY_NS / 1e9 * 1.5)  # by now the change is old, but it was fresh at the read
+    facts = FileFacts(tmp_path / "facts.pickle", "v1")
+    facts.put("f", signature(file), "value", read_at)
+    assert facts.get("f", signature(file)) is None

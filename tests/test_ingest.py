@@ -360,3 +360,25 @@ def test_a_seed_that_vanishes_before_it_is_read_is_an_error_naming_it(
     assert [(d.path, d.severity) for d in report.errors] == [("seeds/q.txt", "error")]
     assert "cannot read the seed" in report.errors[0].message
     assert report.written == []
+
+
+def test_a_seed_that_vanishes_after_its_record_was_made_keeps_the_record(
+    project: Path, seed: SeedFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(SEED)
+    run(project)
+    before = records(project)
+    (project / "seeds" / "q.txt").write_text("changed", "utf-8")  # so its checksum is read
+    listed = ingest.__globals__["listed"]
+
+    def listed_then_deleted(directory: Path, suffix: str) -> list[Path]:
+        found = listed(directory, suffix)
+        if suffix == ".txt":
+            for path in found:
+                path.unlink()
+        return found
+
+    monkeypatch.setattr("sitegen.ingest.listed", listed_then_deleted)
+    report = run(project)
+    assert [(d.path, d.severity) for d in report.errors] == [("seeds/q.txt", "error")]
+    assert records(project) == before  # not removed as "gone", not rewritten
