@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,31 +50,36 @@ def build(
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed.
     `looked` is what `snapshot.look` saw of the inputs just before, if the caller looked."""
-    with _collector_paused():
-        return _build(paths, config, force, progress, cache, looked)
+    with _collector_paused() as rendering:
+        return _build(paths, config, force, progress, cache, looked, rendering)
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def _collector_paused() -> Iterator[Callable[[], None]]:
     """Pause the cyclic garbage collector while records load and the site is assembled, and
-    restore it after the build. Loading 100,000 questions makes it walk the whole growing heap
-    again and again (a third of the time of those phases); `_collect_while_rendering` turns it
-    back on for the render, which leaves cyclic garbage behind, with what is loaded frozen."""
+    put it back as it was after the build. Loading 100,000 questions makes it walk the whole
+    growing heap again and again (a third of the time of those phases). The function this
+    yields turns it back on for the render, which leaves cyclic garbage behind, with what is
+    loaded so far frozen: never scanned again, and forked render workers never write to its
+    pages for the collector's sake. A caller that froze objects itself keeps them frozen."""
     enabled = gc.isenabled()
+    ours = gc.get_freeze_count() == 0  # else the caller froze objects: leave freezing alone
+
+    def rendering() -> None:
+        if ours:
+            gc.freeze()
+        gc.enable()
+
     gc.disable()
     try:
-        yield
+        yield rendering
     finally:
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()
         if enabled:
             gc.enable()
-
-
-def _collect_while_rendering() -> None:
-    # Frozen objects are never scanned again: the loaded site lives until the build ends, and
-    # forked render workers then never write to its pages for the collector's sake.
-    gc.freeze()
-    gc.enable()
+        else:
+            gc.disable()
 
 
 def _build(
@@ -84,6 +89,7 @@ def _build(
     progress: Progress | None,
     cache: bool,
     looked: snapshot.Look | None,
+    rendering: Callable[[], None],
 ) -> BuildReport:
     version = code_version()
     cache_dir = paths.root / CACHE_DIR if cache else None
@@ -123,7 +129,7 @@ def _build(
         renderer = Renderer(
             make_environment(paths.templates), config, site, keys, paths.output, memo
         )
-    _collect_while_rendering()
+    rendering()
     with phase("render and write pages"):
         share = functools.partial(_render_share, renderer, paths.output)
         many = len(site.questions) >= PARALLEL_PAGES

@@ -9,6 +9,7 @@ than it saves. `fn` and the items must be picklable.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -79,7 +80,9 @@ def _call_forked(k: int, count: int) -> object:
 
 def _die_with_parent(parent: int) -> None:
     """Make this worker exit when the build process dies, even by SIGKILL: a forked worker
-    holds the pool's pipes itself, so it would never see them close and would wait forever."""
+    holds the pool's pipes itself, so it would never see them close and would wait forever.
+    Also turn the garbage collector on: the build may have paused it before forking."""
+    gc.enable()
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

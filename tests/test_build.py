@@ -373,3 +373,16 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> 
     run_build(root)
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_build_leaves_a_disabled_garbage_collector_disabled(tmp_path: Path) -> None:
+    import gc
+
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 3, seed=2)
+    gc.disable()
+    try:
+        run_build(root)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
