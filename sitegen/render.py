@@ -224,10 +224,20 @@ class Renderer:
     ) -> bytes | None:
         """Render a page; `jsonld(browse, config, **context)` gives its structured data blocks,
         so they are built (and their site-wide lookups recorded) only when the page renders."""
-        if self.share is not None:
-            self._count += 1
-            if self._count % self.share[1] != self.share[0]:
-                return NOT_MINE
+        if not self._mine():
+            return NOT_MINE
+        return self._render(template, page, jsonld, **context)
+
+    def _mine(self) -> bool:
+        """Count one page; return whether this share renders it."""
+        if self.share is None:
+            return True
+        self._count += 1
+        return self._count % self.share[1] == self.share[0]
+
+    def _render(
+        self, template: str, page: PageInfo, jsonld: JsonLd | None = None, **context: Any
+    ) -> bytes | None:
         site: Any = self.site
         browse: Any = self.browse
         keys, key = self.keys, b""
@@ -332,6 +342,9 @@ class Renderer:
             )
 
     def question_page(self, question: Question) -> tuple[str, bytes | None]:
+        path = f"questions/{question.id}/index.html"
+        if not self._mine():  # before ranking its related questions: the costly part
+            return path, NOT_MINE
         title = question.title
         if title.casefold() in self._shared_titles:
             title = f"{title} ({question.id})"  # two seeds asked the same: keep titles unique
@@ -341,7 +354,7 @@ class Renderer:
             description=excerpt(question_summary_text(question), 155) or question.title,
             breadcrumbs=(HOME, Crumb(question.title, None)),
         )
-        return page.output_path, self.render(
+        return path, self._render(
             "question.html",
             page,
             _question_jsonld,
