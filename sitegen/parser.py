@@ -29,11 +29,12 @@ How a seed is read (the rules the tests pin down):
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 from sitegen.errors import Diagnostic, SeedError
 from sitegen.mdtext import prose_to_markdown
-from sitegen.model import Answer, Doctor, Question
+from sitegen.model import Answer, Doctor, Question, shared
 from sitegen.seedtext import SeedText
 from sitegen.specialties import known_specialty, split_doctor_line
 
@@ -296,7 +297,7 @@ def _answer(
         notes.warn(where, "an answer with no text")
     tags: list[str] = []
     body = prose_to_markdown((b.lines for b in segment), tags)
-    return Answer(title=title, body=body, tags=tuple(tags), doctor=doctor)
+    return Answer(title=title, body=body, tags=tuple(map(sys.intern, tags)), doctor=doctor)
 
 
 def _doctor(parts: _DoctorParts, block: Block, notes: _Notes) -> Doctor:
@@ -316,4 +317,4 @@ def _doctor(parts: _DoctorParts, block: Block, notes: _Notes) -> Doctor:
         rating = float(parts.rating.group(1))
         if parts.rating.group(2):
             review_count = int(parts.rating.group(2).replace(",", ""))
-    return Doctor(parts.name, location, specialty, rating, review_count)
+    return Doctor(shared(parts.name), shared(location), shared(specialty), rating, review_count)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from sitegen.errors import RecordError
-from sitegen.model import Answer, Doctor, Question
+from sitegen.model import Answer, Doctor, Question, shared
 
 # libyaml's C emitter and loader are several times faster; the pure-Python ones give the same text.
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -185,7 +186,7 @@ class _Validator:
         return Answer(
             title=title,
             body=self.text_field(data, (*where, "body"), allow_empty=True),
-            tags=tuple(tags),
+            tags=tuple(map(sys.intern, tags)),
             doctor=self.doctor(data["doctor"], (*where, "doctor")),
             hidden=self.flag(data, (*where, "hidden")),
         )
@@ -205,9 +206,9 @@ class _Validator:
         ):
             raise self.fail((*where, "rating"), "doctor 'rating' must be a number from 0 to 5")
         return Doctor(
-            name=data["name"],
-            location=data["location"],
-            specialty=data["specialty"],
+            name=shared(data["name"]),
+            location=shared(data["location"]),
+            specialty=shared(data["specialty"]),
             rating=None if rating is None else float(rating),
             review_count=self.optional_int(data, (*where, "review_count")),
         )

@@ -635,3 +635,13 @@ def test_vertical_tab_inside_a_title_does_not_split_it() -> None:
 def test_line_separator_inside_an_answer_does_not_split_it() -> None:
     result = parse(SIMPLE.replace("settle with", "settle\u2028with"))
     assert result.question.answers[0].body == "It should settle with time."
+
+
+def test_two_seeds_share_one_copy_of_a_doctors_place_specialty_and_tags() -> None:
+    # 100,000 questions repeat a thousand such strings over a million times: keep one each.
+    text = SIMPLE.replace("It should settle with time.", "It should settle. #Botox")
+    first, second = parse(text).question.answers[0], parse(text).question.answers[0]
+    assert first.doctor.location is second.doctor.location
+    assert first.doctor.specialty is second.doctor.specialty
+    assert first.doctor.name is second.doctor.name
+    assert first.tags[0] is second.tags[0]
