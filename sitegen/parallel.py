@@ -8,15 +8,15 @@ than it saves. `fn` and the items must be picklable.
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
+
+# multiprocessing, concurrent.futures and ctypes are imported where a pool starts: a no-op
+# build asks `workers()` and must not pay 20 ms for loading them.
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,6 +45,9 @@ def imap_ordered(fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     if count < 2 or len(items) < MIN_ITEMS:
         yield from (fn(item) for item in items)
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork where available: workers inherit imported modules instead of re-importing them.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -61,6 +64,9 @@ _FORKED: list[Callable[[int, int], object]] = []  # the function forked workers 
 def run_forked(fn: Callable[[int, int], R], count: int) -> list[R]:
     """Return `[fn(k, count) for k in range(count)]`, each call in its own forked process, so
     `fn` may close over anything (the workers inherit it); on one core or without fork, in here."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(k, count) for k in range(count)]
     _FORKED[:] = [fn]
@@ -84,6 +90,8 @@ def _die_with_parent(parent: int) -> None:
     Also turn the garbage collector on: the build may have paused it before forking."""
     gc.enable()
     if sys.platform.startswith("linux"):
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl took effect

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sitegen import cache
 from sitegen.config import Config, Paths
+from sitegen.parallel import workers
 from sitegen.reports import BuildReport, WriteReport
 from sitegen.writer import MANIFEST
 
@@ -76,7 +77,7 @@ def dir_prints(dirs: Sequence[Path]) -> list[tuple[bytes, int]]:
     """Return (digest, newest mtime or ctime) of each directory tree, every other one walked in
     a forked child when there are two cores: stat calls are the whole cost and run in parallel.
     A process with threads (the dev server) walks alone, as forking it is not safe."""
-    if len(dirs) < 2 or _cores() < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
+    if len(dirs) < 2 or workers() < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
         return [dir_print(d) for d in dirs]
     theirs, ours = list(dirs[0::2]), list(dirs[1::2])
     read_end, write_end = os.pipe()
@@ -139,13 +140,6 @@ def _walk(fd: int, prefix: bytes, lines: list[bytes], newest: list[int]) -> None
                 _walk(sub, name + b"/", lines, newest)
             finally:
                 os.close(sub)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def settled(*newest: int) -> bool:
