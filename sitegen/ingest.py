@@ -68,8 +68,6 @@ def scan_records(
     """Return the records in content/questions by id, reading only what edit protection needs
     (and, with facts, only the records that changed since a build noted them)."""
     found: dict[str, ExistingRecord] = {}
-    if not questions_dir.is_dir():
-        return found
     prefix = display_path(questions_dir, root).rstrip("/") + "/"
     for path in listed(questions_dir, ".yaml"):
         noted = record_facts(path, prefix + path.name, facts)
@@ -234,10 +232,11 @@ def _parse(item: tuple[str, str]) -> tuple[ParseResult | Diagnostic, str | None,
         data = Path(path).read_bytes()
     except OSError as exc:
         return _unreadable(source, exc), None, read_at
+    seed_hash = digest(data)
     try:
-        return parse_seed(decode_seed(data, source), source), digest(data), read_at
+        return parse_seed(decode_seed(data, source), source), seed_hash, read_at
     except SeedError as exc:
-        return exc.diagnostic, digest(data), read_at
+        return exc.diagnostic, seed_hash, read_at
 
 
 def _unreadable(source: str, exc: OSError) -> Diagnostic:
