@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta, select_autoescape
 from markupsafe import Markup
 
-from sitegen.browse import DoctorProfile, Group, build_browse, question_tags
+from sitegen.browse import AnswerRef, DoctorProfile, Group, build_browse, question_tags
 from sitegen.config import Config
 from sitegen.jsonld import breadcrumb_list, profile_page, qa_page, to_script_json
 from sitegen.markdown_html import markdown_plain_text, render_markdown
 from sitegen.model import Question
 from sitegen.pagekeys import Lookups, PageKeys
-from sitegen.pages import Crumb, PageInfo, page_count, paged_url
+from sitegen.pages import Crumb, PageInfo, page_ranges, paged_url
 from sitegen.related_lists import Memo, RelatedLists
 from sitegen.site import (
     Site,
@@ -146,11 +146,30 @@ class Pagination:
         return tuple(numbers)
 
 
-def paginate(items: Sequence[T], size: int) -> Iterator[tuple[int, int, Sequence[T]]]:
-    """Yield (number, count, items) for each page of a list; an empty list has one page."""
-    count = page_count(len(items), size)
-    for number in range(1, count + 1):
-        yield number, count, items[(number - 1) * size : number * size]
+def paginate(
+    items: Sequence[T], size: int, key: Callable[[T], str]
+) -> Iterator[tuple[int, int, Sequence[T]]]:
+    """Yield (number, count, items) for each page of a list, paged by `page_ranges` on each
+    item's stable id `key`; an empty list has one page."""
+    ranges = page_ranges([key(item) for item in items], size)
+    for number, span in enumerate(ranges, 1):
+        yield number, len(ranges), items[span.start : span.stop]
+
+
+def question_id(question: Question) -> str:
+    return question.id
+
+
+def answer_ref_id(ref: AnswerRef) -> str:
+    return f"{ref.question.id}#{ref.number}"
+
+
+def profile_id(doctor: DoctorProfile) -> str:
+    return doctor.id
+
+
+def group_id(group: Group) -> str:
+    return group.slug
 
 
 # A page's structured data: a function of the recorded site-wide lookups (browse), the
@@ -310,23 +329,28 @@ class Renderer:
         self,
         first_url: str,
         items: Sequence[T],
+        key: Callable[[T], str],
         title: str,
         description: str,
         crumbs: tuple[Crumb, ...],
+        later: str | None = None,
     ) -> Iterator[tuple[PageInfo, Pagination, Sequence[T]]]:
-        """Yield each page of a long list with its numbered title, crumbs and pagination."""
-        for number, count, chunk in paginate(items, self.config.page_size):
+        """Yield each page of a long list with its numbered title, crumbs and pagination.
+        Pages after the first describe themselves as `later` (default: `description`): counts
+        belong on the first page only, or one added item would rewrite every page of a list."""
+        for number, count, chunk in paginate(items, self.config.page_size, key):
             page_crumbs = (*crumbs, Crumb(title, None))
             page_title, page_description = title, description
             if number > 1:
                 page_crumbs = (*crumbs, Crumb(title, first_url), Crumb(f"Page {number}", None))
                 page_title = f"{title}, page {number} of {count}"
-                page_description = f"{description} Page {number} of {count}."
+                page_description = f"{later or description} Page {number} of {count}."
             page = PageInfo(paged_url(first_url, number), page_title, page_description, page_crumbs)
             yield page, Pagination(number, count, first_url), chunk
 
     def home_pages(self) -> Iterator[tuple[str, bytes | None]]:
-        for number, count, items in paginate(self.site.questions, self.config.page_size):
+        questions = self.site.questions
+        for number, count, items in paginate(questions, self.config.page_size, question_id):
             title = self.config.title if number == 1 else f"Questions, page {number} of {count}"
             description = self.config.description
             crumbs = (
@@ -365,16 +389,19 @@ class Renderer:
 
     def doctor_index_pages(self) -> Iterator[tuple[str, bytes | None]]:
         doctors = self.browse.doctors
-        size = self.config.page_size
-        letters: dict[str, int] = {}
-        for position, doctor in enumerate(doctors):
-            letters.setdefault(initial(doctor.name), position // size + 1)
+        ranges = page_ranges([d.id for d in doctors], self.config.page_size)
+        letters: dict[str, int] = {}  # letter: the page its first name is on
+        for number, span in enumerate(ranges, 1):
+            for doctor in doctors[span.start : span.stop]:
+                letters.setdefault(initial(doctor.name), number)
         pages = self._paged(
             "doctors/",
             doctors,
+            profile_id,
             "Doctors A\N{EN DASH}Z",
             f"{len(doctors)} doctors who answered patients' questions, A to Z by name.",
             (HOME,),
+            "Doctors who answered patients' questions, A to Z by name.",
         )
         for page, pagination, chunk in pages:
             yield (
@@ -388,13 +415,11 @@ class Renderer:
         where = " in ".join(x for x in (doctor.specialty, doctor.location) if x)
         title = f"{doctor.name}, {where}" if where else doctor.name
         answers = len(doctor.answers)
-        description = (
-            f"{answers} answer{'s' * (answers != 1)} to patients' questions signed {doctor.name}"
-            + (f", {where}." if where else ".")
-        )
+        signed = f"to patients' questions signed {doctor.name}" + (f", {where}." if where else ".")
+        description = f"{answers} answer{'s' * (answers != 1)} {signed}"
         crumbs = (HOME, Crumb("Doctors", "doctors/"))
         for page, pagination, chunk in self._paged(
-            doctor.url, doctor.answers, title, description, crumbs
+            doctor.url, doctor.answers, answer_ref_id, title, description, crumbs, f"Answers {signed}"
         ):
             if pagination.number == 1:
                 page = replace(page, breadcrumbs=(*crumbs, Crumb(doctor.name, None)))
@@ -415,7 +440,9 @@ class Renderer:
     ) -> Iterator[tuple[str, bytes | None]]:
         title, noun = GROUP_INDEX[kind]
         description = f"{len(groups)} {noun}, the ones with the most questions first."
-        for page, pagination, chunk in self._paged(f"{kind}/", groups, title, description, (HOME,)):
+        later = f"{noun.capitalize()}, the ones with the most questions first."
+        pages = self._paged(f"{kind}/", groups, group_id, title, description, (HOME,), later)
+        for page, pagination, chunk in pages:
             yield (
                 page.output_path,
                 self.render("groups.html", page, kind=kind, groups=chunk, pagination=pagination),
@@ -424,11 +451,11 @@ class Renderer:
     def group_pages(self, group: Group) -> Iterator[tuple[str, bytes | None]]:
         title = group_title(group)
         count = len(group.questions)
-        description = f"{count} question{'s' * (count != 1)} {GROUP_PHRASE[group.kind]}"
-        description = f"{description} {group_name(group)}."
+        phrase = f"{GROUP_PHRASE[group.kind]} {group_name(group)}."
+        description = f"{count} question{'s' * (count != 1)} {phrase}"
         crumbs = (HOME, Crumb(GROUP_INDEX[group.kind][0], f"{group.kind}/"))
         for page, pagination, chunk in self._paged(
-            group.url, group.questions, title, description, crumbs
+            group.url, group.questions, question_id, title, description, crumbs, f"Questions {phrase}"
         ):
             yield (
                 page.output_path,
@@ -439,15 +466,21 @@ class Renderer:
 
     def group_doctor_pages(self, group: Group) -> Iterator[tuple[str, bytes | None]]:
         title = f"Doctors: {group_name(group)}"
-        description = f"{len(group.doctors)} named doctors {GROUP_PHRASE[group.kind]}"
-        description = f"{description} {group_name(group)}."
+        phrase = f"{GROUP_PHRASE[group.kind]} {group_name(group)}."
+        description = f"{len(group.doctors)} named doctors {phrase}"
         crumbs = (
             HOME,
             Crumb(GROUP_INDEX[group.kind][0], f"{group.kind}/"),
             Crumb(group_title(group), group.url),
         )
         for page, pagination, chunk in self._paged(
-            f"{group.url}doctors/", group.doctors, title, description, crumbs
+            f"{group.url}doctors/",
+            group.doctors,
+            profile_id,
+            title,
+            description,
+            crumbs,
+            f"Named doctors {phrase}",
         ):
             yield (
                 page.output_path,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sitegen.pages import page_ranges
 from sitegen.render import Pagination
 
 
@@ -23,3 +24,59 @@ def test_pagination_links_the_ends_and_a_window_around_the_current_page(
     number: int, count: int, shown: tuple[int | None, ...]
 ) -> None:
     assert Pagination(number, count, "").numbers == shown
+
+
+def _pages(keys: list[str], size: int) -> list[list[str]]:
+    return [keys[span.start : span.stop] for span in page_ranges(keys, size)]
+
+
+IDS = [f"question-{n:05d}" for n in range(2000)]
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 50])
+@pytest.mark.parametrize("count", [0, 1, 49, 50, 51, 130, 2000])
+def test_pages_hold_every_item_once_in_order(size: int, count: int) -> None:
+    pages = _pages(IDS[:count], size)
+    assert [key for page in pages for key in page] == IDS[:count]
+
+
+@pytest.mark.parametrize("count", [0, 1, 20, 50])
+def test_a_list_of_at_most_one_page_size_is_one_page(count: int) -> None:
+    assert len(page_ranges(IDS[:count], 50)) == 1
+
+
+def test_pages_hold_between_half_and_twice_the_page_size() -> None:
+    pages = _pages(IDS, 50)
+    assert all(25 <= len(page) <= 100 for page in pages[:-1])
+    assert 25 <= len(pages[-1]) < 125  # the last page takes what is left
+    assert 40 <= len(IDS) / len(pages) <= 60  # about 50 on average
+
+
+def _changed_pages(before: list[list[str]], after: list[list[str]]) -> list[int]:
+    return [n for n, (a, b) in enumerate(zip(before, after, strict=False)) if a != b]
+
+
+def test_adding_an_item_changes_the_page_it_lands_on_not_every_page_after_it() -> None:
+    """Where pages end depends on the items, so pages before and after an insertion keep
+    their items (fixed-size pages would shift every later page by one)."""
+    before = _pages(IDS, 50)
+    changed = []
+    start = 0
+    for number, page in enumerate(before):
+        middle = start + len(page) // 2
+        after = _pages([*IDS[:middle], f"added-{number}", *IDS[middle:]], 50)
+        assert after[:number] == before[:number]
+        changed.append(len(_changed_pages(before, after)))
+        start += len(page)
+    assert sorted(changed)[len(changed) // 2] == 1
+    assert sum(changed) / len(changed) < 3
+
+
+def test_removing_an_item_changes_its_page_not_every_page_after_it() -> None:
+    before = _pages(IDS, 50)
+    changed = []
+    for page in before[:-1]:
+        after = _pages([k for k in IDS if k != page[1]], 50)
+        changed.append(len(_changed_pages(before, after)))
+    assert sorted(changed)[len(changed) // 2] == 1
+    assert sum(changed) / len(changed) < 3
