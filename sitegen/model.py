@@ -50,8 +50,8 @@ class Answer:
     tags: tuple[str, ...] = ()
     doctor: Doctor = field(default_factory=Doctor)
     hidden: bool = False
-    # 1-based place in its record, set when the site is assembled: the #answer-N anchor stays
-    # the same when an earlier answer is hidden. Not part of the record schema.
+    # 1-based place in its record (set by the parser and the record loader): the #answer-N
+    # anchor stays the same when an earlier answer is hidden. Not part of the record schema.
     number: int = field(default=0, compare=False)
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:

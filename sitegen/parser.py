@@ -277,16 +277,18 @@ def _answers(blocks: list[Block], notes: _Notes) -> list[Answer]:
         if parts.before:
             notes.warn(block.line, "doctor lines follow answer text without a blank line")
             segment.append(Block(block.line, parts.before, 0))
-        answers.append(_answer(segment, _doctor(parts, block, notes), block, notes))
+        answers.append(
+            _answer(segment, _doctor(parts, block, notes), block, notes, len(answers) + 1)
+        )
         segment = []
     if segment:
         notes.warn(segment[0].line, "answer text with no doctor block after it; doctor left empty")
-        answers.append(_answer(segment, Doctor(), None, notes))
+        answers.append(_answer(segment, Doctor(), None, notes, len(answers) + 1))
     return answers
 
 
 def _answer(
-    segment: list[Block], doctor: Doctor, doctor_block: Block | None, notes: _Notes
+    segment: list[Block], doctor: Doctor, doctor_block: Block | None, notes: _Notes, number: int
 ) -> Answer:
     title = None
     if segment and len(segment) > 1 and segment[0].gap_before < 2 and _is_heading_like(segment[0]):
@@ -295,9 +297,10 @@ def _answer(
     if not segment:
         where = doctor_block.line if doctor_block else None
         notes.warn(where, "an answer with no text")
-    tags: list[str] = []
-    body = prose_to_markdown((b.lines for b in segment), tags)
-    return Answer(title=title, body=body, tags=tuple(map(sys.intern, tags)), doctor=doctor)
+    words: list[str] = []
+    body = prose_to_markdown((b.lines for b in segment), words)
+    tags = tuple(map(sys.intern, words))
+    return Answer(title=title, body=body, tags=tags, doctor=doctor, number=number)
 
 
 def _doctor(parts: _DoctorParts, block: Block, notes: _Notes) -> Doctor:

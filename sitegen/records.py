@@ -189,6 +189,7 @@ class _Validator:
             tags=tuple(map(sys.intern, tags)),
             doctor=self.doctor(data["doctor"], (*where, "doctor")),
             hidden=self.flag(data, (*where, "hidden")),
+            number=index + 1,
         )
 
     def doctor(self, data: Any, where: tuple[str | int, ...]) -> Doctor:

@@ -419,7 +419,13 @@ class Renderer:
         description = f"{answers} answer{'s' * (answers != 1)} {signed}"
         crumbs = (HOME, Crumb("Doctors", "doctors/"))
         for page, pagination, chunk in self._paged(
-            doctor.url, doctor.answers, answer_ref_id, title, description, crumbs, f"Answers {signed}"
+            doctor.url,
+            doctor.answers,
+            answer_ref_id,
+            title,
+            description,
+            crumbs,
+            f"Answers {signed}",
         ):
             if pagination.number == 1:
                 page = replace(page, breadcrumbs=(*crumbs, Crumb(doctor.name, None)))
@@ -455,7 +461,13 @@ class Renderer:
         description = f"{count} question{'s' * (count != 1)} {phrase}"
         crumbs = (HOME, Crumb(GROUP_INDEX[group.kind][0], f"{group.kind}/"))
         for page, pagination, chunk in self._paged(
-            group.url, group.questions, question_id, title, description, crumbs, f"Questions {phrase}"
+            group.url,
+            group.questions,
+            question_id,
+            title,
+            description,
+            crumbs,
+            f"Questions {phrase}",
         ):
             yield (
                 page.output_path,

@@ -645,3 +645,8 @@ def test_two_seeds_share_one_copy_of_a_doctors_place_specialty_and_tags() -> Non
     assert first.doctor.specialty is second.doctor.specialty
     assert first.doctor.name is second.doctor.name
     assert first.tags[0] is second.tags[0]
+
+
+def test_answers_are_numbered_by_their_place_on_the_page() -> None:
+    answers = parse(SIMPLE).question.answers
+    assert [a.number for a in answers] == list(range(1, len(answers) + 1))

@@ -262,3 +262,8 @@ def test_round_trip_of_any_text(title: str, body: str, tag: str) -> None:
     answer = Answer(title, body, (tag,), Doctor(title, None, title, 4.5, 3))
     question = Question("x", "seeds/x.txt", title, body, None, (answer,))
     assert load_question(dump_question(question), "x.yaml") == question
+
+
+def test_loaded_answers_are_numbered_by_their_place_in_the_record() -> None:
+    loaded = load_question(dump_question(QUESTION), "q.yaml")
+    assert [a.number for a in loaded.answers] == list(range(1, len(QUESTION.answers) + 1))

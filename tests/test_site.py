@@ -25,6 +25,16 @@ def test_hidden_answers_are_not_published_or_counted() -> None:
     assert site.answer_count == 1
 
 
+def test_answers_keep_their_place_in_the_record_as_number_when_one_is_hidden() -> None:
+    site = build_site([question("a", answer("One.", hidden=True), answer("Two."))])
+    assert [(a.number, a.body) for a in site.questions[0].answers] == [(2, "Two.")]
+
+
+def test_a_question_with_nothing_hidden_is_published_as_the_object_loaded() -> None:
+    loaded = question("a", Answer(None, "One.", number=1), Answer(None, "Two.", number=2))
+    assert build_site([loaded]).questions[0] is loaded
+
+
 def test_questions_are_listed_most_answered_first_then_by_id() -> None:
     site = build_site([question("c", answer()), question("b", answer(), answer()), question("a")])
     assert [q.id for q in site.questions] == ["b", "c", "a"]
