@@ -18,6 +18,7 @@ import yaml
 
 from sitegen.errors import RecordError
 from sitegen.model import Answer, Doctor, Question, shared
+from sitegen.yamltext import FlowList, record_yaml
 
 # libyaml's C emitter and loader are several times faster; the pure-Python ones give the same text.
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -36,10 +37,6 @@ class Mark:
     source: str
     seed_hash: str
     record_hash: str
-
-
-class _FlowList(list[str]):
-    """A list written on one line: `tags: [botox, nerves]`."""
 
 
 class _RecordDumper(_Dumper):  # type: ignore[misc]
@@ -68,12 +65,12 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-def _represent_flow(dumper: yaml.SafeDumper, value: _FlowList) -> yaml.SequenceNode:
+def _represent_flow(dumper: yaml.SafeDumper, value: FlowList) -> yaml.SequenceNode:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
 
 
 _RecordDumper.add_representer(str, _represent_str)
-_RecordDumper.add_representer(_FlowList, _represent_flow)
+_RecordDumper.add_representer(FlowList, _represent_flow)
 
 
 def digest(data: bytes) -> str:
@@ -83,9 +80,21 @@ def digest(data: bytes) -> str:
 
 def dump_question(question: Question) -> str:
     """Return the record YAML (no mark) for a question: stable key order, readable scalars."""
+    data = record_data(question)
+    fast = record_yaml(data)  # the same text, 4x faster, for all but unusual values
+    return fast if fast is not None else pyyaml_text(data)
+
+
+def record_data(question: Question) -> dict[str, Any]:
+    """Return what a record's YAML holds: the question's fields, tags as one-line lists."""
     data = question.to_dict()
     for answer in data["answers"]:
-        answer["tags"] = _FlowList(answer["tags"])
+        answer["tags"] = FlowList(answer["tags"])
+    return data
+
+
+def pyyaml_text(data: dict[str, Any]) -> str:
+    """Return a record's YAML as PyYAML writes it (what `record_yaml` must match)."""
     text: str = yaml.dump(
         data,
         Dumper=_RecordDumper,
