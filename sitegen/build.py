@@ -132,8 +132,13 @@ def _build(
     rendering()
     with phase("render and write pages"):
         share = functools.partial(_render_share, renderer, paths.output)
-        many = len(site.questions) >= PARALLEL_PAGES
-        shares = run_forked(share, workers() if many else 1)
+        processes = workers() if len(site.questions) >= PARALLEL_PAGES else 1
+        # More shares than processes at large sizes: a process's memory grows with the pages
+        # it renders (page keys, digests), and each share's process ends before the next.
+        per_process = -(-len(site.questions) // SHARE_QUESTIONS) if processes > 1 else 1
+        if per_process > 1:
+            renderer.related.prepare()
+        shares = run_forked(share, processes * per_process, processes)
     output = Output()
     prewritten: list[str] = []  # pages the render processes wrote themselves
     preunchanged = 0
@@ -201,6 +206,8 @@ RETIRED_CACHE_FILES = ("records.pickle", "pages.pickle", "markdown.pickle")
 
 # From this many questions on, pages render in one forked process per core.
 PARALLEL_PAGES = 1000
+# Each render process takes the pages of at most about this many questions.
+SHARE_QUESTIONS = 25_000
 
 
 def _render_share(

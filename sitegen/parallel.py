@@ -58,30 +58,87 @@ def imap_ordered(fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         yield from pool.map(fn, items, chunksize=chunk)
 
 
-_FORKED: list[Callable[[int, int], object]] = []  # the function forked workers run
-
-
-def run_forked(fn: Callable[[int, int], R], count: int) -> list[R]:
-    """Return `[fn(k, count) for k in range(count)]`, each call in its own forked process, so
-    `fn` may close over anything (the workers inherit it); on one core or without fork, in here."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+def run_forked(fn: Callable[[int, int], R], count: int, processes: int | None = None) -> list[R]:
+    """Return `[fn(k, count) for k in range(count)]`, each call in its own forked process, at
+    most `processes` (default: one per core) at a time, so `fn` may close over anything (the
+    processes inherit it). A process ends with its call: what it allocated is gone before the
+    next starts, so splitting work into more calls than cores bounds each one's memory. On one
+    core or without fork, the calls run in here."""
+    processes = min(count, processes or workers())
+    if count < 2 or processes < 2 or not hasattr(os, "fork"):
         return [fn(k, count) for k in range(count)]
-    _FORKED[:] = [fn]
+    import pickle
+    import selectors
+
+    results: dict[int, bytes] = {}
+    running: dict[int, tuple[int, int, list[bytes]]] = {}  # fd -> (k, pid, chunks read)
+    waiting = iter(range(count))
+    with selectors.DefaultSelector() as selector:
+        try:
+            while len(results) < count:
+                while len(running) < processes and (k := next(waiting, None)) is not None:
+                    fd, pid = _fork_call(fn, k, count)
+                    running[fd] = (k, pid, [])
+                    selector.register(fd, selectors.EVENT_READ)
+                for key, _ in selector.select():
+                    fd = key.fd
+                    k, pid, chunks = running[fd]
+                    chunk = os.read(fd, 1 << 20)
+                    if chunk:
+                        chunks.append(chunk)
+                        continue
+                    selector.unregister(fd)
+                    os.close(fd)
+                    del running[fd]
+                    _, status = os.waitpid(pid, 0)
+                    if not chunks or status != 0:
+                        raise RuntimeError(f"a worker process died (wait status {status})")
+                    results[k] = b"".join(chunks)
+        finally:
+            for fd, (_, pid, _) in running.items():  # an error: stop the others
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                os.close(fd)
+    out: list[R] = []
+    for k in range(count):
+        ok, value = pickle.loads(results.pop(k))
+        if not ok:
+            raise value
+        out.append(value)
+    return out
+
+
+def _fork_call(fn: Callable[[int, int], object], k: int, count: int) -> tuple[int, int]:
+    """Start `fn(k, count)` in a forked process; return the pipe its pickled result comes
+    through and its pid."""
+    import pickle
+
+    read, write = os.pipe()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # or the child would write the parent's buffered text again
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        os.close(write)
+        return read, pid
+    code = 1
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
-            count, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            return list(pool.map(_call_forked, range(count), [count] * count))  # type: ignore[arg-type]
+        os.close(read)
+        _die_with_parent(parent)
+        try:
+            outcome: tuple[bool, object] = (True, fn(k, count))
+        except Exception as exc:  # the parent raises it
+            outcome = (False, exc)
+        try:
+            pickled = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # a result or error that does not pickle: say which
+            pickled = pickle.dumps((False, RuntimeError(f"worker {k}: {exc!r}")))
+        data = memoryview(pickled)
+        while data:
+            data = data[os.write(write, data) :]
+        code = 0
     finally:
-        _FORKED.clear()
-
-
-def _call_forked(k: int, count: int) -> object:
-    return _FORKED[0](k, count)
+        os._exit(code)  # never return into the parent's code, run its atexit hooks or flush
 
 
 def _die_with_parent(parent: int) -> None:

@@ -89,6 +89,12 @@ class RelatedLists:
             self.computed[question.id] = ids
         return tuple(self._by_id[i] for i in ids)
 
+    def prepare(self) -> None:
+        """Build the ranking index now if some list is still to rank: before forking more
+        render processes than cores, so they share one index instead of each building it."""
+        if self._index is None and len(self.lists) < len(self._questions):
+            self._index = RelatedIndex(self._questions)
+
     def memo(self) -> Memo:
         """Return what the next build needs to reuse these lists (call after rendering)."""
         return self._encoded(), {**self.lists, **self.computed}

@@ -3,12 +3,14 @@ and the page keys they bring back make the next build skip every page."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from sitegen import build as build_module
 from sitegen.corpus import write_corpus
+from sitegen.parallel import run_forked
 from tests.test_build import make_project, run_build, site_files
 
 
@@ -47,3 +49,30 @@ def test_after_a_parallel_build_the_next_build_renders_nothing(
     monkeypatch.setattr(build_module, "workers", lambda: 1)
     run_build(root)
     assert rendered == []
+
+
+def test_more_calls_than_processes_run_each_once_results_in_order() -> None:
+    pids = run_forked(lambda k, n: (k, n, os.getpid()), 5, processes=2)
+    assert [(k, n) for k, n, _ in pids] == [(k, 5) for k in range(5)]
+    assert len({pid for *_, pid in pids}) == 5  # a process per call: its memory ends with it
+    assert os.getpid() not in {pid for *_, pid in pids}
+
+
+def test_an_error_in_a_forked_call_is_raised_in_the_caller() -> None:
+    def fail_on_two(k: int, n: int) -> int:
+        if k == 2:
+            raise ValueError("share 2 failed")
+        return k
+
+    with pytest.raises(ValueError, match="share 2 failed"):
+        run_forked(fail_on_two, 4, processes=2)
+
+
+def test_a_forked_call_that_dies_is_an_error_not_a_hang() -> None:
+    def die(k: int, n: int) -> int:
+        if k == 1:
+            os._exit(3)
+        return k
+
+    with pytest.raises(RuntimeError, match="died"):
+        run_forked(die, 3, processes=2)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from sitegen.model import Answer, Doctor, Question
 from sitegen.related import RelatedIndex
-from sitegen.related_lists import RelatedLists
+from sitegen.related_lists import MAX_SCANS, RelatedLists
 
 TAGS = ["botox", "lips", "brows", "filler"]
 SPECIALTIES = ["Dermatologist", "Plastic Surgeon"]
@@ -82,3 +82,15 @@ def test_one_added_question_needs_no_full_index() -> None:
         new.related(q)
     assert new.computed == {}  # every list known before rendering: reused, merged or scanned
     assert [r.id for r in new.related(after[0])] == ["new", "q1", "q10", "q11", "q12"]
+
+
+def test_prepared_lists_rank_as_unprepared_ones() -> None:
+    questions = [
+        question(f"q{n:02d}", (TAGS[n % 4],), SPECIALTIES[n % 2], WORDS[n % 5])
+        for n in range(MAX_SCANS + 5)  # too many to rank without the index
+    ]
+    prepared, lazy = RelatedLists(questions), RelatedLists(questions)
+    prepared.prepare()
+    lists = [prepared.related(q) for q in questions]
+    assert lists == [lazy.related(q) for q in questions]
+    assert all(lists)
