@@ -43,11 +43,15 @@ class ExistingRecord:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """Return `path` relative to the project root, with forward slashes, when it is inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """Return `path` relative to the project root, with forward slashes, when it is inside it.
+    A folder in the project that links elsewhere (seeds/ a symlink) still counts as inside: a
+    record's `source` must never become a path that only exists on this machine."""
+    for here, base in ((path, root), (path.resolve(), root.resolve())):
+        try:
+            return here.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 def listed(directory: Path, suffix: str) -> list[Path]:

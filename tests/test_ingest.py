@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,20 @@ def test_seed_becomes_a_record_named_by_its_id(project: Path, seed: SeedFactory)
     assert question.source == "seeds/q.txt"
     assert question.title == "Will my twitch go away?"
     assert report.errors == []
+
+
+def test_a_seeds_folder_linked_from_elsewhere_still_gives_sources_under_seeds(
+    tmp_path: Path,
+) -> None:
+    """A record's source names the seed as the project sees it, never a machine's path."""
+    elsewhere, project = tmp_path / "elsewhere", tmp_path / "project"
+    elsewhere.mkdir()
+    project.mkdir()
+    (elsewhere / "q.txt").write_text(textwrap.dedent(SEED).lstrip("\n"), "utf-8")
+    (project / "seeds").symlink_to(elsewhere)
+    ingest(project.absolute() / "seeds", project / "content", project.absolute())
+    question = load_question(records(project)["will-my-twitch-go-away"], "x.yaml")
+    assert question.source == "seeds/q.txt"
 
 
 def test_records_are_byte_identical_across_runs(project: Path, seed: SeedFactory) -> None:
