@@ -137,7 +137,7 @@ def _build(
         # it renders (page keys, digests), and each share's process ends before the next.
         per_process = -(-len(site.questions) // SHARE_QUESTIONS) if processes > 1 else 1
         if per_process > 1:
-            renderer.related.prepare()
+            renderer.prepare_shares()
         shares = run_forked(share, processes * per_process, processes)
     output = Output()
     prewritten: list[str] = []  # pages the render processes wrote themselves
@@ -207,7 +207,7 @@ RETIRED_CACHE_FILES = ("records.pickle", "pages.pickle", "markdown.pickle")
 # From this many questions on, pages render in one forked process per core.
 PARALLEL_PAGES = 1000
 # Each render process takes the pages of at most about this many questions.
-SHARE_QUESTIONS = 25_000
+SHARE_QUESTIONS = 50_000
 
 
 def _render_share(

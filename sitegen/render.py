@@ -238,6 +238,15 @@ class Renderer:
         self.share: tuple[int, int] | None = None
         self._count = 0
 
+    def prepare_shares(self) -> None:
+        """Do here, once, what every render process would otherwise repeat for itself: build
+        the related-questions index and digest every question (the lists and site-wide
+        lookups of any share's pages hold them all). Worth it with more shares than cores."""
+        self.related.prepare()
+        if self.keys is not None:
+            for question in self.site.questions:
+                self.keys.digests.of(question)
+
     def render(
         self, template: str, page: PageInfo, jsonld: JsonLd | None = None, **context: Any
     ) -> bytes | None:

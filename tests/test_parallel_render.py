@@ -14,9 +14,12 @@ from sitegen.parallel import run_forked
 from tests.test_build import make_project, run_build, site_files
 
 
-def built(root: Path, monkeypatch: pytest.MonkeyPatch, processes: int) -> Path:
+def built(
+    root: Path, monkeypatch: pytest.MonkeyPatch, processes: int, share: int = 10**9
+) -> Path:
     write_corpus(root / "seeds", 40, seed=12)
     monkeypatch.setattr(build_module, "PARALLEL_PAGES", 1 if processes > 1 else 10**9)
+    monkeypatch.setattr(build_module, "SHARE_QUESTIONS", share)
     monkeypatch.setattr(build_module, "workers", lambda: processes)
     report = run_build(root)
     assert report.written is not None and report.written.written > 0
@@ -31,10 +34,18 @@ def test_three_processes_write_the_same_files_as_one(
     assert site_files(three) == site_files(one)
 
 
+def test_more_shares_than_processes_write_the_same_files_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = built(make_project(tmp_path / "one"), monkeypatch, 1)
+    shared = built(make_project(tmp_path / "eight"), monkeypatch, 2, share=10)  # 2 x 4 shares
+    assert site_files(shared) == site_files(one)
+
+
 def test_after_a_parallel_build_the_next_build_renders_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = built(make_project(tmp_path), monkeypatch, 3)
+    root = built(make_project(tmp_path), monkeypatch, 3, share=10)  # 12 shares
     (root / "seeds" / "unrelated.txt").write_text("", "utf-8")  # any input change: no fast path
     rendered: list[str] = []
     original = build_module.Renderer.render
