@@ -31,12 +31,15 @@ class Output:
 
 
 def write_output(output: Output, out_dir: Path) -> WriteReport:
-    """Write every file that changed and remove the stale files of the previous build."""
+    """Write every file that changed and remove the stale files of the previous build.
+    A file added as None was written (or left alone) by whoever rendered it, and counted there."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = unchanged = 0
     changed: list[str] = []
     for rel, data in sorted(output.files.items()):
-        if data is not None and write_if_changed(out_dir / rel, data):
+        if data is None:
+            continue
+        if write_if_changed(out_dir / rel, data):
             written += 1
             changed.append(rel)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from pathlib import Path
@@ -14,6 +15,7 @@ from sitegen.build import build
 from sitegen.config import DEFAULT_DISCLAIMER, Config, Paths
 from sitegen.corpus import write_corpus
 from sitegen.reports import BuildReport
+from sitegen.writer import MANIFEST
 
 REPO = Path(__file__).resolve().parents[1]
 PAYLOADS = (
@@ -339,6 +341,16 @@ def test_unchanged_pages_are_not_rewritten(tmp_path: Path) -> None:
     report = run_build(root)
     assert report.written is not None and report.written.written == 0
     assert page.stat().st_mtime_ns == before
+
+
+def test_the_build_summary_counts_each_output_file_once(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    first = run_build(root).written
+    files = json.loads((root / "public" / MANIFEST).read_text("utf-8"))
+    assert first is not None and (first.written, first.unchanged) == (len(files), 0)
+    again = run_build(root, force=True).written
+    assert again is not None and (again.written, again.unchanged) == (0, len(files))
 
 
 def test_the_same_inputs_give_byte_identical_output(tmp_path: Path) -> None:
