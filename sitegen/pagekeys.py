@@ -106,10 +106,21 @@ def _composite_types() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
     """The shared values digested from their parts: every field, in order."""
     from sitegen.browse import AnswerRef, DoctorProfile, Group
 
-    return {
+    parts: dict[type, Callable[[Any], tuple[Any, ...]]] = {
         kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind)))
-        for kind in (AnswerRef, DoctorProfile, Group)
+        for kind in (DoctorProfile, Group)
     }
+    parts[AnswerRef] = _answer_ref_parts
+    return parts
+
+
+def _answer_ref_parts(ref: Any) -> tuple[Any, ...]:
+    """An answer is one of its question's: the question's digest and the answer's place in it
+    stand for the answer, which is not pickled again for every doctor page that lists it."""
+    for place, answer in enumerate(ref.question.answers):
+        if answer is ref.answer:
+            return ref.question, ref.number, place
+    return ref.question, ref.number, ref.answer  # built by hand from a copy: digest it whole
 
 
 _SHARED: dict[type, bool] = {}

@@ -240,12 +240,20 @@ class Renderer:
 
     def prepare_shares(self) -> None:
         """Do here, once, what every render process would otherwise repeat for itself: build
-        the related-questions index and digest every question (the lists and site-wide
-        lookups of any share's pages hold them all). Worth it with more shares than cores."""
+        the related-questions index and digest every question, doctor profile and group (the
+        lists and site-wide lookups of any share's pages hold them all: every share digested
+        nearly all of them again). Worth it with more shares than cores."""
         self.related.prepare()
         if self.keys is not None:
-            for question in self.site.questions:
-                self.keys.digests.of(question)
+            browse = self.browse
+            for value in (
+                *self.site.questions,
+                *browse.doctors,
+                *browse.topics,
+                *browse.specialties,
+                *browse.locations,
+            ):
+                self.keys.digests.of(value)
 
     def render(
         self, template: str, page: PageInfo, jsonld: JsonLd | None = None, **context: Any

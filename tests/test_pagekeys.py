@@ -3,7 +3,7 @@ to a question inside a list, group or doctor profile changes the digest of what 
 
 from dataclasses import replace
 
-from sitegen.browse import build_browse
+from sitegen.browse import AnswerRef, build_browse
 from sitegen.model import Answer, Doctor, Question
 from sitegen.pagekeys import Digests, PageKeys
 from sitegen.site import build_site
@@ -51,3 +51,28 @@ def test_a_list_digest_differs_from_its_only_member() -> None:
     a = question("a")
     digests = Digests()
     assert digests.of((a,)) != digests.of(a)
+
+
+def two_answers() -> Question:
+    doctor = Doctor("Dr. Ann Lee", "Austin", "Dermatologist", 4.5, 10)
+    answers = (Answer("One", "Same.", (), doctor, 1), Answer("Two", "Same.", (), doctor, 2))
+    return Question("q", "seeds/q.txt", "Title", "Question?", 2, answers)
+
+
+def test_answer_refs_to_two_answers_of_one_question_differ() -> None:
+    q = two_answers()
+    first, second = (AnswerRef(q, a.number, a) for a in q.answers)
+    assert Digests().of(first) != Digests().of(second)
+
+
+def test_equal_answer_refs_built_apart_have_equal_digests() -> None:
+    one, two = two_answers(), two_answers()
+    assert one.answers[1] is not two.answers[1]
+    refs = [AnswerRef(q, 2, q.answers[1]) for q in (one, two)]
+    assert Digests().of(refs[0]) == Digests().of(refs[1])
+
+
+def test_an_answer_ref_to_an_answer_outside_its_question_digests_that_answer() -> None:
+    q = two_answers()
+    stranger = replace(q.answers[1], body="Different.")
+    assert Digests().of(AnswerRef(q, 2, stranger)) != Digests().of(AnswerRef(q, 2, q.answers[1]))
