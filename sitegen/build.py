@@ -115,8 +115,9 @@ def _build(
         )
     with phase("load records"):
         content_read = fingerprint([paths.content]) if cache_dir else None
+        record_digests: dict[str, str] = {}
         questions, problems = load_records(
-            paths.content, paths.root, report.fresh, cache_dir, facts
+            paths.content, paths.root, report.fresh, cache_dir, facts, record_digests
         )
         content_after = fingerprint([paths.content]) if cache_dir else None
         if facts is not None:
@@ -125,6 +126,9 @@ def _build(
         diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
         site = build_site(questions)
         keys = PageKeys(cache_dir / KEYS_DIR if cache_dir else None, version, {})
+        for question in questions:
+            if question.id in record_digests:
+                keys.digests.known(question, record_digests[question.id])
         memo = load_memo(cache_dir, version)
         renderer = Renderer(
             make_environment(paths.templates), config, site, keys, paths.output, memo

@@ -284,10 +284,12 @@ def load_records(
     fresh: dict[str, Question] | None = None,
     cache_dir: Path | None = None,
     facts: FileFacts | None = None,
+    record_digests: dict[str, str] | None = None,
 ) -> tuple[list[Question], list[Diagnostic]]:
     """Load and validate every record, reusing questions parsed in this run and, with a
     cache_dir, records whose bytes are unchanged since an earlier build loaded them (with
-    facts, without reading those bytes when the file is unchanged)."""
+    facts, without reading those bytes when the file is unchanged). With a cache_dir, fill
+    `record_digests` with each loaded question's id and the digest of its record's bytes."""
     fresh = fresh or {}
     cache_file = cache_dir / RECORDS_CACHE if cache_dir is not None else None
     cached = cache.load_shards(cache_file, _RECORDS_VERSION) if cache_file else {}
@@ -339,6 +341,8 @@ def load_records(
             )
             continue
         entries[stem] = (digest_, question)
+        if record_digests is not None:
+            record_digests[stem] = digest_
         questions.append(question)
     on_disk = {p.stem for p in paths}
     questions.extend(q for id_, q in sorted(fresh.items()) if id_ not in on_disk)

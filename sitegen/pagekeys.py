@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import hashlib
 import io
+import itertools
 import operator
 import os
 import pickle
@@ -60,6 +61,8 @@ class Digests:
         kind = type(value)
         if kind is str:  # most lookups answer a URL: no pickling needed
             return b"s" + cast(str, value).encode("utf-8", "surrogatepass")
+        if kind is bytes:  # a template's key
+            return b"b" + cast(bytes, value)
         entry = self._seen.get(id(value))
         if entry is not None and entry[0] is value:
             return entry[1]
@@ -69,6 +72,10 @@ class Digests:
             digest = self._of_parts(kind, parts(value))
         elif items and all(type(item) in _SHARED for item in items):
             digest = self._of_parts(tuple, items)  # a list's questions, a doctor's answers
+        elif kind is dict:  # a page's context: its lists and questions are digested already
+            digest = self._of_parts(
+                dict, tuple(itertools.chain(*cast(dict[Any, Any], value).items()))
+            )
         else:
             buffer = io.BytesIO()
             if kind is Question:  # holds no shared values: the C pickler alone is fastest
@@ -84,13 +91,31 @@ class Digests:
             self._seen[id(value)] = (value, digest)
         return digest
 
+    def known(self, question: Question, record_digest: str) -> None:
+        """Let a question loaded from a record stand for the digest of the record's bytes: a
+        question is a function of those bytes and of the code (which every key covers), and
+        pickling 100,000 questions to digest them took seconds of every build. Two records
+        that load as equal questions only differ here, which can cost a render, never skip
+        one. A question parsed in this run must equal its record loaded back, which a full
+        build being the same as an incremental one already needs."""
+        self._seen[id(question)] = (question, b"r" + bytes.fromhex(record_digest))
+
+    def of_parts(self, parts: tuple[Any, ...]) -> bytes:
+        """Return the digest of a sequence of values (a page's key)."""
+        return self._of_parts(tuple, parts)
+
     def _of_parts(self, kind: type, parts: tuple[Any, ...]) -> bytes:
         """Digest a value from the digests of its parts, each length-prefixed so no two
         different sequences of parts give the same bytes. Groups and profiles hold thousands
         of questions and answers: their digests are the questions' digests, not a re-pickle."""
         digest = hashlib.blake2b(kind.__qualname__.encode() + b"\0", digest_size=20)
+        seen = self._seen
         for part in parts:
-            one = self.of(part) if type(part) is not int else b"i%d" % part
+            if type(part) is int:
+                one = b"i%d" % part
+            else:  # most parts are questions digested before: look them up here, no call
+                entry = seen.get(id(part))
+                one = entry[1] if entry is not None and entry[0] is part else self.of(part)
             digest.update(b"%d:" % len(one))
             digest.update(one)
         return digest.digest()
@@ -152,15 +177,26 @@ _DISPATCH: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 
 
 class _SharedPickler(pickle.Pickler):
+    """Pickle a value with every shared value inside it written as its digest.
+
+    reducer_override, not persistent_id: the pickler asks it only about objects that are not
+    strings, numbers, tuples, lists or dicts, so a page's key is not a Python call for each of
+    the fifty strings in its title, crumbs and context."""
+
     def __init__(self, file: io.BytesIO, digests: Digests, root: object) -> None:
         super().__init__(file, pickle.HIGHEST_PROTOCOL)
         self._digests = digests
         self._root = root
 
-    def persistent_id(self, obj: object) -> bytes | None:
+    def reducer_override(self, obj: object) -> Any:
         if obj is self._root or type(obj) not in _SHARED:
-            return None
-        return self._digests.of(obj)
+            return NotImplemented
+        return _digested, (self._digests.of(obj),)
+
+
+def _digested(digest: bytes) -> bytes:
+    """What a shared value stands for inside a pickled key (never unpickled)."""
+    return digest
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -219,22 +255,26 @@ class PageKeys:
         self.targets = targets
         self.digests = Digests()
         self._answers: dict[tuple[str, str, tuple[Any, ...]], bytes | None] = {}
+        self._verdicts: dict[tuple[Any, ...], bool] = {}  # lookup -> same answer now
         self._interned: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     def key(self, *parts: object) -> bytes:
-        return hashlib.blake2b(
-            b"".join(self.digests.of(part) for part in parts), digest_size=20
-        ).digest()
+        return self.digests.of_parts(parts)
 
     def unchanged(self, out_dir: Path, rel: str, key: bytes) -> bool:
         """Return whether the file at `rel` is what rendering with `key` would write now."""
         before = self.previous.get(rel)
         if before is None or before.key != key or before.stamp is None:
             return False
-        if not all(self._same_answer(lookup) for lookup in before.lookups):
-            return False
+        verdicts = self._verdicts
+        for lookup in before.lookups:  # loaded keys share one tuple per distinct lookup
+            same = verdicts.get(lookup)
+            if same is None:
+                same = verdicts[lookup] = self._same_answer(lookup)
+            if not same:
+                return False
         try:
-            stat = os.stat(out_dir / rel)
+            stat = os.stat(f"{out_dir}/{rel}")
         except OSError:
             return False
         if (stat.st_size, stat.st_mtime_ns) != before.stamp:

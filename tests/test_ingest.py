@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import SeedFactory
 
+from sitegen import cache
 from sitegen.ingest import ingest, load_records
 from sitegen.records import is_edited, load_question
 from sitegen.reports import IngestReport
@@ -307,6 +308,20 @@ def test_load_records_rejects_an_id_that_does_not_match_the_file_name(
     path.rename(folder / "renamed.yaml")
     _, problems = load_records(project / "content", project)
     assert "does not match the file name" in problems[0].message
+
+
+def test_load_records_gives_the_digest_of_each_record_it_loaded(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    run(project)
+    path = project / "content" / "questions" / "will-my-twitch-go-away.yaml"
+    for _ in range(2):  # read from the file, then from the cache
+        digests: dict[str, str] = {}
+        load_records(
+            project / "content", project, cache_dir=project / "cache", record_digests=digests
+        )
+        assert digests == {"will-my-twitch-go-away": cache.key(path.read_bytes())}
 
 
 # --- the real seeds: golden records ----------------------------------------------------------

@@ -76,3 +76,23 @@ def test_an_answer_ref_to_an_answer_outside_its_question_digests_that_answer() -
     q = two_answers()
     stranger = replace(q.answers[1], body="Different.")
     assert Digests().of(AnswerRef(q, 2, stranger)) != Digests().of(AnswerRef(q, 2, q.answers[1]))
+
+
+def test_a_page_context_digest_changes_with_a_question_inside_it() -> None:
+    a = question("a")
+    context = {"question": a, "topics": ("botox",), "related": (question("b"),)}
+    edited = {**context, "related": (question("b", body="Other body."),)}
+    assert Digests().of(context) == Digests().of({**context, "question": replace(a)})
+    assert Digests().of(context) != Digests().of(edited)
+
+
+def test_a_question_loaded_from_a_record_stands_for_the_record_digest() -> None:
+    a, same = question("a"), question("a")
+    digests = Digests()
+    digests.known(a, "00" * 20)
+    digests.known(same, "11" * 20)
+    # Equal questions from different record bytes only cost a render; equal bytes, one digest.
+    assert digests.of((a,)) != digests.of((same,))
+    other, again = Digests(), question("a")
+    other.known(again, "00" * 20)
+    assert digests.of({"question": a}) == other.of({"question": again})
