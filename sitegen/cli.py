@@ -21,6 +21,9 @@ from sitegen.version import code_version
 # that finds nothing changed must not spend a third of its time loading Jinja and friends.
 
 PROGRESS_THRESHOLD = 300
+# Warnings a build or parse prints before it sums up the rest: every build repeats them, and a
+# corpus with many shared titles would print thousands. `sitegen check` lists them all.
+WARNINGS_SHOWN = 20
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,9 +137,22 @@ def _progress(args: argparse.Namespace, stream: TextIO = sys.stderr) -> Progress
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
+    """Print every error, and unless quiet the first WARNINGS_SHOWN warnings and a count of
+    the rest."""
+    warnings = 0
     for diagnostic in diagnostics:
-        if diagnostic.severity == "error" or not quiet:
+        if diagnostic.severity == "error":
             print(diagnostic, file=sys.stderr)
+        elif not quiet:
+            warnings += 1
+            if warnings <= WARNINGS_SHOWN:
+                print(diagnostic, file=sys.stderr)
+    if warnings > WARNINGS_SHOWN:
+        more = warnings - WARNINGS_SHOWN
+        print(
+            f"... and {more} more warning{'s' * (more != 1)}: `sitegen check` lists every one",
+            file=sys.stderr,
+        )
 
 
 def _finish(report: BuildReport) -> int:

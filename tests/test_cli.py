@@ -96,6 +96,20 @@ def test_a_bad_seed_fails_the_run_and_is_listed_at_the_end(
     assert (project / "public" / "questions" / "does-ice-help-bruising").is_dir()
 
 
+def test_build_prints_the_first_warnings_and_counts_the_rest(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for n in range(12):  # 12 more seeds with one title, each with a miscounted answer line
+        seed = textwrap.dedent(SEED).lstrip().replace("Doctor Answers 1", "Doctor Answers 2")
+        (project / "seeds" / f"ice-{n:02}.txt").write_text(seed, "utf-8")
+    assert main(["build", "--no-search"]) == 0
+    err = capsys.readouterr().err
+    assert err.count(": warning: ") == 20
+    assert "... and 5 more warnings: `sitegen check` lists every one" in err
+    main(["check"])
+    assert capsys.readouterr().out.count("  warning: ") == 25
+
+
 def test_check_reports_per_file_and_writes_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
