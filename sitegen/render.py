@@ -146,16 +146,6 @@ class Pagination:
         return tuple(numbers)
 
 
-def paginate(
-    items: Sequence[T], size: int, key: Callable[[T], str]
-) -> Iterator[tuple[int, int, Sequence[T]]]:
-    """Yield (number, count, items) for each page of a list, paged by `page_ranges` on each
-    item's stable id `key`; an empty list has one page."""
-    ranges = page_ranges([key(item) for item in items], size)
-    for number, span in enumerate(ranges, 1):
-        yield number, len(ranges), items[span.start : span.stop]
-
-
 def question_id(question: Question) -> str:
     return question.id
 
@@ -237,13 +227,20 @@ class Renderer:
         # (k, n): render only every n-th page, starting at k; the others return NOT_MINE.
         self.share: tuple[int, int] | None = None
         self._count = 0
+        # (id of a list, key function) -> (the list kept alive, its page ranges)
+        self._ranges: dict[tuple[int, Callable[[Any], str]], tuple[Sequence[Any], list[range]]] = {}
 
     def prepare_shares(self) -> None:
         """Do here, once, what every render process would otherwise repeat for itself: build
-        the related-questions index and digest every question, doctor profile and group (the
-        lists and site-wide lookups of any share's pages hold them all: every share digested
-        nearly all of them again). Worth it with more shares than cores."""
+        the related-questions index, page every list (each share walks them all to find its
+        own pages) and digest every question, doctor profile and group (the lists and
+        site-wide lookups of any share's pages hold them all). Worth it with more shares than
+        cores."""
         self.related.prepare()
+        self.share, self._count = (-1, 1), 0  # no page is this share's: nothing renders
+        for _ in self._html_pages():
+            pass
+        self.share, self._count = None, 0
         if self.keys is not None:
             browse = self.browse
             for value in (
@@ -254,6 +251,24 @@ class Renderer:
                 *browse.locations,
             ):
                 self.keys.digests.of(value)
+
+    def paginate(
+        self, items: Sequence[T], key: Callable[[T], str]
+    ) -> Iterator[tuple[int, int, Sequence[T]]]:
+        """Yield (number, count, items) for each page of a list, paged by `page_ranges` on each
+        item's stable id `key`; an empty list has one page. A list is paged once a build:
+        every render share walks every list to find its own pages among them."""
+        ranges = self._page_ranges(items, key)
+        for number, span in enumerate(ranges, 1):
+            yield number, len(ranges), items[span.start : span.stop]
+
+    def _page_ranges(self, items: Sequence[T], key: Callable[[T], str]) -> list[range]:
+        memo = (id(items), key)
+        hit = self._ranges.get(memo)
+        if hit is None or hit[0] is not items:
+            ranges = page_ranges([key(item) for item in items], self.config.page_size)
+            hit = self._ranges[memo] = (items, ranges)
+        return hit[1]
 
     def render(
         self, template: str, page: PageInfo, jsonld: JsonLd | None = None, **context: Any
@@ -355,7 +370,7 @@ class Renderer:
         """Yield each page of a long list with its numbered title, crumbs and pagination.
         Pages after the first describe themselves as `later` (default: `description`): counts
         belong on the first page only, or one added item would rewrite every page of a list."""
-        for number, count, chunk in paginate(items, self.config.page_size, key):
+        for number, count, chunk in self.paginate(items, key):
             page_crumbs = (*crumbs, Crumb(title, None))
             page_title, page_description = title, description
             if number > 1:
@@ -367,7 +382,7 @@ class Renderer:
 
     def home_pages(self) -> Iterator[tuple[str, bytes | None]]:
         questions = self.site.questions
-        for number, count, items in paginate(questions, self.config.page_size, question_id):
+        for number, count, items in self.paginate(questions, question_id):
             title = self.config.title if number == 1 else f"Questions, page {number} of {count}"
             description = self.config.description
             crumbs = (
@@ -406,7 +421,7 @@ class Renderer:
 
     def doctor_index_pages(self) -> Iterator[tuple[str, bytes | None]]:
         doctors = self.browse.doctors
-        ranges = page_ranges([d.id for d in doctors], self.config.page_size)
+        ranges = self._page_ranges(doctors, profile_id)
         letters: dict[str, int] = {}  # letter: the page its first name is on
         for number, span in enumerate(ranges, 1):
             for doctor in doctors[span.start : span.stop]:
