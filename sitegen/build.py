@@ -134,14 +134,15 @@ def _build(
             make_environment(paths.templates), config, site, keys, paths.output, memo
         )
     rendering()
+    processes = workers() if len(site.questions) >= PARALLEL_PAGES else 1
+    # More shares than processes at large sizes: a process's memory grows with the pages it
+    # renders (page keys, digests), and each share's process ends before the next.
+    per_process = -(-len(site.questions) // SHARE_QUESTIONS) if processes > 1 else 1
+    if per_process > 1:
+        with phase("prepare the render shares"):
+            renderer.prepare_shares()
     with phase("render and write pages"):
         share = functools.partial(_render_share, renderer, paths.output)
-        processes = workers() if len(site.questions) >= PARALLEL_PAGES else 1
-        # More shares than processes at large sizes: a process's memory grows with the pages
-        # it renders (page keys, digests), and each share's process ends before the next.
-        per_process = -(-len(site.questions) // SHARE_QUESTIONS) if processes > 1 else 1
-        if per_process > 1:
-            renderer.prepare_shares()
         shares = run_forked(share, processes * per_process, processes)
     output = Output()
     prewritten: list[str] = []  # pages the render processes wrote themselves
