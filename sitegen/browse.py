@@ -63,6 +63,26 @@ class Group:
     def url(self) -> str:
         return f"{self.kind}/{self.slug}/"
 
+    @property
+    def header(self) -> GroupHeader:
+        return GroupHeader(self.kind, self.slug, self.label)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupHeader:
+    """A group without its lists: what the later pages of its questions and the pages of its
+    doctors show of it. A page is rendered again when its context changes, and a question
+    joining a specialty changes the whole group: passed whole, it re-rendered every page of
+    the specialty's list (2,000 pages at 100,000 questions) to write two of them."""
+
+    kind: str
+    slug: str
+    label: str
+
+    @property
+    def url(self) -> str:
+        return f"{self.kind}/{self.slug}/"
+
 
 @dataclass(frozen=True, slots=True)
 class Browse:

@@ -504,7 +504,12 @@ class Renderer:
             yield (
                 page.output_path,
                 self.render(
-                    "group.html", page, group=group, questions=chunk, pagination=pagination
+                    "group.html",
+                    page,
+                    # Counts and doctors show on the first page only (see GroupHeader).
+                    group=group if pagination.number == 1 else group.header,
+                    questions=chunk,
+                    pagination=pagination,
                 ),
             )
 
@@ -529,7 +534,11 @@ class Renderer:
             yield (
                 page.output_path,
                 self.render(
-                    "group_doctors.html", page, group=group, doctors=chunk, pagination=pagination
+                    "group_doctors.html",
+                    page,
+                    group=group.header,
+                    doctors=chunk,
+                    pagination=pagination,
                 ),
             )
 
