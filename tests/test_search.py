@@ -7,9 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from sitegen.build import build
 from sitegen.config import Config, Paths
 from sitegen.reports import BuildReport
+from sitegen.search import shard_count
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = """\
@@ -145,7 +148,7 @@ def test_fewer_questions_mean_fewer_shards_and_no_stale_ones(tmp_path: Path) -> 
     add_seeds(root, "heat", "rest", "arnica")
     config = Config(search_shard_size=2)
     run(root, config)
-    for word in ("heat", "rest"):
+    for word in ("heat", "rest", "arnica"):
         (root / "seeds" / f"{word}.txt").unlink()
     run(root, config)
     listing = json.loads((root / "public" / "pagefind" / "shards.json").read_text("utf-8"))
@@ -154,4 +157,37 @@ def test_fewer_questions_mean_fewer_shards_and_no_stale_ones(tmp_path: Path) -> 
         "0",
         "shards.json",
     ]
-    assert len(indexed(root)) == 2
+    assert len(indexed(root)) == 1
+
+
+def test_one_more_question_past_a_multiple_of_the_shard_size_keeps_the_shards(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path)
+    add_seeds(root, "heat", "rest", "arnica")
+    config = Config(search_shard_size=2)
+    assert run(root, config).search.shards == 2  # type: ignore[union-attr]
+    add_seeds(root, "compression")  # 5 questions: ceil(5 / 2) would be 3 new shards
+    assert run(root, config).search.shards == 2  # type: ignore[union-attr]
+    listing = json.loads((root / "public" / "pagefind" / "shards.json").read_text("utf-8"))
+    assert listing["count"] == 2
+    assert len(indexed(root)) == 5
+
+
+@pytest.mark.parametrize(
+    ("questions", "previous", "count"),
+    [
+        (100_000, None, 5),
+        (100_001, None, 6),
+        (100_001, 5, 5),  # kept: up to 5/4 of the shard size each
+        (125_000, 5, 5),
+        (125_001, 5, 7),
+        (60_001, 5, 5),  # kept: more than 3/4 in all shards but one
+        (60_000, 5, 3),
+        (1, 1, 1),
+    ],
+)
+def test_the_shard_count_stays_while_the_shards_stay_near_their_size(
+    questions: int, previous: int | None, count: int
+) -> None:
+    assert shard_count(questions, 20_000, previous) == count
