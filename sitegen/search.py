@@ -105,9 +105,8 @@ def shard_count(questions: int, shard_size: int, previous: int | None) -> int:
     """Return how many shards to index `questions` question pages in: ceil(questions /
     shard_size), except that the last build's count stays while it still fits, from more than
     (count - 1) x 3/4 shard_size questions up to count x 5/4 shard_size. A count that follows
-    ceil() flips at every multiple of shard_size, and a new count re-indexes every shard: one
-    seed added at 100,000 questions took 256 s instead of about 70. Search results never
-    depend on the count."""
+    ceil() flips at every multiple of shard_size, and a new count re-indexes every shard
+    (about 230 s at 100,000 questions). Search results never depend on the count."""
     wanted = max(1, math.ceil(questions / shard_size))
     last = previous if previous is not None and previous >= 1 else wanted
     if (last - 1) * shard_size * 3 / 4 < questions <= last * shard_size * 5 / 4:
