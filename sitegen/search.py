@@ -78,13 +78,14 @@ def index_site(
         # Pagefind refuses an empty site; a site without questions has nothing to search.
         remove_index(output)
         return SearchReport(root, 0.0, 0, 0)
-    count = shard_count(len(ids), shard_size, _listed_count(root))
+    listing = _read_listing(root)
+    count = shard_count(len(ids), shard_size, listing[0] if listing else None)
     shards: list[list[str]] = [[] for _ in range(count)]
     for question_id in ids:
         shards[shard_of(question_id, count)].append(question_id)
     if not (root / SHARDS_FILE).is_file():
         remove_index(output)  # an index of another layout, or half of one
-    todo = _stale_shards(root, count, changed)
+    todo = _stale_shards(root, count, changed, listing)
     started = time.perf_counter()
     for number in sorted(todo):
         if shards[number]:
@@ -93,8 +94,8 @@ def index_site(
     for extra in sorted(root.glob("*")):
         if extra.is_dir() and extra.name not in live:
             shutil.rmtree(extra)
-    listing = {"count": count, "shards": [f"{n}/" for n in range(count) if shards[n]]}
-    write_if_changed(root / SHARDS_FILE, (json.dumps(listing) + "\n").encode("utf-8"))
+    written = {"count": count, "shards": [f"{n}/" for n in range(count) if shards[n]]}
+    write_if_changed(root / SHARDS_FILE, (json.dumps(written) + "\n").encode("utf-8"))
     seconds = time.perf_counter() - started
     files = [p for p in root.rglob("*") if p.is_file()]
     total = sum(p.stat().st_size for p in files)
@@ -114,28 +115,26 @@ def shard_count(questions: int, shard_size: int, previous: int | None) -> int:
     return wanted
 
 
-def _listed_count(root: Path) -> int | None:
-    """Return the shard count the last build wrote in shards.json, if it is readable."""
-    try:
-        count = json.loads((root / SHARDS_FILE).read_text("utf-8"))["count"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return count if isinstance(count, int) else None
-
-
-def _stale_shards(root: Path, count: int, changed: Sequence[str] | None) -> set[int]:
-    """Return the shards to index: all of them unless the existing index has the same shard
-    count and every shard, then only those holding a changed question page."""
-    everything = set(range(count))
+def _read_listing(root: Path) -> tuple[int, set[int]] | None:
+    """Return (shard count, shards listed) from the shards.json the last build wrote, or None
+    when it is missing or unreadable."""
     try:
         listing = json.loads((root / SHARDS_FILE).read_text("utf-8"))
         listed = {int(shard.rstrip("/")) for shard in listing["shards"]}
-        same_count = listing["count"] == count
+        count = listing["count"]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return everything
-    if changed is None or not same_count:
-        return everything
-    missing = {n for n in listed if not (root / str(n) / "pagefind-entry.json").is_file()}
+        return None
+    return (count, listed) if isinstance(count, int) else None
+
+
+def _stale_shards(
+    root: Path, count: int, changed: Sequence[str] | None, listing: tuple[int, set[int]] | None
+) -> set[int]:
+    """Return the shards to index: all of them unless the existing index (its `listing`) has
+    the same shard count and every shard, then only those holding a changed question page."""
+    if listing is None or changed is None or listing[0] != count:
+        return set(range(count))
+    missing = {n for n in listing[1] if not (root / str(n) / "pagefind-entry.json").is_file()}
     touched = {
         shard_of(path.split("/")[1], count)
         for path in changed
