@@ -10,8 +10,9 @@ the questions are split into ceil(n / shard_size) shards, shard = crc32(id) mod 
 `shard_size` pages each, a few more or fewer; a later build keeps the count while shards stay
 within a quarter of `shard_size`), each indexed on its own into `pagefind/<n>/`,
 and the search page merges them in the browser
-(Pagefind's `mergeIndex`). A build re-indexes only the shards whose question pages changed; a
-change in the shard count re-indexes them all. `pagefind/shards.json` lists the shards.
+(Pagefind's `mergeIndex`). A build re-indexes only the shards where what Pagefind reads of a
+question page changed (`index_digest`: a new related list is not a change); a change in the
+shard count re-indexes them all. `pagefind/shards.json` lists the shards.
 
 The binary comes with the `pagefind[extended]` Python package; nothing is downloaded at run
 time. Each shard is written beside the live one and swapped in, so no stale fragments of an
@@ -20,9 +21,12 @@ earlier build stay behind.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -30,6 +34,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from sitegen import cache
 from sitegen.atomic import write_if_changed
 from sitegen.errors import SitegenError
 from sitegen.reports import SearchReport
@@ -38,6 +43,8 @@ INDEX_DIR = "pagefind"
 SHARDS_FILE = "shards.json"
 INDEXED_PREFIX = "questions/"
 SHARD_SIZE = 20_000
+SEARCH_DIR = "search"  # in the build cache: what each shard indexed, see index_digest
+DIGESTS_VERSION = "search-digests-1"  # bump when index_digest changes what it covers
 
 
 class SearchIndexError(SitegenError):
@@ -65,12 +72,17 @@ def shard_of(question_id: str, count: int) -> int:
 
 
 def index_site(
-    output: Path, changed: Sequence[str] | None = None, shard_size: int = SHARD_SIZE
+    output: Path,
+    changed: Sequence[str] | None = None,
+    shard_size: int = SHARD_SIZE,
+    memory: Path | None = None,
 ) -> SearchReport:
     """Index the question pages under `output` into `output/pagefind/<n>/`.
 
     `changed` lists the output paths this build wrote or removed; only the shards holding one
-    of those question pages are indexed again (None: index every shard).
+    of those question pages are indexed again (None: index every shard). `memory` is a
+    directory where the index digest of every page a shard indexed is kept: with it, a
+    rewritten page whose digest is the one its shard indexed leaves the shard alone.
     """
     root = output / INDEX_DIR
     ids = sorted(p.parent.name for p in (output / INDEXED_PREFIX).glob("*/index.html"))
@@ -85,21 +97,101 @@ def index_site(
         shards[shard_of(question_id, count)].append(question_id)
     if not (root / SHARDS_FILE).is_file():
         remove_index(output)  # an index of another layout, or half of one
-    todo = _stale_shards(root, count, changed, listing)
+    todo = _stale_shards(root, count, changed, listing, output, memory)
     started = time.perf_counter()
     for number in sorted(todo):
         if shards[number]:
-            _index_shard(output, root / str(number), shards[number])
+            _index_shard(output, root / str(number), shards[number], memory, count)
     live = {str(n) for n in range(count) if shards[n]}  # a small site may leave a shard empty
     for extra in sorted(root.glob("*")):
         if extra.is_dir() and extra.name not in live:
             shutil.rmtree(extra)
+    for extra in sorted(memory.glob("*.pickle")) if memory is not None else []:
+        if extra.stem not in live:
+            extra.unlink()
     written = {"count": count, "shards": [f"{n}/" for n in range(count) if shards[n]]}
     write_if_changed(root / SHARDS_FILE, (json.dumps(written) + "\n").encode("utf-8"))
     seconds = time.perf_counter() - started
     files = [p for p in root.rglob("*") if p.is_file()]
     total = sum(p.stat().st_size for p in files)
     return SearchReport(root, seconds, len(files), total, count, len(todo))
+
+
+_MARK = b"data-pagefind-"
+_TAG_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
+# Inside these a closing tag may not close anything, so a body holding one is not delimited.
+_OPAQUE = re.compile(rb"<!--|<!\[cdata\[|<(?:script|style|textarea|template|title)\b")
+
+
+def index_digest(page: bytes) -> bytes:
+    """Return a digest of what Pagefind reads from `page`: the <html> tag (its language), the
+    <head>, each `data-pagefind-body` element, and the tags marked `data-pagefind-ignore`
+    outside those. A page this cannot take apart with certainty (no body element, one holding
+    a comment or raw text where a closing tag may hide, a filter, meta or sort attribute
+    outside the body elements, which Pagefind also reads) gets the digest of all its bytes:
+    a doubt re-indexes, never the other way round."""
+    whole = b"W" + hashlib.blake2b(page, digest_size=16).digest()
+    low = page.lower()  # ASCII only: every position in it is the same in `page`
+    head_tag = _same_tags(b"head").search(low)
+    head = _element(low, head_tag.start()) if head_tag and not head_tag.group(1) else None
+    if head is None:
+        return whole
+    parts = [head]
+    position = head[1]
+    outside = [(0, head[0])]
+    while (mark := low.find(_MARK + b"body", position)) >= 0:
+        body = _element(low, _tag_around(low, mark))
+        if body is None or _OPAQUE.search(low, *body):
+            return whole
+        outside.append((position, body[0]))
+        parts.append(body)
+        position = body[1]
+    if len(parts) == 1:
+        return whole
+    outside.append((position, len(low)))
+    html = low.find(b"<html")
+    if 0 <= html < head[0]:
+        parts.insert(0, (html, low.find(b">", html) + 1))
+    for start, end in outside:
+        mark = low.find(_MARK, start, end)
+        while mark >= 0:
+            opening = _tag_around(low, mark)
+            if opening is not None:
+                if not low.startswith(b"ignore", mark + len(_MARK)):
+                    return whole  # a filter, meta, sort... that Pagefind reads anywhere
+                parts.append((opening, low.find(b">", mark) + 1))
+            mark = low.find(_MARK, mark + 1, end)
+    digest = hashlib.blake2b(digest_size=16)
+    for start, end in parts:
+        digest.update(b"%d:" % (end - start) + page[start:end])
+    return b"P" + digest.digest()
+
+
+def _tag_around(low: bytes, position: int) -> int | None:
+    """Return where the tag holding `position` opens, or None when it is in text."""
+    opening = low.rfind(b"<", 0, position)
+    return opening if opening > low.rfind(b">", 0, position) else None
+
+
+def _element(low: bytes, opening: int | None) -> tuple[int, int] | None:
+    """Return the span of the element whose tag opens at `opening`, from its opening tag to
+    the end of its closing tag, counting same-named tags nested in it; None when it is never
+    closed (or `opening` is None)."""
+    name = _TAG_NAME.match(low, opening) if opening is not None else None
+    if name is None:
+        return None
+    depth = 0
+    for tag in _same_tags(name.group(1)).finditer(low, name.start()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            close = low.find(b">", tag.end() - 1)
+            return None if close < 0 else (name.start(), close + 1)
+    return None
+
+
+@functools.cache
+def _same_tags(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"<(/?)" + re.escape(name) + rb"[\s/>]")
 
 
 def shard_count(questions: int, shard_size: int, previous: int | None) -> int:
@@ -128,26 +220,58 @@ def _read_listing(root: Path) -> tuple[int, set[int]] | None:
 
 
 def _stale_shards(
-    root: Path, count: int, changed: Sequence[str] | None, listing: tuple[int, set[int]] | None
+    root: Path,
+    count: int,
+    changed: Sequence[str] | None,
+    listing: tuple[int, set[int]] | None,
+    output: Path,
+    memory: Path | None,
 ) -> set[int]:
     """Return the shards to index: all of them unless the existing index (its `listing`) has
-    the same shard count and every shard, then only those holding a changed question page."""
+    the same shard count and every shard, then only those holding a changed question page
+    whose index digest is not the one its shard indexed (or unknown)."""
     if listing is None or changed is None or listing[0] != count:
         return set(range(count))
-    missing = {n for n in listing[1] if not (root / str(n) / "pagefind-entry.json").is_file()}
-    touched = {
-        shard_of(path.split("/")[1], count)
-        for path in changed
-        if path.startswith(INDEXED_PREFIX) and path.count("/") >= 2
-    }
-    return missing | touched
+    touched = {n for n in listing[1] if not (root / str(n) / "pagefind-entry.json").is_file()}
+    indexed: dict[int, dict[str, bytes]] = {}
+    for path in changed:
+        if not path.startswith(INDEXED_PREFIX) or path.count("/") < 2:
+            continue
+        question_id = path.split("/")[1]
+        number = shard_of(question_id, count)
+        if number in touched:
+            continue
+        if memory is None:
+            touched.add(number)
+            continue
+        if number not in indexed:
+            indexed[number] = cache.load(memory / f"{number}.pickle", _digests_version(count))
+        try:
+            page = (output / INDEXED_PREFIX / question_id / "index.html").read_bytes()
+        except OSError:  # removed: the shard must forget it
+            touched.add(number)
+            continue
+        if indexed[number].get(question_id) != index_digest(page):
+            touched.add(number)
+    return touched
 
 
-def _index_shard(output: Path, target: Path, ids: list[str]) -> None:
+def _digests_version(count: int) -> str:
+    return f"{DIGESTS_VERSION}:{count}"
+
+
+def _index_shard(
+    output: Path, target: Path, ids: list[str], memory: Path | None, count: int
+) -> None:
     """Index the pages of `ids` into `target`: hard-link them into a staging tree shaped like
-    the site (so result URLs are /questions/<id>/), run Pagefind on it, swap the result in."""
+    the site (so result URLs are /questions/<id>/), run Pagefind on it, swap the result in.
+    With `memory`, keep the index digest of each page indexed, computed while Pagefind runs;
+    the shard's old digests go first, so a build killed midway leaves none that lie."""
     stage = output / f".{INDEX_DIR}-stage"
     fresh = target.with_name(f".{target.name}.new")
+    remembered = memory / f"{target.name}.pickle" if memory is not None else None
+    if remembered is not None:
+        remembered.unlink(missing_ok=True)
     shutil.rmtree(stage, ignore_errors=True)
     shutil.rmtree(fresh, ignore_errors=True)
     for question_id in ids:
@@ -166,14 +290,20 @@ def _index_shard(output: Path, target: Path, ids: list[str]) -> None:
         "--silent",
     ]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:  # the staged pages are the very bytes Pagefind reads
+            digests = _digests(stage, ids) if remembered is not None else {}
+        finally:
+            stdout, stderr = process.communicate()
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    if result.returncode != 0:
+    if process.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
-        detail = (result.stderr or result.stdout).strip().splitlines()
+        detail = (stderr or stdout).strip().splitlines()
         raise SearchIndexError(
-            f"{output}: pagefind failed ({result.returncode}): {detail[-1] if detail else ''}"
+            f"{output}: pagefind failed ({process.returncode}): {detail[-1] if detail else ''}"
         )
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
@@ -181,6 +311,15 @@ def _index_shard(output: Path, target: Path, ids: list[str]) -> None:
         target.rename(old)
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+    if remembered is not None:
+        cache.save(remembered, _digests_version(count), digests)
+
+
+def _digests(site: Path, ids: list[str]) -> dict[str, bytes]:
+    return {
+        question_id: index_digest((site / INDEXED_PREFIX / question_id / "index.html").read_bytes())
+        for question_id in ids
+    }
 
 
 def remove_index(output: Path) -> None:

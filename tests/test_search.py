@@ -12,7 +12,7 @@ import pytest
 from sitegen.build import build
 from sitegen.config import Config, Paths
 from sitegen.reports import BuildReport
-from sitegen.search import shard_count
+from sitegen.search import index_digest, shard_count, shard_of
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = """\
@@ -191,3 +191,87 @@ def test_the_shard_count_stays_while_the_shards_stay_near_their_size(
     questions: int, previous: int | None, count: int
 ) -> None:
     assert shard_count(questions, 20_000, previous) == count
+
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head><title>Ice · Site</title></head>
+<body>
+<div data-pagefind-body>
+<h1>Does ice help?</h1><div class="answer"><p>Use ice.</p></div>
+</div>
+<section class="related"><h2>Related questions</h2><a href="/q/heat/">Heat?</a></section>
+<aside class="disclaimer" data-pagefind-ignore>Not medical advice.</aside>
+</body>
+</html>
+"""
+
+
+def digest(page: str) -> bytes:
+    return index_digest(page.encode("utf-8"))
+
+
+def test_the_index_digest_ignores_what_pagefind_does_not_read() -> None:
+    assert digest(PAGE) == digest(PAGE.replace("Heat?", "Rest?"))
+    assert digest(PAGE) == digest(PAGE.replace("Not medical advice.", "No advice."))
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Use ice.", "Use heat."),  # the body's text
+        ("<title>Ice", "<title>Cold"),  # the head
+        ('lang="en"', 'lang="de"'),  # the language
+        ("<aside class", '<aside data-pagefind-ignore="all" class'),  # an ignore mark
+    ],
+)
+def test_the_index_digest_changes_with_what_pagefind_reads(old: str, new: str) -> None:
+    assert old in PAGE
+    assert digest(PAGE) != digest(PAGE.replace(old, new))
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("<section class", '<section data-pagefind-filter="topic" class'),  # read anywhere
+        ("<p>Use ice.</p></div>", "<p>Use ice.</p><!-- </div> --></div>"),  # hides a tag
+        ("<div data-pagefind-body>", "<div>"),  # no body element: every page is indexed
+        ("\n</div>\n<section", "\n<section"),  # a body that never closes
+    ],
+)
+def test_a_page_the_digest_cannot_take_apart_counts_whole(old: str, new: str) -> None:
+    page = PAGE.replace(old, new)
+    assert page != PAGE
+    assert digest(page) != digest(page.replace("Heat?", "Rest?"))
+
+
+def test_a_page_whose_related_list_changed_leaves_its_shard_alone(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    add_seeds(root, "heat", "rest", "arnica")
+    config = Config(search_shard_size=2)
+    run(root, config)
+    add_seeds(root, "compression")  # related to every other question: their pages change
+    report = run(root, config)
+    shard = shard_of("does-compression-help-bruising", 2)
+    rewritten = {p.split("/")[1] for p in report.written.changed if p.startswith("questions/")}
+    assert any(shard_of(question, 2) != shard for question in rewritten)
+    assert report.search is not None and report.search.reindexed == 1
+    fresh = project(tmp_path / "fresh")
+    shutil.rmtree(fresh / "seeds")
+    shutil.copytree(root / "seeds", fresh / "seeds")
+    run(fresh, config)
+    assert indexed(root) == indexed(fresh)
+
+
+def test_a_question_whose_indexed_text_changed_back_is_indexed_again(tmp_path: Path) -> None:
+    # The digests of a shard are those of the pages it indexed, never of a later page.
+    root = project(tmp_path)
+    run(root)
+    record = root / "content" / "questions" / "does-ice-help-bruising.yaml"
+    original = record.read_text("utf-8")
+    record.write_text(original.replace("arnica", "witch hazel"), "utf-8")
+    run(root)
+    record.write_text(original, "utf-8")
+    report = run(root)
+    assert report.search is not None and report.search.reindexed == 1
+    assert "arnica" in indexed(root)["/questions/does-ice-help-bruising/"]
