@@ -25,9 +25,9 @@ from sitegen.ingest import FACTS_VERSION, ingest, load_records
 from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys
 from sitegen.parallel import run_forked, workers
 from sitegen.related_lists import load_memo, save_memo
-from sitegen.render import NOT_MINE, Renderer, make_environment
+from sitegen.render import NOT_MINE, Renderer, make_environment, template_sources
 from sitegen.reports import BuildReport, Progress, WriteReport
-from sitegen.search import SEARCH_DIR, index_site, remove_index
+from sitegen.search import index_site, remove_index, templates_digest
 from sitegen.site import build_site, duplicate_titles
 from sitegen.snapshot import fingerprint
 from sitegen.timings import phase
@@ -175,8 +175,8 @@ def _build(
         # After a killed build, pages it wrote may not be indexed yet: index every shard.
         changed = None if unfinished else written.changed
         with phase("search index"):
-            memory = cache_dir / SEARCH_DIR if cache_dir is not None else None
-            search = index_site(paths.output, changed, config.search_shard_size, memory)
+            templates = templates_digest(template_sources(renderer.env, "question.html"))
+            search = index_site(paths.output, changed, config.search_shard_size, templates)
     else:
         search = None
         remove_index(paths.output)

@@ -10,9 +10,10 @@ the questions are split into ceil(n / shard_size) shards, shard = crc32(id) mod 
 `shard_size` pages each, a few more or fewer; a later build keeps the count while shards stay
 within a quarter of `shard_size`), each indexed on its own into `pagefind/<n>/`,
 and the search page merges them in the browser
-(Pagefind's `mergeIndex`). A build re-indexes only the shards where what Pagefind reads of a
-question page changed (`index_digest`: a new related list is not a change); a change in the
-shard count re-indexes them all. `pagefind/shards.json` lists the shards.
+(Pagefind's `mergeIndex`). A build re-indexes only the shards holding a question page it
+changed, and with the shipped question templates only where what Pagefind reads of the page
+changed (`index_digest`: a new related list is not a change); a change in the shard count
+re-indexes them all. `pagefind/shards.json` lists the shards.
 
 The binary comes with the `pagefind[extended]` Python package; nothing is downloaded at run
 time. Each shard is written beside the live one and swapped in, so no stale fragments of an
@@ -43,8 +44,13 @@ INDEX_DIR = "pagefind"
 SHARDS_FILE = "shards.json"
 INDEXED_PREFIX = "questions/"
 SHARD_SIZE = 20_000
-SEARCH_DIR = "search"  # in the build cache: what each shard indexed, see index_digest
-DIGESTS_VERSION = "search-digests-1"  # bump when index_digest changes what it covers
+DIGESTS_FILE = ".sitegen-digests"  # in each shard: the digest of every page it indexed
+DIGESTS_VERSION = "search-digests-2"  # bump when index_digest changes what it covers
+# The question page templates (question.html and all it uses, see `templates_digest`) whose
+# pages `index_digest` may take apart: checked against Pagefind itself by
+# tests/test_search.py. Any other templates, say with an <h1> or <img> outside the
+# data-pagefind-body element (Pagefind reads both anywhere), re-index a shard for any change.
+VERIFIED_TEMPLATES = "39453ddd37e59c73536700d4ce2462ad"
 
 
 class SearchIndexError(SitegenError):
@@ -75,15 +81,16 @@ def index_site(
     output: Path,
     changed: Sequence[str] | None = None,
     shard_size: int = SHARD_SIZE,
-    memory: Path | None = None,
+    templates: str | None = None,
 ) -> SearchReport:
     """Index the question pages under `output` into `output/pagefind/<n>/`.
 
     `changed` lists the output paths this build wrote or removed; only the shards holding one
-    of those question pages are indexed again (None: index every shard). `memory` is a
-    directory where the index digest of every page a shard indexed is kept: with it, a
-    rewritten page whose digest is the one its shard indexed leaves the shard alone.
+    of those question pages are indexed again (None: index every shard). When the pages come
+    from VERIFIED_TEMPLATES (their `templates_digest` is `templates`), a shard is left alone if
+    each of its changed pages has the `index_digest` it had when the shard was indexed.
     """
+    partial = templates == VERIFIED_TEMPLATES
     root = output / INDEX_DIR
     ids = sorted(p.parent.name for p in (output / INDEXED_PREFIX).glob("*/index.html"))
     if not ids:
@@ -97,18 +104,15 @@ def index_site(
         shards[shard_of(question_id, count)].append(question_id)
     if not (root / SHARDS_FILE).is_file():
         remove_index(output)  # an index of another layout, or half of one
-    todo = _stale_shards(root, count, changed, listing, output, memory)
+    todo = _stale_shards(root, count, changed, listing, output, partial)
     started = time.perf_counter()
     for number in sorted(todo):
         if shards[number]:
-            _index_shard(output, root / str(number), shards[number], memory, count)
+            _index_shard(output, root / str(number), shards[number], count, partial)
     live = {str(n) for n in range(count) if shards[n]}  # a small site may leave a shard empty
     for extra in sorted(root.glob("*")):
         if extra.is_dir() and extra.name not in live:
             shutil.rmtree(extra)
-    for extra in sorted(memory.glob("*.pickle")) if memory is not None else []:
-        if extra.stem not in live:
-            extra.unlink()
     written = {"count": count, "shards": [f"{n}/" for n in range(count) if shards[n]]}
     write_if_changed(root / SHARDS_FILE, (json.dumps(written) + "\n").encode("utf-8"))
     seconds = time.perf_counter() - started
@@ -120,16 +124,21 @@ def index_site(
 _MARK = b"data-pagefind-"
 _TAG_NAME = re.compile(rb"<([a-z][a-z0-9-]*)")
 # Inside these a closing tag may not close anything, so a body holding one is not delimited.
-_OPAQUE = re.compile(rb"<!--|<!\[cdata\[|<(?:script|style|textarea|template|title)\b")
+_OPAQUE = re.compile(
+    rb"<!--|<!\[cdata\[|<(?:script|style|textarea|template|title|xmp|iframe|noembed"
+    rb"|noframes|noscript|plaintext)\b"
+)
 
 
 def index_digest(page: bytes) -> bytes:
-    """Return a digest of what Pagefind reads from `page`: the <html> tag (its language), the
-    <head>, each `data-pagefind-body` element, and the tags marked `data-pagefind-ignore`
-    outside those. A page this cannot take apart with certainty (no body element, one holding
-    a comment or raw text where a closing tag may hide, a filter, meta or sort attribute
-    outside the body elements, which Pagefind also reads) gets the digest of all its bytes:
-    a doubt re-indexes, never the other way round."""
+    """Return a digest of what Pagefind reads from a page of VERIFIED_TEMPLATES: the <html>
+    tag (its language), the <head>, each `data-pagefind-body` element, and the tags marked
+    `data-pagefind-ignore` outside those. Pagefind also reads an <h1> or <img> anywhere (a
+    result's title and image), which is why only pages of templates checked to have none
+    outside those parts may be taken apart. A page this cannot take apart with certainty (no
+    body element, one holding a comment or raw text where a closing tag may hide, a filter,
+    meta or sort attribute outside the body elements) gets the digest of all its bytes: a
+    doubt re-indexes, never the other way round."""
     whole = b"W" + hashlib.blake2b(page, digest_size=16).digest()
     low = page.lower()  # ASCII only: every position in it is the same in `page`
     head_tag = _same_tags(b"head").search(low)
@@ -225,11 +234,11 @@ def _stale_shards(
     changed: Sequence[str] | None,
     listing: tuple[int, set[int]] | None,
     output: Path,
-    memory: Path | None,
+    partial: bool,
 ) -> set[int]:
     """Return the shards to index: all of them unless the existing index (its `listing`) has
     the same shard count and every shard, then only those holding a changed question page
-    whose index digest is not the one its shard indexed (or unknown)."""
+    (with `partial`: one whose index digest is not the one its shard indexed, or unknown)."""
     if listing is None or changed is None or listing[0] != count:
         return set(range(count))
     touched = {n for n in listing[1] if not (root / str(n) / "pagefind-entry.json").is_file()}
@@ -241,11 +250,11 @@ def _stale_shards(
         number = shard_of(question_id, count)
         if number in touched:
             continue
-        if memory is None:
+        if not partial:
             touched.add(number)
             continue
         if number not in indexed:
-            indexed[number] = cache.load(memory / f"{number}.pickle", _digests_version(count))
+            indexed[number] = cache.load(root / str(number) / DIGESTS_FILE, _digests_version(count))
         try:
             page = (output / INDEXED_PREFIX / question_id / "index.html").read_bytes()
         except OSError:  # removed: the shard must forget it
@@ -257,21 +266,27 @@ def _stale_shards(
 
 
 def _digests_version(count: int) -> str:
-    return f"{DIGESTS_VERSION}:{count}"
+    """Digests taken from pages of other verified templates or another shard layout never
+    match: those pages may hold what Pagefind reads outside the parts digested."""
+    return f"{DIGESTS_VERSION}:{count}:{VERIFIED_TEMPLATES}"
 
 
-def _index_shard(
-    output: Path, target: Path, ids: list[str], memory: Path | None, count: int
-) -> None:
+def templates_digest(sources: Sequence[tuple[str, str]]) -> str:
+    """Return the digest of templates given as (name, source) pairs."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name, source in sources:
+        for part in (name.encode("utf-8"), source.encode("utf-8")):
+            digest.update(b"%d:" % len(part) + part)
+    return digest.hexdigest()
+
+
+def _index_shard(output: Path, target: Path, ids: list[str], count: int, partial: bool) -> None:
     """Index the pages of `ids` into `target`: hard-link them into a staging tree shaped like
     the site (so result URLs are /questions/<id>/), run Pagefind on it, swap the result in.
-    With `memory`, keep the index digest of each page indexed, computed while Pagefind runs;
-    the shard's old digests go first, so a build killed midway leaves none that lie."""
+    With `partial`, the index digest of each page, taken while Pagefind runs, goes into the
+    new shard (DIGESTS_FILE), so digests and index are swapped in together."""
     stage = output / f".{INDEX_DIR}-stage"
     fresh = target.with_name(f".{target.name}.new")
-    remembered = memory / f"{target.name}.pickle" if memory is not None else None
-    if remembered is not None:
-        remembered.unlink(missing_ok=True)
     shutil.rmtree(stage, ignore_errors=True)
     shutil.rmtree(fresh, ignore_errors=True)
     for question_id in ids:
@@ -294,9 +309,12 @@ def _index_shard(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         try:  # the staged pages are the very bytes Pagefind reads
-            digests = _digests(stage, ids) if remembered is not None else {}
-        finally:
+            digests = _digests(stage, ids) if partial else None
             stdout, stderr = process.communicate()
+        finally:
+            if process.returncode is None:  # interrupted: Pagefind must not write on
+                process.kill()
+                process.wait()
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     if process.returncode != 0:
@@ -305,14 +323,14 @@ def _index_shard(
         raise SearchIndexError(
             f"{output}: pagefind failed ({process.returncode}): {detail[-1] if detail else ''}"
         )
+    if digests is not None:
+        cache.save(fresh / DIGESTS_FILE, _digests_version(count), digests)
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-    if remembered is not None:
-        cache.save(remembered, _digests_version(count), digests)
 
 
 def _digests(site: Path, ids: list[str]) -> dict[str, bytes]:
