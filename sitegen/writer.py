@@ -63,7 +63,15 @@ def _read_manifest(out_dir: Path) -> set[str]:
         data = json.loads((out_dir / MANIFEST).read_text("utf-8"))
     except (FileNotFoundError, ValueError):
         return set()
-    return {p for p in data if isinstance(p, str) and ".." not in Path(p).parts}
+    if not isinstance(data, list):
+        return set()
+    # Only relative paths that stay inside: "/etc/x" joined to out_dir is /etc/x. Strings,
+    # not Path objects: 130,000 of them took a second.
+    return {
+        p
+        for p in data
+        if isinstance(p, str) and p and not p.startswith(("/", "\\")) and ".." not in p.split("/")
+    }
 
 
 def _remove_empty_parents(directory: Path, stop: Path) -> None:
