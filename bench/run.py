@@ -210,6 +210,21 @@ def machine() -> dict[str, str]:
     }
 
 
+def code_version() -> str:
+    """Return the commit the bench ran (with "+changes" when the checkout had edits)."""
+    here = Path(__file__).resolve().parents[1]
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=here
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        cwd=here,
+    ).stdout.strip()
+    return (head or "?") + ("+changes" if dirty else "")
+
+
 def corpus_shape(work: Path) -> dict[str, int]:
     doctors: set[str] = set()
     tags: set[str] = set()
@@ -252,6 +267,13 @@ def write_report(results: dict[str, Any]) -> str:
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']};"
         f" Python {m['python']}, Hugo {m['hugo']}.",
+        "",
+        "Code: "
+        + ", ".join(
+            f"{int(key):,} questions at {results['sizes'][key].get('code', 'an unrecorded commit')}"
+            for key in sorted(results["sizes"], key=int)
+        )
+        + ".",
         "",
         "| questions | figure | runs | sitegen | sitegen peak RSS | Hugo | Hugo peak RSS"
         " | sitegen / Hugo |",
@@ -382,6 +404,7 @@ def main() -> int:
             if Path("/proc/loadavg").is_file()
             else "?",
             "runs": runs,
+            "code": code_version(),
             "sitegen": sitegen,
             "hugo": hugo,
             "shape": corpus_shape(work),
