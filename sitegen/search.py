@@ -45,7 +45,7 @@ SHARDS_FILE = "shards.json"
 INDEXED_PREFIX = "questions/"
 SHARD_SIZE = 20_000
 DIGESTS_FILE = ".sitegen-digests"  # in each shard: the digest of every page it indexed
-DIGESTS_VERSION = "search-digests-2"  # bump when index_digest changes what it covers
+DIGESTS_VERSION = "search-digests-3"  # bump when index_digest changes what it covers
 # The question page templates (question.html and all it uses, see `templates_digest`) whose
 # pages `index_digest` may take apart: checked against Pagefind itself by
 # tests/test_search.py. Any other templates, say with an <h1> or <img> outside the
@@ -132,7 +132,7 @@ _OPAQUE = re.compile(
 
 def index_digest(page: bytes) -> bytes:
     """Return a digest of what Pagefind reads from a page of VERIFIED_TEMPLATES: the <html>
-    tag (its language), the <head>, each `data-pagefind-body` element, and the tags marked
+    tag (its language), the <head>, each `data-pagefind-body` element, and the elements marked
     `data-pagefind-ignore` outside those. Pagefind also reads an <h1> or <img> anywhere (a
     result's title and image), which is why only pages of templates checked to have none
     outside those parts may be taken apart. A page this cannot take apart with certainty (no
@@ -159,6 +159,8 @@ def index_digest(page: bytes) -> bytes:
         return whole
     outside.append((position, len(low)))
     html = low.find(b"<html")
+    if low.find(b"<html", html + 1) >= 0:
+        return whole  # Pagefind takes the language from any of them
     if 0 <= html < head[0]:
         parts.insert(0, (html, low.find(b">", html) + 1))
     for start, end in outside:
@@ -166,9 +168,10 @@ def index_digest(page: bytes) -> bytes:
         while mark >= 0:
             opening = _tag_around(low, mark)
             if opening is not None:
-                if not low.startswith(b"ignore", mark + len(_MARK)):
+                ignored = _element(low, opening)
+                if ignored is None or not low.startswith(b"ignore", mark + len(_MARK)):
                     return whole  # a filter, meta, sort... that Pagefind reads anywhere
-                parts.append((opening, low.find(b">", mark) + 1))
+                parts.append(ignored)  # what it holds: it may yet hold a body element
             mark = low.find(_MARK, mark + 1, end)
     digest = hashlib.blake2b(digest_size=16)
     for start, end in parts:
