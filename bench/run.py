@@ -391,6 +391,7 @@ def main() -> int:
         json.loads(RESULTS.read_text("utf-8")) if RESULTS.is_file() else {"sizes": {}}
     )
     results["machine"] = machine()
+    code = code_version()  # before this run writes docs/
     for n in [] if args.report_only else sizes:
         print(f"{n} questions, {runs} run(s)", flush=True)
         work = prepare(n)
@@ -404,7 +405,7 @@ def main() -> int:
             if Path("/proc/loadavg").is_file()
             else "?",
             "runs": runs,
-            "code": code_version(),
+            "code": code,
             "sitegen": sitegen,
             "hugo": hugo,
             "shape": corpus_shape(work),
