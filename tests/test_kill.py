@@ -15,7 +15,7 @@ from pathlib import Path
 from sitegen.corpus import write_corpus
 from sitegen.records import load_question
 from tests.test_build import REPO, make_project, site_files
-from tests.test_search import indexed
+from tests.test_search import fragments, indexed, languages
 
 BUILD = [sys.executable, "-m", "sitegen", "build", "--quiet"]
 
@@ -75,3 +75,43 @@ def test_a_killed_build_leaves_whole_files_and_the_next_build_equals_a_clean_one
     assert run(killed).wait() == 0
     assert site_files(killed) == site_files(clean)
     assert indexed(killed) == indexed(clean)  # the search index finds the same pages
+
+
+def test_a_build_killed_while_it_indexes_leaves_an_index_the_next_build_completes(
+    tmp_path: Path,
+) -> None:
+    # Small shards, so an incremental build spends most of its time re-indexing some of them
+    # while it keeps the others (and their page digests) as they were.
+    clean = make_project(tmp_path / "clean")
+    killed = make_project(tmp_path / "killed")
+    for root in (clean, killed):
+        write_corpus(root / "seeds", 60, seed=9)
+        (root / "sitegen.toml").write_text("search_shard_size = 15\n", "utf-8")
+    assert run(killed).wait() == 0
+    seeds = sorted((killed / "seeds").glob("*.txt"))
+    rng = random.Random(11)
+    outcomes = []
+    for attempt in range(6):
+        seed = seeds[attempt * 7]
+        text = seed.read_text("utf-8")
+        seed.write_text(text.replace("\n\n", f"\n\nKilled run {attempt}.\n\n", 1), "utf-8")
+        started = time.monotonic()
+        assert run(killed).wait() == 0  # how long such a build takes, then the same again
+        duration = time.monotonic() - started
+        seed.write_text(text.replace("\n\n", f"\n\nKilled run {attempt}, again.\n\n", 1))
+        process = run(killed)
+        time.sleep(rng.uniform(0.3, 0.95) * duration)
+        process.send_signal(signal.SIGKILL)
+        outcomes.append(process.wait())
+        deadline = time.monotonic() + 10
+        while session_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert_nothing_truncated(killed)
+    assert outcomes.count(-signal.SIGKILL) >= 2  # kills did land mid-build
+    assert run(killed).wait() == 0
+    shutil.rmtree(clean / "seeds")
+    shutil.copytree(killed / "seeds", clean / "seeds")
+    assert run(clean).wait() == 0
+    assert site_files(killed) == site_files(clean)
+    assert fragments(killed) == fragments(clean)  # every field Pagefind holds of every page
+    assert languages(killed) == languages(clean)
