@@ -114,9 +114,26 @@ def _paragraphs(text: str) -> list[list[str]]:
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
+    """Where a page sits in its list. Only the first page knows how many pages there are
+    (it shows the list's counts, so it changes with the list anyway). A later page knows its
+    number and how many pages follow it, counted up to `PAGES_AHEAD`: one page more in a list
+    of 2,000 then rewrites its first page and the few near its end, not all 2,000."""
+
     number: int
-    count: int
     first_url: str
+    count: int | None  # on the first page only
+    following: int  # pages after this one; on a later page at most PAGES_AHEAD
+
+    @classmethod
+    def of(cls, number: int, count: int, first_url: str) -> Pagination:
+        if number == 1:
+            return cls(1, first_url, count, count - 1)
+        return cls(number, first_url, None, min(count - number, PAGES_AHEAD))
+
+    @property
+    def paged(self) -> bool:
+        """Whether the list has more than one page."""
+        return self.number > 1 or self.following > 0
 
     def url(self, number: int) -> str:
         return paged_url(self.first_url, number)
@@ -127,23 +144,40 @@ class Pagination:
 
     @property
     def next_url(self) -> str | None:
-        return self.url(self.number + 1) if self.number < self.count else None
+        return self.url(self.number + 1) if self.following else None
 
     @property
     def numbers(self) -> tuple[int | None, ...]:
-        """Return the page numbers to link: first, last and a window around this one, None
-        where numbers are left out. A list of 2,000 pages links a dozen, not 2,000 from each."""
-        shown = {1, self.count, *range(self.number - PAGE_WINDOW, self.number + PAGE_WINDOW + 1)}
+        """Return the page numbers to link: the first, a window around this one and, from the
+        first page, the last; None where numbers are left out (a trailing None: more pages
+        follow). A list of 2,000 pages links a dozen, not 2,000 from each."""
+        if self.count is not None:
+            last = self.count
+        elif self.following < PAGES_AHEAD:
+            last = self.number + self.following
+        else:
+            last = self.number + PAGE_WINDOW  # more pages follow than this page knows of
+        shown = {1, *range(self.number - PAGE_WINDOW, self.number + PAGE_WINDOW + 1)}
+        if self.count is not None or self.following < PAGES_AHEAD:
+            shown.add(last)
         numbers: list[int | None] = []
-        last = 0
-        for number in sorted(n for n in shown if 1 <= n <= self.count):
-            if number - last == 2 and last:
+        previous = 0
+        for number in sorted(n for n in shown if 1 <= n <= last):
+            if number - previous == 2 and previous:
                 numbers.append(number - 1)  # a gap of one page: show it, not an ellipsis
-            elif number - last > 2 and last:
+            elif number - previous > 2 and previous:
                 numbers.append(None)
             numbers.append(number)
-            last = number
+            previous = number
+        if last < self.number + self.following:
+            numbers.append(None)
         return tuple(numbers)
+
+
+# How far ahead a later page counts the pages after it: past its window, far enough to
+# tell a list ending right after it or one page later (shown as numbers, as the first page
+# shows them) from a longer one (an ellipsis).
+PAGES_AHEAD = PAGE_WINDOW + 3
 
 
 def question_id(question: Question) -> str:
@@ -375,23 +409,23 @@ class Renderer:
             page_title, page_description = title, description
             if number > 1:
                 page_crumbs = (*crumbs, Crumb(title, first_url), Crumb(f"Page {number}", None))
-                page_title = f"{title}, page {number} of {count}"
-                page_description = f"{later or description} Page {number} of {count}."
+                page_title = f"{title}, page {number}"
+                page_description = f"{later or description} Page {number}."
             page = PageInfo(paged_url(first_url, number), page_title, page_description, page_crumbs)
-            yield page, Pagination(number, count, first_url), chunk
+            yield page, Pagination.of(number, count, first_url), chunk
 
     def home_pages(self) -> Iterator[tuple[str, bytes | None]]:
         questions = self.site.questions
         for number, count, items in self.paginate(questions, question_id):
-            title = self.config.title if number == 1 else f"Questions, page {number} of {count}"
+            title = self.config.title if number == 1 else f"Questions, page {number}"
             description = self.config.description
             crumbs = (
                 (Crumb("Home", None),) if number == 1 else (HOME, Crumb(f"Page {number}", None))
             )
             if number > 1:
-                description = f"{description} Most-answered questions, page {number} of {count}."
+                description = f"{description} Most-answered questions, page {number}."
             page = PageInfo(paged_url("", number), title, description, crumbs)
-            pagination = Pagination(number, count, "")
+            pagination = Pagination.of(number, count, "")
             yield (
                 page.output_path,
                 self.render("home.html", page, questions=items, pagination=pagination),

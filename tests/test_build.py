@@ -10,13 +10,16 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from sitegen.build import build
 from sitegen.config import DEFAULT_DISCLAIMER, Config, Paths
 from sitegen.corpus import write_corpus
-from sitegen.render import Renderer
+from sitegen.pages import page_ranges, paged_url
+from sitegen.render import PAGES_AHEAD, Renderer
 from sitegen.reports import BuildReport
+from sitegen.slugs import slugify
 from sitegen.writer import MANIFEST
 
 REPO = Path(__file__).resolve().parents[1]
@@ -437,3 +440,60 @@ def test_a_question_joining_a_group_renders_its_first_page_and_the_one_it_lands_
     for url in same:
         assert url in rendered[url]  # the first page: its counts changed
         assert len(rendered[url]) <= 3  # and where the question was (a break may move one more)
+
+
+def _home_pages(root: Path) -> dict[str, int]:
+    public = root / "public"
+    pages = [public / "index.html", *(public / "page").glob("*/index.html")]
+    return {p.relative_to(public).as_posix(): p.stat().st_mtime_ns for p in pages}
+
+
+def test_a_question_that_adds_a_page_leaves_the_pages_before_it_alone(tmp_path: Path) -> None:
+    """Later pages show their number, not the count: one more page would rewrite them all."""
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 80, seed=12)
+    config = Config(page_size=4, search=False)
+    paths = Paths.from_config(root, config)
+    build(paths, config)
+    before = _home_pages(root)
+    # A question with one answer lands among the last pages; pick a title that splits its page.
+    answers = {
+        r["id"]: len(r["answers"])
+        for r in map(yaml.safe_load, map(Path.read_text, (root / "content/questions").iterdir()))
+    }
+
+    def pages_with(slug: str) -> int:
+        order = sorted([*answers.items(), (slug, 1)], key=lambda item: (-item[1], item[0]))
+        return len(page_ranges([key for key, _ in order], 4))
+
+    words = ("bruising", "pain", "swelling")
+    candidates = (f"Is {word} {n} normal?" for word in words for n in range(50))
+    title = next(t for t in candidates if pages_with(slugify(t)) > len(before))
+    write_seed(
+        root,
+        "new.txt",
+        f"""
+        {title}
+
+        A body.
+
+        Doctor Answers 1
+
+        An answer.
+
+        Tampa Plastic Surgeon
+        """,
+    )
+    build(paths, config)
+    after = _home_pages(root)
+    assert len(after) == len(before) + 1
+    landed = next(
+        n
+        for n in range(1, len(after) + 1)
+        if slugify(title) in (root / "public" / paged_url("", n) / "index.html").read_text("utf-8")
+    )
+    # Pages before it keep their bytes, but the last few: they count the pages after them.
+    first = min(landed, len(before) - PAGES_AHEAD + 1)
+    assert first > 5
+    changed = sorted(int(p.split("/")[1]) for p in after if after[p] != before.get(p) and "/" in p)
+    assert changed == list(range(first, len(after) + 1))

@@ -14,16 +14,54 @@ from sitegen.render import Pagination
         (1, 1, (1,)),
         (1, 5, (1, 2, 3, 4, 5)),
         (1, 9, (1, 2, 3, None, 9)),
+        (1, 2000, (1, 2, 3, None, 2000)),
         (5, 9, (1, 2, 3, 4, 5, 6, 7, 8, 9)),
-        (6, 20, (1, None, 4, 5, 6, 7, 8, None, 20)),
+        (16, 20, (1, None, 14, 15, 16, 17, 18, 19, 20)),
         (20, 20, (1, None, 18, 19, 20)),
-        (1000, 2000, (1, None, 998, 999, 1000, 1001, 1002, None, 2000)),
     ],
 )
 def test_pagination_links_the_ends_and_a_window_around_the_current_page(
     number: int, count: int, shown: tuple[int | None, ...]
 ) -> None:
-    assert Pagination(number, count, "").numbers == shown
+    assert Pagination.of(number, count, "").numbers == shown
+
+
+@pytest.mark.parametrize(
+    ("number", "count", "shown"),
+    [
+        (6, 20, (1, None, 4, 5, 6, 7, 8, None)),
+        (15, 20, (1, None, 13, 14, 15, 16, 17, None)),
+        (1000, 2000, (1, None, 998, 999, 1000, 1001, 1002, None)),
+    ],
+)
+def test_a_later_page_far_from_the_end_links_no_last_page(
+    number: int, count: int, shown: tuple[int | None, ...]
+) -> None:
+    assert Pagination.of(number, count, "").numbers == shown
+
+
+@pytest.mark.parametrize("number", [2, 3, 500, 1994])
+def test_a_later_page_far_from_the_end_does_not_change_when_the_list_grows(number: int) -> None:
+    assert Pagination.of(number, 2000, "") == Pagination.of(number, 2001, "")
+
+
+@pytest.mark.parametrize(("number", "count"), [(1, 2000), (1996, 2000), (2000, 2000)])
+def test_the_first_page_and_the_last_few_change_when_the_list_grows(
+    number: int, count: int
+) -> None:
+    assert Pagination.of(number, count, "") != Pagination.of(number, count + 1, "")
+
+
+@pytest.mark.parametrize(
+    ("number", "count", "prev", "next"),
+    [(1, 1, None, None), (1, 3, None, "page/2/"), (2, 3, "", "page/3/"), (3, 3, "page/2/", None)],
+)
+def test_pagination_links_its_neighbours(
+    number: int, count: int, prev: str | None, next: str | None
+) -> None:
+    pagination = Pagination.of(number, count, "")
+    assert (pagination.prev_url, pagination.next_url) == (prev, next)
+    assert pagination.paged == (count > 1)
 
 
 def _pages(keys: list[str], size: int) -> list[list[str]]:
