@@ -17,6 +17,7 @@ from sitegen.render import Pagination
         (1, 2000, (1, 2, 3, None, 2000)),
         (5, 9, (1, 2, 3, 4, 5, 6, 7, 8, 9)),
         (16, 20, (1, None, 14, 15, 16, 17, 18, 19, 20)),
+        (26, 30, (1, None, 24, 25, 26, 27, 28, 29, 30)),  # four follow: it knows the last
         (20, 20, (1, None, 18, 19, 20)),
     ],
 )
@@ -31,6 +32,7 @@ def test_pagination_links_the_ends_and_a_window_around_the_current_page(
     [
         (6, 20, (1, None, 4, 5, 6, 7, 8, None)),
         (15, 20, (1, None, 13, 14, 15, 16, 17, None)),
+        (25, 30, (1, None, 23, 24, 25, 26, 27, None)),  # five pages follow: as many as it knows
         (1000, 2000, (1, None, 998, 999, 1000, 1001, 1002, None)),
     ],
 )
