@@ -117,7 +117,13 @@ def _build(
         content_read = fingerprint([paths.content]) if cache_dir else None
         record_digests: dict[str, str] = {}
         questions, problems = load_records(
-            paths.content, paths.root, report.fresh, cache_dir, facts, record_digests
+            paths.content,
+            paths.root,
+            report.fresh,
+            cache_dir,
+            facts,
+            record_digests,
+            report.written_facts,
         )
         content_after = fingerprint([paths.content]) if cache_dir else None
         if facts is not None:
@@ -200,7 +206,7 @@ def _build(
                 and snapshot.settled(after[1], content_after[1])
             ):
                 # What a no-op build reports: this build's problems again, nothing written.
-                ingested = replace(report, fresh={}, written=[], removed=[])
+                ingested = replace(report, fresh={}, written=[], removed=[], written_facts={})
                 stored = replace(result, ingest=ingested, written=replace(written, changed=()))
                 snapshot.store(cache_dir, after[0] + content_after[0], version, stored)
     return result

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sitegen import build as build_module
+from sitegen import filefacts
 from sitegen.corpus import write_corpus
 from sitegen.filefacts import FileFacts, signature
 from sitegen.snapshot import RACY_NS
@@ -87,6 +90,55 @@ def test_a_build_after_adding_a_seed_reads_only_that_seed_and_its_record(
     run_build(root)
     assert read.count("seeds") == 1
     assert read.count("questions") <= 2  # the new record, once for scanning and once to load
+
+
+def test_the_build_after_the_one_that_wrote_the_records_does_not_read_them_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 6, seed=8)
+    settle(*(root / "seeds").iterdir())
+    # As if the build's records had aged past the racy tick before it loaded them (at 100,000
+    # seeds, all but the last few have).
+    monkeypatch.setattr(filefacts, "RACY_NS", 0)
+    run_build(root)  # parses every seed and writes every record
+    added = write_corpus(tmp_path / "more", 1, seed=9)[0]
+    (root / "seeds" / added.name).write_bytes(added.read_bytes())
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        read.append(path.parent.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    run_build(root)
+    assert read.count("seeds") == 1
+    assert read.count("questions") == 1  # the new record, to load it
+
+
+def test_a_record_edited_between_its_write_and_the_load_shows_the_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 3, seed=8)
+    real = build_module.load_records
+
+    def edit_first(content: Path, *args: Any) -> Any:
+        record = sorted((content / "questions").iterdir())[0]
+        text = record.read_text("utf-8")
+        title = next(line for line in text.splitlines() if line.startswith("title: "))
+        record.write_text(text.replace(title, "title: Edited in between", 1), "utf-8")
+        return real(content, *args)
+
+    monkeypatch.setattr(build_module, "load_records", edit_first)
+    run_build(root)
+    monkeypatch.undo()
+    record = sorted((root / "content" / "questions").iterdir())[0]
+    page = root / "public" / "questions" / record.stem / "index.html"
+    assert "Edited in between" in page.read_text("utf-8")
+    run_build(root)
+    assert "Edited in between" in page.read_text("utf-8")
 
 
 def test_a_hand_edit_with_the_old_size_and_mtime_still_shows(tmp_path: Path) -> None:
