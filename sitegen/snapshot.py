@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -120,29 +121,35 @@ def dir_print(directory: Path) -> tuple[bytes, int]:
 def _walk(fd: int, prefix: bytes, lines: list[bytes], newest: list[int]) -> None:
     # Names relative to an open directory: the kernel resolves one name per stat, not a path.
     # listdir and os.stat, not scandir: a DirEntry and its stat cost a third more per file.
-    for name in sorted(os.listdir(fd)):
+    # Names encoded in one call, not one os.fsencode per file (a tenth of a 100,000-file walk).
+    names = "\0".join(sorted(os.listdir(fd))).encode(_FS_ENCODING, _FS_ERRORS).split(b"\0")
+    stat_at, append, latest = os.stat, lines.append, newest[0]
+    for name in names if names != [b""] else ():
         try:
-            stat = os.stat(name, dir_fd=fd, follow_symlinks=False)
+            stat = stat_at(name, dir_fd=fd, follow_symlinks=False)
         except FileNotFoundError:  # removed while we listed
             continue
-        path = prefix + os.fsencode(name)
+        path = prefix + name
+        mtime, ctime = stat.st_mtime_ns, stat.st_ctime_ns
         # ctime too: an edit that puts size and mtime back still moves it.
-        changed = max(stat.st_mtime_ns, stat.st_ctime_ns)
-        if changed > newest[0]:
-            newest[0] = changed
-        lines.append(
-            b"%s\0%d\0%d\0%d\0%d\n"
-            % (path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-        )
+        if mtime > latest or ctime > latest:
+            latest = max(mtime, ctime)
+        append(b"%s\0%d\0%d\0%d\0%d\n" % (path, stat.st_size, mtime, ctime, stat.st_ino))
         if S_ISDIR(stat.st_mode):
             try:
                 sub = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
             except (FileNotFoundError, NotADirectoryError):
                 continue
+            newest[0] = latest
             try:
                 _walk(sub, path + b"/", lines, newest)
             finally:
                 os.close(sub)
+            latest = newest[0]
+    newest[0] = latest
+
+
+_FS_ENCODING, _FS_ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
 
 
 def settled(*newest: int) -> bool:
