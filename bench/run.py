@@ -217,13 +217,14 @@ def machine() -> dict[str, str]:
 
 
 def code_version() -> str:
-    """Return the commit the bench ran (with "+changes" when the checkout had edits)."""
+    """Return the commit the bench ran (with "+changes" when the checkout had edits outside
+    docs/, where an earlier `make bench` leaves its results for `make bench BIG=1` to add to)."""
     here = Path(__file__).resolve().parents[1]
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=here
     ).stdout.strip()
     dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"],
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs"],
         capture_output=True,
         text=True,
         cwd=here,
