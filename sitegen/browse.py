@@ -48,6 +48,29 @@ class DoctorProfile:
     def question_count(self) -> int:
         return len({ref.question.id for ref in self.answers})
 
+    @property
+    def header(self) -> DoctorHeader:
+        return DoctorHeader(
+            self.id, self.name, self.location, self.specialty, self.figures, self.figures_from
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorHeader:
+    """A doctor profile without its answers: what the later pages of its answers show of it.
+    Passed whole, the profile re-rendered every page of a doctor's answers for each new one."""
+
+    id: str
+    name: str
+    location: str | None
+    specialty: str | None
+    figures: Doctor
+    figures_from: AnswerRef
+
+    @property
+    def url(self) -> str:
+        return f"doctors/{self.id}/"
+
 
 @dataclass(frozen=True, slots=True)
 class Group:

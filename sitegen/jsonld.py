@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from sitegen.browse import Browse, DoctorProfile
+from sitegen.browse import Browse, DoctorHeader, DoctorProfile
 from sitegen.markdown_html import markdown_plain_text
 from sitegen.model import Doctor, Question
 from sitegen.pages import Crumb
@@ -103,7 +103,7 @@ def qa_page(question: Question, browse: Browse, base_url: str) -> dict[str, Any]
     return {"@context": CONTEXT, "@type": "QAPage", "url": page_url, "mainEntity": entity}
 
 
-def profile_page(profile: DoctorProfile, base_url: str) -> dict[str, Any]:
+def profile_page(profile: DoctorProfile | DoctorHeader, base_url: str) -> dict[str, Any]:
     """Return a ProfilePage whose mainEntity is the doctor as a Person."""
     url = base_url + profile.url
     entity = person(profile.figures, url)

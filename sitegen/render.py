@@ -13,7 +13,14 @@ from typing import Any, TypeVar
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta, select_autoescape
 from markupsafe import Markup
 
-from sitegen.browse import AnswerRef, DoctorProfile, Group, build_browse, question_tags
+from sitegen.browse import (
+    AnswerRef,
+    DoctorHeader,
+    DoctorProfile,
+    Group,
+    build_browse,
+    question_tags,
+)
 from sitegen.config import Config
 from sitegen.jsonld import breadcrumb_list, profile_page, qa_page, to_script_json
 from sitegen.markdown_html import markdown_plain_text, render_markdown
@@ -208,7 +215,7 @@ def _question_jsonld(
 
 
 def _doctor_jsonld(
-    browse: Any, config: Config, doctor: DoctorProfile, **_: Any
+    browse: Any, config: Config, doctor: DoctorProfile | DoctorHeader, **_: Any
 ) -> tuple[dict[str, Any], ...]:
     return (profile_page(doctor, config.base_url),)
 
@@ -493,15 +500,19 @@ class Renderer:
             crumbs,
             f"Answers {signed}",
         ):
+            # Later pages show the profile without its answer count: with the count, one new
+            # answer re-rendered every page of a doctor's answers.
+            shown: DoctorProfile | DoctorHeader = doctor.header
             if pagination.number == 1:
                 page = replace(page, breadcrumbs=(*crumbs, Crumb(doctor.name, None)))
+                shown = doctor
             yield (
                 page.output_path,
                 self.render(
                     "doctor.html",
                     page,
                     _doctor_jsonld,
-                    doctor=doctor,
+                    doctor=shown,
                     answers=chunk,
                     pagination=pagination,
                 ),

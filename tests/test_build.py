@@ -442,6 +442,42 @@ def test_a_question_joining_a_group_renders_its_first_page_and_the_one_it_lands_
         assert len(rendered[url]) <= 3  # and where the question was (a break may move one more)
 
 
+
+def test_a_new_answer_renders_its_doctors_first_page_and_the_one_it_lands_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path)
+    seeds = write_corpus(root / "seeds", 80, seed=12)
+    config = Config(page_size=4, search=False)
+    paths = Paths.from_config(root, config)
+    build(paths, config)
+    text = seeds[0].read_text("utf-8")
+    (root / "seeds" / "joins.txt").write_text("A new question?\n" + text.split("\n", 1)[1], "utf-8")
+    rendered: dict[str, set[str]] = {}  # doctor url -> pages of it rendered
+    original = Renderer.render
+
+    def counting(self: Renderer, template: str, page: Any, *args: Any, **kw: Any) -> Any:
+        data = original(self, template, page, *args, **kw)
+        if data is not None and template == "doctor.html":
+            rendered.setdefault(kw["doctor"].url, set()).add(page.url)
+        return data
+
+    def page_counts() -> dict[str, int]:
+        return {url: len(list((root / "public" / url).rglob("index.html"))) for url in rendered}
+
+    monkeypatch.setattr(Renderer, "render", counting)
+    build(paths, config)
+    after = page_counts()
+    rendered.clear()
+    (root / "seeds" / "joins.txt").unlink()
+    build(paths, config)  # and back: the same doctors, as they were
+    before = page_counts()
+    same = [url for url in rendered if before[url] == after[url]]
+    assert max(after[url] for url in same) > 4  # long lists: rendering every page would show
+    for url in same:
+        assert url in rendered[url]  # the first page: its counts changed
+        assert len(rendered[url]) <= 3  # and where the answer was (a break may move one more)
+
 def _home_pages(root: Path) -> dict[str, int]:
     public = root / "public"
     pages = [public / "index.html", *(public / "page").glob("*/index.html")]
