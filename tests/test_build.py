@@ -405,9 +405,12 @@ def test_a_build_leaves_a_disabled_garbage_collector_disabled(tmp_path: Path) ->
         gc.enable()
 
 
-def test_a_question_joining_a_group_renders_its_first_page_and_the_one_it_lands_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _rendered_when_a_question_comes_and_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str, owner: str
+) -> tuple[dict[str, set[str]], list[str]]:
+    """Build 80 questions in pages of 4, add a copy of one (new title, same answers), build,
+    remove it and build again. Return the pages of `template` the last build rendered, by the
+    URL of the context value `owner` (a group, a doctor), and those whose page count stayed."""
     root = make_project(tmp_path)
     seeds = write_corpus(root / "seeds", 80, seed=12)
     config = Config(page_size=4, search=False)
@@ -415,13 +418,13 @@ def test_a_question_joining_a_group_renders_its_first_page_and_the_one_it_lands_
     build(paths, config)
     text = seeds[0].read_text("utf-8")
     (root / "seeds" / "joins.txt").write_text("A new question?\n" + text.split("\n", 1)[1], "utf-8")
-    rendered: dict[str, set[str]] = {}  # group url -> pages of it rendered
+    rendered: dict[str, set[str]] = {}  # owner url -> its pages rendered
     original = Renderer.render
 
-    def counting(self: Renderer, template: str, page: Any, *args: Any, **kw: Any) -> Any:
-        data = original(self, template, page, *args, **kw)
-        if data is not None and template == "group.html":
-            rendered.setdefault(kw["group"].url, set()).add(page.url)
+    def counting(self: Renderer, name: str, page: Any, *args: Any, **kw: Any) -> Any:
+        data = original(self, name, page, *args, **kw)
+        if data is not None and name == template:
+            rendered.setdefault(kw[owner].url, set()).add(page.url)
         return data
 
     def page_counts() -> dict[str, int]:
@@ -432,51 +435,28 @@ def test_a_question_joining_a_group_renders_its_first_page_and_the_one_it_lands_
     after = page_counts()
     rendered.clear()
     (root / "seeds" / "joins.txt").unlink()
-    build(paths, config)  # and back: the same groups, as they were
+    build(paths, config)  # and back: as they were
     before = page_counts()
-    # A list whose page count did not change keeps every page that did not change.
     same = [url for url in rendered if before[url] == after[url]]
     assert max(after[url] for url in same) > 4  # long lists: rendering every page would show
+    return rendered, same
+
+
+@pytest.mark.parametrize(
+    ("template", "owner"), [("group.html", "group"), ("doctor.html", "doctor")]
+)
+def test_a_question_joining_a_list_renders_its_first_page_and_the_one_it_lands_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str, owner: str
+) -> None:
+    """A question joins its topics', specialties' and locations' lists, and its answers join
+    their doctors' lists: only the first page (counts) and the page it lands on re-render."""
+    rendered, same = _rendered_when_a_question_comes_and_goes(
+        tmp_path, monkeypatch, template, owner
+    )
     for url in same:
         assert url in rendered[url]  # the first page: its counts changed
         assert len(rendered[url]) <= 3  # and where the question was (a break may move one more)
 
-
-
-def test_a_new_answer_renders_its_doctors_first_page_and_the_one_it_lands_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = make_project(tmp_path)
-    seeds = write_corpus(root / "seeds", 80, seed=12)
-    config = Config(page_size=4, search=False)
-    paths = Paths.from_config(root, config)
-    build(paths, config)
-    text = seeds[0].read_text("utf-8")
-    (root / "seeds" / "joins.txt").write_text("A new question?\n" + text.split("\n", 1)[1], "utf-8")
-    rendered: dict[str, set[str]] = {}  # doctor url -> pages of it rendered
-    original = Renderer.render
-
-    def counting(self: Renderer, template: str, page: Any, *args: Any, **kw: Any) -> Any:
-        data = original(self, template, page, *args, **kw)
-        if data is not None and template == "doctor.html":
-            rendered.setdefault(kw["doctor"].url, set()).add(page.url)
-        return data
-
-    def page_counts() -> dict[str, int]:
-        return {url: len(list((root / "public" / url).rglob("index.html"))) for url in rendered}
-
-    monkeypatch.setattr(Renderer, "render", counting)
-    build(paths, config)
-    after = page_counts()
-    rendered.clear()
-    (root / "seeds" / "joins.txt").unlink()
-    build(paths, config)  # and back: the same doctors, as they were
-    before = page_counts()
-    same = [url for url in rendered if before[url] == after[url]]
-    assert max(after[url] for url in same) > 4  # long lists: rendering every page would show
-    for url in same:
-        assert url in rendered[url]  # the first page: its counts changed
-        assert len(rendered[url]) <= 3  # and where the answer was (a break may move one more)
 
 def _home_pages(root: Path) -> dict[str, int]:
     public = root / "public"

@@ -69,15 +69,9 @@ def test_facts_from_other_code_are_not_used(tmp_path: Path) -> None:
     assert FileFacts(tmp_path / "facts.pickle", "v2").get("f", signature(file)) is None
 
 
-def test_a_build_after_adding_a_seed_reads_only_that_seed_and_its_record(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = make_project(tmp_path)
-    write_corpus(root / "seeds", 6, seed=8)
-    run_build(root)
-    settle(*(root / "seeds").iterdir(), *(root / "content" / "questions").iterdir())
-    run_build(root)  # notes every seed and record
-    added = write_corpus(tmp_path / "more", 1, seed=9)[0]
+def folders_read_adding_a_seed(root: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Add a seed, build, and return the folder of each file the build read."""
+    added = write_corpus(tmp / "more", 1, seed=9)[0]
     (root / "seeds" / added.name).write_bytes(added.read_bytes())
     read: list[str] = []
     real = Path.read_bytes
@@ -88,6 +82,18 @@ def test_a_build_after_adding_a_seed_reads_only_that_seed_and_its_record(
 
     monkeypatch.setattr(Path, "read_bytes", counting)
     run_build(root)
+    return read
+
+
+def test_a_build_after_adding_a_seed_reads_only_that_seed_and_its_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 6, seed=8)
+    run_build(root)
+    settle(*(root / "seeds").iterdir(), *(root / "content" / "questions").iterdir())
+    run_build(root)  # notes every seed and record
+    read = folders_read_adding_a_seed(root, tmp_path, monkeypatch)
     assert read.count("seeds") == 1
     assert read.count("questions") <= 2  # the new record, once for scanning and once to load
 
@@ -102,17 +108,7 @@ def test_the_build_after_the_one_that_wrote_the_records_does_not_read_them_again
     # seeds, all but the last few have).
     monkeypatch.setattr(filefacts, "RACY_NS", 0)
     run_build(root)  # parses every seed and writes every record
-    added = write_corpus(tmp_path / "more", 1, seed=9)[0]
-    (root / "seeds" / added.name).write_bytes(added.read_bytes())
-    read: list[str] = []
-    real = Path.read_bytes
-
-    def counting(path: Path) -> bytes:
-        read.append(path.parent.name)
-        return real(path)
-
-    monkeypatch.setattr(Path, "read_bytes", counting)
-    run_build(root)
+    read = folders_read_adding_a_seed(root, tmp_path, monkeypatch)
     assert read.count("seeds") == 1
     assert read.count("questions") == 1  # the new record, to load it
 
