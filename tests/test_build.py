@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -513,3 +514,16 @@ def test_a_question_that_adds_a_page_leaves_the_pages_before_it_alone(tmp_path: 
     assert first > 5
     changed = sorted(int(p.split("/")[1]) for p in after if after[p] != before.get(p) and "/" in p)
     assert changed == list(range(first, len(after) + 1))
+
+
+def test_every_page_of_a_doctors_answers_describes_them_in_sentences(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 80, seed=12)
+    config = Config(page_size=4, search=False)
+    build(Paths.from_config(root, config), config)
+    later = sorted((root / "public" / "doctors").glob("*/page/*/index.html"))
+    assert later
+    for path in [*later, *(p.parents[2] / "index.html" for p in later)]:
+        note = " ".join(soup(path).select_one(".profile__note").get_text().split())
+        assert note.startswith(("This page gathers the ", "These are answers signed")), path
+        assert not re.search(r"[a-z]\.[A-Z]", note), note  # sentences run together
