@@ -328,8 +328,8 @@ def load_records(
             # A record this run wrote is noted once its bytes read back as written, so the
             # next build need not read it to scan it (100,000 records of a first build: 12 s).
             # Bytes that differ were edited since the write: they load as any record does.
-            made = written_facts.get(stem) if facts is not None else None
-            sig = signature(path) if made is not None else None
+            made = written_facts.get(stem)
+            sig = signature(path) if made is not None and facts is not None else None
             try:
                 data = path.read_bytes()
             except FileNotFoundError:  # removed while we listed
