@@ -89,7 +89,7 @@ def record_facts(path: Path, where: str, facts: FileFacts | None) -> RecordFacts
     """Return what scanning needs to know of a record, and the key of its bytes: from `facts`
     when the file is unchanged since they were noted, else from its bytes."""
     sig = signature(path)  # before the read: a change racing it shows next time
-    key = f"record {where}"
+    key = _facts_key(where)
     noted: RecordFacts | None = facts.get(key, sig) if facts is not None else None
     if noted is not None:
         return noted
@@ -101,6 +101,11 @@ def record_facts(path: Path, where: str, facts: FileFacts | None) -> RecordFacts
     if facts is not None:
         facts.put(key, sig, noted)
     return noted
+
+
+def _facts_key(where: str) -> str:
+    """Where FileFacts keeps what a record at `where` (relative to the project) holds."""
+    return f"record {where}"
 
 
 def _record_facts_of(data: bytes, where: str, bytes_key: str) -> RecordFacts:
@@ -210,7 +215,9 @@ def ingest(
     # The workers write the records: in this process, writing 100,000 files was most of the
     # parse phase while the workers waited.
     folder = str(questions_dir) if write else None
-    items = [(q, seed_hash, folder, records_prefix) for q, seed_hash in accepted]
+    # Facts only for a caller that keeps them (`sitegen parse` does not).
+    prefix = records_prefix if facts is not None else None
+    items = [(q, seed_hash, folder, prefix) for q, seed_hash in accepted]
     for (question, _), (name, made) in zip(accepted, imap_ordered(_record, items), strict=True):
         report.written.append(f"{records_prefix}{name}")
         if made is not None:
@@ -252,15 +259,20 @@ def _unreadable(source: str, exc: OSError) -> Diagnostic:
     return Diagnostic(source, None, f"cannot read the seed: {exc.strerror}", "error")
 
 
-def _record(item: tuple[Question, str, str | None, str]) -> tuple[str, RecordFacts | None]:
-    """Write a question's record into the folder (if one is given); return its file name and
-    what scanning it would find (worked out here, on every core, from the bytes written)."""
+def _record(
+    item: tuple[Question, str, str | None, str | None],
+) -> tuple[str, RecordFacts | None]:
+    """Write a question's record into the folder (if one is given); return its file name and,
+    given the records' `prefix`, what scanning it would find (worked out here, on every core,
+    from the bytes written)."""
     question, seed_hash, folder, prefix = item
     name = f"{question.id}.yaml"
     if folder is None:
         return name, None
     data = record_with_mark(question, seed_hash)
     write_atomic(Path(folder) / name, data)
+    if prefix is None:
+        return name, None
     return name, _record_facts_of(data, prefix + name, cache.key(data))
 
 
@@ -338,7 +350,7 @@ def load_records(
             if stem in fresh and (made is None or made[3] == digest_):
                 question = fresh[stem]
                 if facts is not None and made is not None:
-                    facts.put(f"record {where}", sig, made)
+                    facts.put(_facts_key(where), sig, made)
             elif _valid(hit, digest_):
                 question = hit[1]  # type: ignore[index]
             else:

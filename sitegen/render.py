@@ -158,15 +158,13 @@ class Pagination:
         """Return the page numbers to link: the first, a window around this one and, from the
         first page, the last; None where numbers are left out (a trailing None: more pages
         follow). A list of 2,000 pages links a dozen, not 2,000 from each."""
-        if self.count is not None:
-            last = self.count
-        elif self.following < PAGES_AHEAD:
-            last = self.number + self.following
+        # Past the window, more pages follow than a later page knows of: it ends in None.
+        beyond = self.count is None and self.following >= PAGES_AHEAD
+        if beyond:
+            last = self.number + PAGE_WINDOW
         else:
-            last = self.number + PAGE_WINDOW  # more pages follow than this page knows of
-        shown = {1, *range(self.number - PAGE_WINDOW, self.number + PAGE_WINDOW + 1)}
-        if self.count is not None or self.following < PAGES_AHEAD:
-            shown.add(last)
+            last = self.count if self.count is not None else self.number + self.following
+        shown = {1, last, *range(self.number - PAGE_WINDOW, self.number + PAGE_WINDOW + 1)}
         numbers: list[int | None] = []
         previous = 0
         for number in sorted(n for n in shown if 1 <= n <= last):
@@ -176,7 +174,7 @@ class Pagination:
                 numbers.append(None)
             numbers.append(number)
             previous = number
-        if last < self.number + self.following:
+        if beyond:
             numbers.append(None)
         return tuple(numbers)
 
@@ -502,10 +500,9 @@ class Renderer:
         ):
             # Later pages show the profile without its answer count: with the count, one new
             # answer re-rendered every page of a doctor's answers.
-            shown: DoctorProfile | DoctorHeader = doctor.header
+            shown = doctor if pagination.number == 1 else doctor.header
             if pagination.number == 1:
                 page = replace(page, breadcrumbs=(*crumbs, Crumb(doctor.name, None)))
-                shown = doctor
             yield (
                 page.output_path,
                 self.render(
