@@ -36,6 +36,19 @@ def session_alive(session: int) -> bool:
     return True
 
 
+def killed_after(root: Path, seconds: float) -> tuple[int, bool]:
+    """Start a build, SIGKILL it after `seconds`, and wait up to 10 s for its session (its
+    worker processes, Pagefind) to end. Return its exit code and whether the session ended."""
+    process = run(root)
+    time.sleep(seconds)
+    process.send_signal(signal.SIGKILL)
+    code = process.wait()
+    deadline = time.monotonic() + 10
+    while session_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return code, not session_alive(process.pid)
+
+
 def assert_nothing_truncated(root: Path) -> None:
     for page in (root / "public").rglob("*.html"):
         assert page.read_text("utf-8").endswith("</html>\n"), page
@@ -62,14 +75,9 @@ def test_a_killed_build_leaves_whole_files_and_the_next_build_equals_a_clean_one
         shutil.rmtree(killed / "content", ignore_errors=True)
         if attempt % 2:
             shutil.rmtree(killed / ".sitegen-cache", ignore_errors=True)
-        process = run(killed)
-        time.sleep(rng.uniform(0.1, 0.7) * duration)
-        process.send_signal(signal.SIGKILL)
-        outcomes.append(process.wait())
-        deadline = time.monotonic() + 10
-        while session_alive(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not session_alive(process.pid)  # no worker process outlives the build
+        code, ended = killed_after(killed, rng.uniform(0.1, 0.7) * duration)
+        outcomes.append(code)
+        assert ended  # no worker process outlives the build
         assert_nothing_truncated(killed)
     assert outcomes.count(-signal.SIGKILL) >= 3  # kills did land mid-build
     assert run(killed).wait() == 0
@@ -99,13 +107,8 @@ def test_a_build_killed_while_it_indexes_leaves_an_index_the_next_build_complete
         assert run(killed).wait() == 0  # how long such a build takes, then the same again
         duration = time.monotonic() - started
         seed.write_text(text.replace("\n\n", f"\n\nKilled run {attempt}, again.\n\n", 1))
-        process = run(killed)
-        time.sleep(rng.uniform(0.3, 0.95) * duration)
-        process.send_signal(signal.SIGKILL)
-        outcomes.append(process.wait())
-        deadline = time.monotonic() + 10
-        while session_alive(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        code, _ = killed_after(killed, rng.uniform(0.3, 0.95) * duration)
+        outcomes.append(code)
         assert_nothing_truncated(killed)
     assert outcomes.count(-signal.SIGKILL) >= 2  # kills did land mid-build
     assert run(killed).wait() == 0
