@@ -3,7 +3,11 @@ to an input (or a missing output directory) makes it build again."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -75,3 +79,66 @@ def test_a_file_changed_within_a_clock_tick_of_the_build_is_not_trusted(
     refuse_to_render(monkeypatch)
     with pytest.raises(AssertionError, match="rendered a page"):
         run_build(root)
+
+
+def prints(folder: Path) -> bytes:
+    return snapshot.dir_print(folder)[0]
+
+
+def test_the_fingerprint_of_an_untouched_tree_stays_the_same(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.txt").write_text("x")
+    (tmp_path / "y.txt").write_text("y")
+    assert prints(tmp_path) == prints(tmp_path)
+    everything = [tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "x.txt"]
+    assert snapshot.dir_print(tmp_path)[1] == newest_time(*everything, tmp_path / "y.txt")
+
+
+def newest_time(*paths: Path) -> int:
+    return max(max(p.stat().st_mtime_ns, p.stat().st_ctime_ns) for p in paths)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: (root / "a" / "b" / "x.txt").write_text("z"),  # same size
+        lambda root: (root / "a" / "b" / "new.txt").write_text(""),
+        lambda root: (root / "a" / "b" / "x.txt").rename(root / "a" / "b" / "w.txt"),
+        lambda root: (root / "a" / "b" / "x.txt").unlink(),
+        lambda root: (root / "a" / "c").mkdir(),
+    ],
+    ids=["edit", "add in a subfolder", "rename", "delete", "new folder"],
+)
+def test_any_change_in_the_tree_changes_its_fingerprint(tmp_path: Path, change: Any) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.txt").write_text("x")
+    before = prints(tmp_path)
+    time.sleep(0.01)  # past the file system's clock tick
+    change(tmp_path)
+    assert prints(tmp_path) != before
+
+
+def test_a_tree_whose_inodes_pass_64_bits_is_still_fingerprinted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_stat = os.stat
+
+    def huge_inodes(*args: Any, **kwargs: Any) -> SimpleNamespace:
+        stat = real_stat(*args, **kwargs)
+        return SimpleNamespace(
+            st_size=stat.st_size,
+            st_mtime_ns=stat.st_mtime_ns,
+            st_ctime_ns=stat.st_ctime_ns,
+            st_ino=2**64 - 1 - stat.st_ino,
+            st_mode=stat.st_mode,
+        )
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.txt").write_text("x")
+    monkeypatch.setattr(snapshot.os, "stat", huge_inodes)
+    before = snapshot.dir_print(tmp_path)
+    assert before == snapshot.dir_print(tmp_path)
+    assert before[1] == newest_time(tmp_path / "sub", tmp_path / "sub" / "x.txt")
+    time.sleep(0.01)
+    (tmp_path / "sub" / "x.txt").write_text("y")
+    assert snapshot.dir_print(tmp_path)[0] != before[0]
