@@ -22,7 +22,7 @@ from sitegen.snapshot import RACY_NS
 Signature = tuple[int, int, int, int]
 
 
-def signature(path: Path) -> Signature | None:
+def signature(path: str | Path) -> Signature | None:
     """Return (size, mtime, ctime, inode) of a file, or None when it is gone."""
     try:
         stat = os.stat(path)

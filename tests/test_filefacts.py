@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from sitegen import build as build_module
-from sitegen import filefacts
+from sitegen import filefacts, ingest
 from sitegen.corpus import write_corpus
 from sitegen.filefacts import FileFacts, signature
 from sitegen.snapshot import RACY_NS
@@ -74,13 +74,18 @@ def folders_read_adding_a_seed(root: Path, tmp: Path, monkeypatch: pytest.Monkey
     added = write_corpus(tmp / "more", 1, seed=9)[0]
     (root / "seeds" / added.name).write_bytes(added.read_bytes())
     read: list[str] = []
-    real = Path.read_bytes
+    real, real_read = Path.read_bytes, ingest._read
 
     def counting(path: Path) -> bytes:
         read.append(path.parent.name)
         return real(path)
 
+    def counting_text(path: str) -> bytes:
+        read.append(Path(path).parent.name)
+        return real_read(path)
+
     monkeypatch.setattr(Path, "read_bytes", counting)
+    monkeypatch.setattr(ingest, "_read", counting_text)
     run_build(root)
     return read
 

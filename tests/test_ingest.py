@@ -378,11 +378,11 @@ def test_a_seed_that_vanishes_before_it_is_read_is_an_error_naming_it(
     seed(SEED)
     listed = ingest.__globals__["listed"]
 
-    def listed_then_deleted(directory: Path, suffix: str) -> list[Path]:
+    def listed_then_deleted(directory: Path, suffix: str) -> list[str]:
         found = listed(directory, suffix)
         if suffix == ".txt":
-            for path in found:
-                path.unlink()  # deleted after the listing, before a worker reads it
+            for name in found:
+                (directory / name).unlink()  # deleted after the listing, before a worker reads it
         return found
 
     monkeypatch.setattr("sitegen.ingest.listed", listed_then_deleted)
@@ -401,11 +401,11 @@ def test_a_seed_that_vanishes_after_its_record_was_made_keeps_the_record(
     (project / "seeds" / "q.txt").write_text("changed", "utf-8")  # so its checksum is read
     listed = ingest.__globals__["listed"]
 
-    def listed_then_deleted(directory: Path, suffix: str) -> list[Path]:
+    def listed_then_deleted(directory: Path, suffix: str) -> list[str]:
         found = listed(directory, suffix)
         if suffix == ".txt":
-            for path in found:
-                path.unlink()
+            for name in found:
+                (directory / name).unlink()
         return found
 
     monkeypatch.setattr("sitegen.ingest.listed", listed_then_deleted)
