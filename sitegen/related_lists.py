@@ -61,6 +61,11 @@ def _score(mine: Features, theirs: Features) -> tuple[int, int, int]:
     )
 
 
+def _rank(score: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Return what a list is sorted on (then by id): the highest score first."""
+    return (-score[0], -score[1], -score[2])
+
+
 class RelatedLists:
     def __init__(self, questions: Sequence[Question], memo: Memo | None = None) -> None:
         self._questions = questions
@@ -124,7 +129,28 @@ class RelatedLists:
             if all(t.isdisjoint(m) for t, m in zip(touched, mine, strict=True)):
                 self.lists[question_id] = old
             elif not changed.intersection(old):
-                self.lists[question_id] = self._best(mine, [*old, *live_changed], question_id)
+                self.lists[question_id] = self._merged(mine, old, live_changed, question_id)
+
+    def _merged(
+        self, mine: Features, old: tuple[str, ...], changed: list[str], own_id: str
+    ) -> tuple[str, ...]:
+        """Return the best LIMIT of a list ranked before (`old`, none of whose members
+        changed) and the changed questions. A changed question that shares a topic touches
+        most lists (80,000 at 100,000 questions) but mostly ranks below the last of a full
+        list: then the list stands, found with a score for each changed question and one for
+        the last, not a score for every member again."""
+        entering = [
+            (_rank(score), other)
+            for other in changed
+            if other != own_id and (score := _score(mine, self.features[other])) != (0, 0, 0)
+        ]
+        if not entering:
+            return old
+        if len(old) == LIMIT:
+            last = (_rank(_score(mine, self.features[old[-1]])), old[-1])
+            if all(candidate > last for candidate in entering):
+                return old
+        return self._best(mine, [*old, *changed], own_id)
 
     def _best(self, mine: Features, candidates: list[str], own_id: str) -> tuple[str, ...]:
         ranked = []
@@ -133,7 +159,7 @@ class RelatedLists:
                 continue
             score = _score(mine, self.features[other])
             if score != (0, 0, 0):
-                ranked.append(((-score[0], -score[1], -score[2]), other))
+                ranked.append((_rank(score), other))
         return tuple(other for _, other in heapq.nsmallest(LIMIT, ranked))
 
     def _scan(self, question_id: str) -> tuple[str, ...]:
