@@ -72,7 +72,7 @@ class Digests:
             digest = self._of_answer_ref(value)
         elif parts is not None:
             digest = self._of_parts(kind, parts(value))
-        elif items and all(type(item) in _SHARED for item in items):
+        elif items and set(map(type, items)) <= _SHARED.keys():  # C loops: tuples run long
             digest = self._of_parts(tuple, items)  # a list's questions, a doctor's answers
         elif kind is dict:  # a page's context: its lists and questions are digested already
             digest = self._of_parts(
