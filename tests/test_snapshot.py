@@ -142,3 +142,20 @@ def test_a_tree_whose_inodes_pass_64_bits_is_still_fingerprinted(
     time.sleep(0.01)
     (tmp_path / "sub" / "x.txt").write_text("y")
     assert snapshot.dir_print(tmp_path)[0] != before[0]
+
+
+def test_a_no_op_build_reports_the_problems_of_the_build_it_repeats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED + "\n    +2\n")  # page chrome: a parse warning
+    write_seed(root, "ice-again.txt", SEED)  # the same title: a warning about both
+    write_seed(root, "broken.txt", "")  # an error
+    first = run_build(root)
+    refuse_to_render(monkeypatch)
+    again = run_build(root)
+    assert first.ingest.diagnostics and len(first.diagnostics) > len(first.ingest.diagnostics)
+    assert first.errors
+    assert again.diagnostics == first.diagnostics
+    assert again.ingest.diagnostics == first.ingest.diagnostics
