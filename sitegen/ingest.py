@@ -7,11 +7,14 @@ gone is removed; an edited one is kept with a warning.
 
 Ids: a record keeps the id it has. A new seed takes the slug of its title, unless another record
 or another new seed in the same run wants the same slug: then it takes the slug plus the slug of
-its file name, so no id depends on the order seeds are processed in.
+its file name, so no id depends on the order seeds are processed in. Where a title (or a file
+name) has no ASCII letter or digit, the file name's slug (or a digest of the name, "q-1a2b3c4d")
+stands in for it: an id is never empty.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections import Counter
@@ -295,19 +298,27 @@ def _assign_ids(parsed: list[_Parsed], existing: dict[str, ExistingRecord]) -> d
     for item in parsed:
         if item.existing is not None:
             ids[item.source] = item.existing.id
-    slugs = {p.source: slugify(p.question.title) or slugify(Path(p.source).stem) for p in new}
+    slugs = {p.source: slugify(p.question.title) or _name_slug(p.source) for p in new}
     wanted = Counter(slugs.values())
     taken = set(existing)
     for item in new:
         slug = slugs[item.source]
         if slug in taken or wanted[slug] > 1:
-            slug = f"{slug}-{slugify(Path(item.source).stem)}"
+            slug = f"{slug}-{_name_slug(item.source)}"
             base, n = slug, 2
             while slug in taken:
                 slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
         ids[item.source] = slug
     return ids
+
+
+def _name_slug(source: str) -> str:
+    """Return the slug of a seed's file name or, for a name without an ASCII letter or digit
+    (淤青.txt), a short digest of it: an id is never empty."""
+    stem = Path(source).stem
+    named = stem.encode("utf-8", "surrogateescape")
+    return slugify(stem) or f"q-{hashlib.blake2b(named, digest_size=4).hexdigest()}"
 
 
 RECORDS_CACHE = "records"  # a directory of shards: one record change rewrites one shard

@@ -213,6 +213,27 @@ def test_title_without_ascii_letters_falls_back_to_the_file_name(
     assert list(records(project)) == ["007-abc"]
 
 
+def test_title_and_file_name_without_ascii_letters_give_a_digest_id(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED.replace("Will my twitch go away?", "淤青怎么办"), name="淤青.txt")
+    seed(SEED.replace("Will my twitch go away?", "ボトックス?"), name="ボトックス.txt")
+    report = run(project)
+    ids = list(records(project))
+    assert report.errors == []
+    assert len(ids) == 2 and all(i.startswith("q-") and len(i) == 10 for i in ids)
+    assert run(project).written == [] and list(records(project)) == ids  # stable
+
+
+def test_a_record_named_dot_yaml_is_an_error_naming_it(project: Path, seed: SeedFactory) -> None:
+    seed(SEED)
+    run(project)
+    folder = project / "content" / "questions"
+    (folder / "will-my-twitch-go-away.yaml").rename(folder / ".yaml")
+    _, problems = load_records(project / "content", project)
+    assert [(d.path, d.severity) for d in problems] == [("content/questions/.yaml", "error")]
+
+
 def test_same_title_in_two_seeds_gets_suffixes_from_file_names(
     project: Path, seed: SeedFactory
 ) -> None:
