@@ -4,7 +4,6 @@ to an input (or a missing output directory) makes it build again."""
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -98,10 +97,17 @@ def newest_time(*paths: Path) -> int:
     return max(max(p.stat().st_mtime_ns, p.stat().st_ctime_ns) for p in paths)
 
 
+def edit_in_place(path: Path, text: str) -> None:
+    """Rewrite a file and move its mtime a second on, as a later edit on a coarse clock would."""
+    mtime = path.stat().st_mtime_ns
+    path.write_text(text)
+    os.utime(path, ns=(mtime, mtime + 10**9))
+
+
 @pytest.mark.parametrize(
     "change",
     [
-        lambda root: (root / "a" / "b" / "x.txt").write_text("z"),  # same size
+        lambda root: edit_in_place(root / "a" / "b" / "x.txt", "z"),  # same size
         lambda root: (root / "a" / "b" / "new.txt").write_text(""),
         lambda root: (root / "a" / "b" / "x.txt").rename(root / "a" / "b" / "w.txt"),
         lambda root: (root / "a" / "b" / "x.txt").unlink(),
@@ -113,15 +119,46 @@ def test_any_change_in_the_tree_changes_its_fingerprint(tmp_path: Path, change: 
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "x.txt").write_text("x")
     before = prints(tmp_path)
-    time.sleep(0.01)  # past the file system's clock tick
     change(tmp_path)
     assert prints(tmp_path) != before
 
 
-def test_a_tree_whose_inodes_pass_64_bits_is_still_fingerprinted(
+def stats_that_never_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every entry's size, times and inode the same, so only names and places differ."""
+    real_stat = os.stat
+
+    def same(*args: Any, **kwargs: Any) -> SimpleNamespace:
+        mode = real_stat(*args, **kwargs).st_mode
+        return SimpleNamespace(st_size=1, st_mtime_ns=2, st_ctime_ns=3, st_ino=4, st_mode=mode)
+
+    monkeypatch.setattr(snapshot.os, "stat", same)
+
+
+def test_the_fingerprint_covers_names_and_the_folders_they_sit_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_stat = os.stat
+    stats_that_never_change(monkeypatch)
+    for folder in ("a/b", "a/c"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.txt").write_text("x")
+    before = prints(tmp_path)
+    (tmp_path / "a" / "b" / "x.txt").rename(tmp_path / "a" / "b" / "y.txt")
+    renamed = prints(tmp_path)
+    (tmp_path / "a" / "b" / "y.txt").rename(tmp_path / "a" / "c" / "y.txt")
+    assert len({before, renamed, prints(tmp_path)}) == 3
+
+
+def test_the_newest_time_counts_a_ctime_after_an_mtime_put_back(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("x")
+    os.utime(tmp_path / "x.txt", ns=(10**9, 10**9))  # mtime in 1970; ctime is now
+    assert snapshot.dir_print(tmp_path)[1] == (tmp_path / "x.txt").stat().st_ctime_ns
+
+
+def test_a_tree_whose_inodes_pass_64_bits_is_fingerprinted_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_stat, as_text = os.stat, snapshot._stats_as_text
+    texts: list[object] = []
 
     def huge_inodes(*args: Any, **kwargs: Any) -> SimpleNamespace:
         stat = real_stat(*args, **kwargs)
@@ -133,14 +170,19 @@ def test_a_tree_whose_inodes_pass_64_bits_is_still_fingerprinted(
             st_mode=stat.st_mode,
         )
 
+    def counted(*args: Any) -> Any:
+        texts.append(args)
+        return as_text(*args)
+
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "x.txt").write_text("x")
     monkeypatch.setattr(snapshot.os, "stat", huge_inodes)
+    monkeypatch.setattr(snapshot, "_stats_as_text", counted)
     before = snapshot.dir_print(tmp_path)
+    assert len(texts) == 2  # the top folder and sub/
     assert before == snapshot.dir_print(tmp_path)
     assert before[1] == newest_time(tmp_path / "sub", tmp_path / "sub" / "x.txt")
-    time.sleep(0.01)
-    (tmp_path / "sub" / "x.txt").write_text("y")
+    edit_in_place(tmp_path / "sub" / "x.txt", "y")
     assert snapshot.dir_print(tmp_path)[0] != before[0]
 
 
