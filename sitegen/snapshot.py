@@ -1,8 +1,8 @@
 """The no-op fast path: when no input changed since the last finished build, do nothing.
 
 The promise: `look` returns a stored report only when the fingerprint of every input (the name,
-size, mtime, ctime and inode of each file under seeds/, content/, templates/ and static/, the
-settings and the code version) equals the one stored by the last build that ran to the end,
+size, mtime, ctime and inode of each file under seeds/, content/, templates/ and static/, a
+linked file counted as the file it points to; the settings and the code version) equals the one stored by the last build that ran to the end,
 and that build's output manifest is still there. A build removes the stored fingerprint before
 it changes anything, so a killed build never leaves one behind. Like git, a fingerprint taken
 while a file was modified within the last 100 ms is not stored (a later edit in the same clock
@@ -114,17 +114,27 @@ def dir_print(directory: Path) -> tuple[bytes, int]:
     except (FileNotFoundError, NotADirectoryError):
         return hashlib.blake2b(parts[0], digest_size=20).digest(), 0
     try:
-        _walk(fd, b"", parts, newest)
+        _walk(fd, b"", parts, newest, set())
     finally:
         os.close(fd)
     return hashlib.blake2b(b"".join(parts), digest_size=20).digest(), newest[0]
 
 
-def _walk(fd: int, prefix: bytes, parts: list[bytes], newest: list[int]) -> None:
+def _walk(
+    fd: int, prefix: bytes, parts: list[bytes], newest: list[int], above: set[tuple[int, int]]
+) -> None:
     # Names relative to an open directory: the kernel resolves one name per stat, not a path.
     # listdir and os.stat, not scandir: a DirEntry and its stat cost a third more per file.
     # Names in the order the directory lists them, not sorted: stat in that order is faster,
     # and a listing that comes back in another order only costs a build, never skips one.
+    # A symbolic link counts as what it points to (a build reads through it), and a folder
+    # reached again through a link (a loop) is not walked again. `above`: the folders on the
+    # way here, by device and inode.
+    here = os.fstat(fd)
+    if (here.st_dev, here.st_ino) in above:
+        parts.append(b"\4%d:%s" % (len(prefix), prefix))
+        return
+    above.add((here.st_dev, here.st_ino))
     names = os.listdir(fd)
     parts.append(b"\2%d:%s" % (len(prefix), prefix))
     modes: Sequence[int]
@@ -147,9 +157,10 @@ def _walk(fd: int, prefix: bytes, parts: list[bytes], newest: list[int]) -> None
         except (FileNotFoundError, NotADirectoryError):
             continue
         try:
-            _walk(sub, prefix + name.encode(_FS_ENCODING, _FS_ERRORS) + b"/", parts, newest)
+            _walk(sub, prefix + name.encode(_FS_ENCODING, _FS_ERRORS) + b"/", parts, newest, above)
         finally:
             os.close(sub)
+    above.discard((here.st_dev, here.st_ino))
 
 
 def _stats(fd: int, names: list[str]) -> array[int]:
@@ -164,7 +175,24 @@ def _stats(fd: int, names: list[str]) -> array[int]:
             extend(_GONE)
             continue
         extend((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_mode))
+    links = [i for i, mode in enumerate(numbers[4::5]) if mode & _S_IFMT == _S_IFLNK]
+    for i in links:  # rare: checked after the loop, not in it
+        target = _target(fd, names[i])
+        if target is not None:
+            numbers[5 * i : 5 * i + 5] = array("q", target)
     return numbers
+
+
+_S_IFMT, _S_IFLNK = 0o170000, 0o120000
+
+
+def _target(fd: int, name: str) -> tuple[int, int, int, int, int] | None:
+    """Return the five numbers of what a link points to, or None for a broken link."""
+    try:
+        stat = os.stat(name, dir_fd=fd)
+    except OSError:  # dangling, a loop of links, or removed
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_mode)
 
 
 _GONE = (-1, -1, -1, -1, 0)  # a file removed between the listing and its stat
@@ -184,6 +212,8 @@ def _stats_as_text(fd: int, names: list[str]) -> tuple[bytes, list[int], int]:
             if stat is not None
             else _GONE
         )
+        if numbers[4] & _S_IFMT == _S_IFLNK:
+            numbers = _target(fd, name) or numbers
         lines.append(name.encode(_FS_ENCODING, _FS_ERRORS) + b"\0%d\0%d\0%d\0%d\0%d\n" % numbers)
         modes.append(numbers[4])
         latest = max(latest, numbers[1], numbers[2])

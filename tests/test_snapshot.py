@@ -201,3 +201,46 @@ def test_a_no_op_build_reports_the_problems_of_the_build_it_repeats(
     assert first.errors
     assert again.diagnostics == first.diagnostics
     assert again.ingest.diagnostics == first.ingest.diagnostics
+
+
+def test_a_linked_file_counts_as_what_it_points_to(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.txt").write_text("x")
+    (tmp_path / "tree").mkdir()
+    (tmp_path / "tree" / "x.txt").symlink_to(tmp_path / "elsewhere" / "x.txt")
+    before = prints(tmp_path / "tree")
+    edit_in_place(tmp_path / "elsewhere" / "x.txt", "y")
+    assert prints(tmp_path / "tree") != before
+
+
+def test_a_broken_link_is_fingerprinted_and_mending_it_shows(tmp_path: Path) -> None:
+    (tmp_path / "tree").mkdir()
+    (tmp_path / "tree" / "x.txt").symlink_to(tmp_path / "missing.txt")
+    before = prints(tmp_path / "tree")
+    assert prints(tmp_path / "tree") == before
+    (tmp_path / "missing.txt").write_text("x")
+    assert prints(tmp_path / "tree") != before
+
+
+def test_a_loop_of_linked_folders_is_walked_once(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("x")
+    (tmp_path / "a" / "up").symlink_to(tmp_path, target_is_directory=True)
+    before = prints(tmp_path)
+    assert prints(tmp_path) == before
+    edit_in_place(tmp_path / "a" / "x.txt", "y")
+    assert prints(tmp_path) != before
+
+
+def test_editing_the_file_a_linked_seed_points_to_rebuilds_its_page(
+    built: Path, tmp_path: Path
+) -> None:
+    seed = built / "seeds" / "ice.txt"
+    target = tmp_path / "elsewhere.txt"
+    target.write_bytes(seed.read_bytes())
+    seed.unlink()
+    seed.symlink_to(target)
+    run_build(built)
+    edit_in_place(target, target.read_text("utf-8").replace("two days", "six days"))
+    run_build(built)
+    assert "Use ice for six days." in (built / PAGE).read_text("utf-8")
