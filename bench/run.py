@@ -46,6 +46,9 @@ print(json.dumps({"rc": rc, "wall": wall, "rss": rss}))
 
 def measure(cmd: list[str], cwd: Path) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # The last step's writes reach the disk outside the timed region: a figure that starts
+    # while the kernel still writes back a 100k build's pages pays for that build.
+    os.sync()
     done = subprocess.run(
         [sys.executable, "-c", WRAPPER, *cmd], cwd=cwd, env=env, capture_output=True, text=True
     )
@@ -92,6 +95,12 @@ def cold(work: Path) -> None:
         shutil.rmtree(work / name, ignore_errors=True)
 
 
+# No-ops timed in a row in each run: one sample of a half-second figure is mostly noise, and
+# the first right after a build runs slower (0.49-0.67 s at 100k by hand, against 0.40-0.44 s
+# for the next ones on the same machine).
+NOOPS = 3
+
+
 def bench_sitegen(work: Path, runs: int) -> dict[str, dict[str, float]]:
     figures: dict[str, list[dict[str, float]]] = {}
 
@@ -102,7 +111,8 @@ def bench_sitegen(work: Path, runs: int) -> dict[str, dict[str, float]]:
         cold(work)
         timed("cold")
     for run in range(runs):
-        timed("noop")
+        for _ in range(NOOPS):
+            timed("noop")
         added = work / "seeds" / "zz-bench-added.txt"
         (_, text), *_ = generate_seeds(1, seed=10_000 + run)
         added.write_text(text.replace("\n", f"\n\nBench run {run}.\n", 1), "utf-8")
@@ -126,7 +136,8 @@ def bench_sitegen(work: Path, runs: int) -> dict[str, dict[str, float]]:
     for run in range(runs):  # the same figures with the search index (Pagefind)
         cold(work)
         timed("cold_search", SEARCH)
-        timed("noop_search", SEARCH)
+        for _ in range(NOOPS):
+            timed("noop_search", SEARCH)
         added = work / "seeds" / "zz-bench-added.txt"
         (_, text), *_ = generate_seeds(1, seed=20_000 + run)
         added.write_text(text, "utf-8")
@@ -264,13 +275,15 @@ def write_report(results: dict[str, Any]) -> str:
         "# Benchmarks",
         "",
         "Written by `make bench` (bench/run.py); do not edit by hand. Whole processes, median of"
-        " the runs shown; peak RSS is the largest of those runs (of one process: the forked"
+        " the runs shown (no-ops: three in a row in each run); peak RSS is the largest of those"
+        " runs (of one process: the forked"
         " render workers are not summed). Figures are without a search index (`--no-search`)"
         " unless the row says so, and so is Hugo. Hugo has no"
         " incremental production build, so its `add one seed` is a full rebuild with one more page"
         " and an existing public/. Incremental figures run in this order after the cold builds:"
         " no-op, add one seed, edit one record, delete that seed, change base.html (every page);"
-        " then, with the search index: cold, no-op, add one seed, edit one record, delete it.",
+        " then, with the search index: cold, no-op, add one seed, edit one record, delete it."
+        " Before each timed process, the writes of the one before are flushed (sync).",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, {m['os']};"
         f" Python {m['python']}, Hugo {m['hugo']}.",
