@@ -2,11 +2,12 @@
 
 The promise: `look` returns a stored report only when the fingerprint of every input (the name,
 size, mtime, ctime and inode of each file under seeds/, content/, templates/ and static/, a
-linked file counted as the file it points to; the settings and the code version) equals the one stored by the last build that ran to the end,
-and that build's output manifest is still there. A build removes the stored fingerprint before
-it changes anything, so a killed build never leaves one behind. Like git, a fingerprint taken
-while a file was modified within the last 100 ms is not stored (a later edit in the same clock
-tick could keep size and mtime), so such a build is simply not skipped next time.
+linked file counted as the file it points to; the settings and the code version) equals the
+one stored by the last build that ran to the end, and that build's output manifest is still
+there. A build removes the stored fingerprint before it changes anything, so a killed build
+never leaves one behind. Like git, a fingerprint taken while a file was modified within the
+last 100 ms is not stored (a later edit in the same clock tick could keep size and mtime), so
+such a build is simply not skipped next time.
 
 This module imports nothing heavy: at 100,000 questions a no-op build is 200,000 stat calls
 (about 0.6 s on one core here), and loading Jinja and friends would add a third to that.
