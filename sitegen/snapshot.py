@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from stat import S_ISDIR
+from stat import S_IFLNK, S_ISDIR
 
 from sitegen import cache
 from sitegen.config import Config, Paths
@@ -176,7 +176,7 @@ def _stats(fd: int, names: list[str]) -> array[int]:
             extend(_GONE)
             continue
         extend((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_mode))
-    links = [i for i, mode in enumerate(numbers[4::5]) if mode & _S_IFMT == _S_IFLNK]
+    links = [i for i, mode in enumerate(numbers[4::5]) if mode & _S_IFMT == S_IFLNK]
     for i in links:  # rare: checked after the loop, not in it
         target = _target(fd, names[i])
         if target is not None:
@@ -184,19 +184,34 @@ def _stats(fd: int, names: list[str]) -> array[int]:
     return numbers
 
 
-_S_IFMT, _S_IFLNK = 0o170000, 0o120000
+_S_IFMT = 0o170000  # the file type bits of a mode: tested inline, not by a call a file
 
 
-def _target(fd: int, name: str) -> tuple[int, int, int, int, int] | None:
-    """Return the five numbers of what a link points to, or None for a broken link."""
-    try:
-        stat = os.stat(name, dir_fd=fd)
-    except OSError:  # dangling, a loop of links, or removed
-        return None
+Numbers = tuple[int, int, int, int, int]  # size, mtime, ctime, inode, mode
+_GONE: Numbers = (-1, -1, -1, -1, 0)  # a file removed between the listing and its stat
+
+
+def _numbers(stat: os.stat_result) -> Numbers:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_mode)
 
 
-_GONE = (-1, -1, -1, -1, 0)  # a file removed between the listing and its stat
+def _target(fd: int, name: str) -> Numbers | None:
+    """Return the five numbers of what a link points to, or None for a broken link."""
+    try:
+        return _numbers(os.stat(name, dir_fd=fd))
+    except OSError:  # dangling, a loop of links, or removed
+        return None
+
+
+def _entry(fd: int, name: str) -> Numbers:
+    """Return the five numbers `_stats` gives one name, one stat at a time."""
+    try:
+        numbers = _numbers(os.stat(name, dir_fd=fd, follow_symlinks=False))
+    except FileNotFoundError:
+        return _GONE
+    if numbers[4] & _S_IFMT == S_IFLNK:
+        return _target(fd, name) or numbers
+    return numbers
 
 
 def _stats_as_text(fd: int, names: list[str]) -> tuple[bytes, list[int], int]:
@@ -204,17 +219,7 @@ def _stats_as_text(fd: int, names: list[str]) -> tuple[bytes, list[int], int]:
     mtime or ctime."""
     lines, modes, latest = [b"\3"], [], 0
     for name in names:
-        try:
-            stat = os.stat(name, dir_fd=fd, follow_symlinks=False)
-        except FileNotFoundError:
-            stat = None
-        numbers = (
-            (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_mode)
-            if stat is not None
-            else _GONE
-        )
-        if numbers[4] & _S_IFMT == _S_IFLNK:
-            numbers = _target(fd, name) or numbers
+        numbers = _entry(fd, name)
         lines.append(name.encode(_FS_ENCODING, _FS_ERRORS) + b"\0%d\0%d\0%d\0%d\0%d\n" % numbers)
         modes.append(numbers[4])
         latest = max(latest, numbers[1], numbers[2])
