@@ -20,6 +20,7 @@ from sitegen.atomic import mark_build_finished, mark_build_started, write_if_cha
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config, Paths
 from sitegen.errors import SitegenError
+from sitegen.families import FAMILIES_DIR, Families, Family
 from sitegen.filefacts import FileFacts
 from sitegen.ingest import FACTS_VERSION, ingest, load_records
 from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys
@@ -136,8 +137,11 @@ def _build(
             if question.id in record_digests:
                 keys.digests.known(question, record_digests[question.id])
         memo = load_memo(cache_dir, version)
+        families = Families(
+            cache_dir / FAMILIES_DIR if cache_dir else None, version, trust=not unfinished
+        )
         renderer = Renderer(
-            make_environment(paths.templates), config, site, keys, paths.output, memo
+            make_environment(paths.templates), config, site, keys, paths.output, memo, families
         )
     rendering()
     processes = workers() if len(site.questions) >= PARALLEL_PAGES else 1
@@ -153,8 +157,9 @@ def _build(
     output = Output()
     prewritten: list[str] = []  # pages the render processes wrote themselves
     preunchanged = 0
-    for share_files, share_keys, share_related, share_written, share_unchanged in shares:
+    for share_files, share_keys, share_related, share_written, share_unchanged, found in shares:
         renderer.related.computed.update(share_related)
+        families.merge(*found)
         for path, data in share_files:
             output.add(path, data)
         keys.current.update(share_keys)
@@ -176,6 +181,7 @@ def _build(
     with phase("save page keys"):
         keys.stamp_and_save(paths.output)
         save_memo(cache_dir, version, renderer.related.memo())
+        families.save()  # after the keys: a family is skipped only with its pages' keys saved
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
         # After a killed build, pages it wrote may not be indexed yet: index every shard.
@@ -225,14 +231,19 @@ SHARE_QUESTIONS = 50_000
 def _render_share(
     renderer: Renderer, out_dir: Path, k: int, n: int
 ) -> tuple[
-    list[tuple[str, bytes | None]], dict[str, PageKey], dict[str, tuple[str, ...]], list[str], int
+    list[tuple[str, bytes | None]],
+    dict[str, PageKey],
+    dict[str, tuple[str, ...]],
+    list[str],
+    int,
+    tuple[dict[str, Family], set[str]],
 ]:
     """Render and write every n-th page, starting at k (in a forked worker when n > 1).
 
     Return the pages as (path, None) (already on disk), the files that are not pages (sitemap,
     robots.txt) with their bytes from share 0 only, the page keys this share made, the related
-    lists it ranked, the page files it wrote and how many it left unchanged. A page's bytes
-    never depend on which share renders it.
+    lists it ranked, the page files it wrote, how many it left unchanged and the page families
+    it found changed and kept. A page's bytes never depend on which share renders it.
     """
     if n > 1:
         renderer.share = (k, n)
@@ -258,7 +269,9 @@ def _render_share(
     # Keys of pages left as they were go back as their path only (in `files`): the parent
     # holds the very same entries, and 130,000 keys are slow to pickle and compare.
     fresh = renderer.keys.fresh() if renderer.keys else {}
-    return files, fresh, renderer.related.computed, written, unchanged
+    families = renderer.families
+    found = (families.fresh, families.kept) if families is not None else ({}, set())
+    return files, fresh, renderer.related.computed, written, unchanged, found
 
 
 def check(paths: Paths) -> BuildReport:

@@ -274,7 +274,17 @@ class PageKeys:
     def unchanged(self, out_dir: Path, rel: str, key: bytes) -> bool:
         """Return whether the file at `rel` is what rendering with `key` would write now."""
         before = self.previous.get(rel)
-        if before is None or before.key != key or before.stamp is None:
+        return before is not None and before.key == key and self.still(out_dir, rel, before)
+
+    def still(self, out_dir: Path, rel: str, before: PageKey | None = None) -> bool:
+        """Return whether the file at `rel` is as the last build wrote it and every lookup its
+        page made then gives the same answer now (the caller knows its context is the same);
+        if so, keep the page's entry for this build."""
+        if before is None:
+            before = self.previous.get(rel)
+            if before is None:
+                return False
+        if before.stamp is None:
             return False
         verdicts = self._verdicts
         for lookup in before.lookups:  # loaded keys share one tuple per distinct lookup

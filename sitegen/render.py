@@ -22,6 +22,7 @@ from sitegen.browse import (
     question_tags,
 )
 from sitegen.config import Config
+from sitegen.families import Families
 from sitegen.jsonld import breadcrumb_list, profile_page, qa_page, to_script_json
 from sitegen.markdown_html import markdown_plain_text, render_markdown
 from sitegen.model import Question
@@ -248,6 +249,7 @@ class Renderer:
         keys: PageKeys | None = None,
         out_dir: Path | None = None,
         related_memo: Memo | None = None,
+        families: Families | None = None,
     ) -> None:
         self.env = env
         self.config = config
@@ -262,6 +264,10 @@ class Renderer:
         self.out_dir = out_dir or Path(".")
         if keys is not None:
             keys.targets = {"site": site, "browse": self.browse}
+        # With keys too: families of pages whose sources did not change are not keyed page
+        # by page (see families.py).
+        self.families = families if keys is not None else None
+        self._family_digests: dict[str, bytes] = {}
         self._template_keys: dict[str, bytes] = {}
         # (k, n): render only every n-th page, starting at k; the others return NOT_MINE.
         self.share: tuple[int, int] | None = None
@@ -375,26 +381,86 @@ class Renderer:
         yield "robots.txt", robots_txt(self.config.base_url)
 
     def _html_pages(self) -> Iterator[tuple[str, bytes | None]]:
-        yield from self.home_pages()
+        # Each family names its source: what its pages are a function of (see families.py).
+        family = self._family
+        yield from family("home", "home.html", (self.site.questions,), self.home_pages)
         for question in self.site.questions:
             yield self.question_page(question)
-        yield from self.doctor_index_pages()
-        for doctor in self.browse.doctors:
-            yield from self.doctor_pages(doctor)
+        doctors = self.browse.doctors
+        yield from family("doctors", "doctors.html", (doctors,), self.doctor_index_pages)
+        for doctor in doctors:
+            yield from family(f"d:{doctor.id}", "doctor.html", (doctor,), self.doctor_pages, doctor)
         for kind, groups in (
             ("topics", self.browse.topics),
             ("specialties", self.browse.specialties),
             ("locations", self.browse.locations),
         ):
-            yield from self.group_index_pages(kind, groups)
+            pages = self.group_index_pages
+            yield from family(kind, "groups.html", (kind, groups), pages, kind, groups)
             for group in groups:
-                yield from self.group_pages(group)
+                name = f"{kind}:{group.slug}"
+                yield from family(f"g:{name}", "group.html", (group,), self.group_pages, group)
                 if kind != "topics" and len(group.doctors) > DOCTOR_PREVIEW:
-                    yield from self.group_doctor_pages(group)
-        yield self.about_page()
+                    doctor_pages = self.group_doctor_pages
+                    yield from family(
+                        f"gd:{name}", "group_doctors.html", (group,), doctor_pages, group
+                    )
+        single = self._single
+        yield from family("about", "about.html", (), single, self.about_page)
         if self.config.search:
-            yield self.search_page()
-        yield self.not_found_page()
+            yield from family("search", "search.html", (), single, self.search_page)
+        yield from family("404", "404.html", (), single, self.not_found_page)
+
+    @staticmethod
+    def _single(
+        page: Callable[[], tuple[str, bytes | None]],
+    ) -> Iterator[tuple[str, bytes | None]]:
+        yield page()
+
+    def _family(
+        self,
+        name: str,
+        template: str,
+        source: tuple[Any, ...],
+        pages: Callable[..., Iterator[tuple[str, bytes | None]]],
+        *args: Any,
+    ) -> Iterator[tuple[str, bytes | None]]:
+        """Yield the pages `pages(*args)` yields, or, when the family's source is as the last
+        build stored it and each of this share's pages is still as written, the same paths
+        without building a page (bytes None: keep the file; NOT_MINE: another share's)."""
+        families = self.families
+        if families is None:
+            yield from pages(*args)
+            return
+        digest = self._family_digests.get(name)
+        if digest is None:
+            digest = self._family_digests[name] = self._source_digest(template, source)
+        kept = families.skip(name, digest)
+        if kept is not None and self._still(kept):
+            families.add(name, digest, kept)
+            for path in kept:
+                yield path, (None if self._mine() else NOT_MINE)
+            return
+        paths = []
+        for path, data in pages(*args):
+            paths.append(path)
+            yield path, data
+        families.add(name, digest, tuple(paths))
+
+    def _source_digest(self, template: str, source: tuple[Any, ...]) -> bytes:
+        assert self.keys is not None
+        return self.keys.key(b"family", self._template_key(template), *source)
+
+    def _still(self, paths: tuple[str, ...]) -> bool:
+        """Return whether each of these pages that is this share's is still as written (see
+        PageKeys.still), counting them as `_mine` will without moving its count."""
+        assert self.keys is not None
+        keys, out_dir, share = self.keys, self.out_dir, self.share
+        for offset, path in enumerate(paths, 1):
+            mine = share is None or (self._count + offset) % share[1] == share[0]
+            if mine and not keys.still(out_dir, path):
+                return False
+        return True
 
     def _paged(
         self,
@@ -440,8 +506,18 @@ class Renderer:
         path = f"questions/{question.id}/index.html"
         if not self._mine():  # before ranking its related questions: the costly part
             return path, NOT_MINE
+        shared = question.title.casefold() in self._shared_titles
+        related = self.related.related(question)
+        families, keys = self.families, self.keys
+        if families is not None and keys is not None:
+            # A family of one page, rendered by one share: only that share keys it.
+            name = f"q:{question.id}"
+            digest = self._source_digest("question.html", (question, int(shared), related))
+            families.add(name, digest, (path,))
+            if families.skip(name, digest) is not None and keys.still(self.out_dir, path):
+                return path, None
         title = question.title
-        if title.casefold() in self._shared_titles:
+        if shared:
             title = f"{title} ({question.id})"  # two seeds asked the same: keep titles unique
         page = PageInfo(
             url=f"questions/{question.id}/",
@@ -455,7 +531,7 @@ class Renderer:
             _question_jsonld,
             question=question,
             topics=question_tags(question),
-            related=self.related.related(question),
+            related=related,
         )
 
     def doctor_index_pages(self) -> Iterator[tuple[str, bytes | None]]:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from sitegen import build as build_module
 from sitegen import snapshot
-from sitegen.render import Renderer
 from tests.test_build import SEED, make_project, run_build, write_seed
 
 PAGE = Path("public/questions/does-ice-help-bruising/index.html")
@@ -27,17 +27,20 @@ def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def refuse_to_render(monkeypatch: pytest.MonkeyPatch) -> None:
-    def render(*args: object, **kwargs: object) -> bytes:
-        raise AssertionError("rendered a page")
+def refuse_to_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any build past the no-op check fail. (Not rendering proves less: a build also
+    leaves every page alone whose inputs it finds unchanged.)"""
 
-    monkeypatch.setattr(Renderer, "render", render)
+    def assemble(*args: object, **kwargs: object) -> object:
+        raise AssertionError("assembled the site")
+
+    monkeypatch.setattr(build_module, "build_site", assemble)
 
 
-def test_a_build_with_no_change_renders_nothing(
+def test_a_build_with_no_change_does_not_build(
     built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    refuse_to_render(monkeypatch)
+    refuse_to_build(monkeypatch)
     report = run_build(built)
     assert report.written is not None and report.written.written == 0
     assert report.questions == 1
@@ -75,8 +78,8 @@ def test_a_file_changed_within_a_clock_tick_of_the_build_is_not_trusted(
     root = make_project(tmp_path)
     write_seed(root, "ice.txt", SEED)
     run_build(root)
-    refuse_to_render(monkeypatch)
-    with pytest.raises(AssertionError, match="rendered a page"):
+    refuse_to_build(monkeypatch)
+    with pytest.raises(AssertionError, match="assembled the site"):
         run_build(root)
 
 
@@ -195,7 +198,7 @@ def test_a_no_op_build_reports_the_problems_of_the_build_it_repeats(
     write_seed(root, "ice-again.txt", SEED)  # the same title: a warning about both
     write_seed(root, "broken.txt", "")  # an error
     first = run_build(root)
-    refuse_to_render(monkeypatch)
+    refuse_to_build(monkeypatch)
     again = run_build(root)
     assert first.ingest.diagnostics and len(first.diagnostics) > len(first.ingest.diagnostics)
     assert first.errors

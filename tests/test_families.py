@@ -1,0 +1,130 @@
+"""A family of pages whose source did not change is not keyed page by page, and still every
+page comes out as a clean full build writes it: a lookup that answers differently, or a file
+changed under public/, renders the page again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitegen.build import build
+from sitegen.config import Config, Paths
+from sitegen.families import FAMILIES_DIR, Families
+from sitegen.render import Renderer
+from sitegen.version import code_version
+from tests.test_build import make_project, site_files, write_seed
+
+CONFIG = Config(search=False)
+
+
+def add(root: Path, name: str, title: str, tag: str, doctor: str, where: str) -> None:
+    """Write a one-answer seed; `where` is the doctor's "City Specialty" line."""
+    write_seed(root, name, seed(title, tag, doctor, where))
+
+
+def seed(title: str, tag: str, doctor: str, where: str) -> str:
+    return f"""
+    {title}
+
+    A question about {tag}.
+
+    Doctor Answers 1
+
+    An answer. #{tag}
+
+    {doctor}
+    {where}
+    4.8 out of 5 stars 12 reviews
+    """
+
+
+def run(root: Path) -> None:
+    build(Paths.from_config(root, CONFIG), CONFIG)
+
+
+def keyed_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the URL of every page keyed one by one from here on."""
+    keyed: list[str] = []
+    original = Renderer._render
+
+    def recording(self: Renderer, template: str, page: Any, *args: Any, **kw: Any) -> Any:
+        keyed.append(page.url)
+        return original(self, template, page, *args, **kw)
+
+    monkeypatch.setattr(Renderer, "_render", recording)
+    return keyed
+
+
+def clean_build_of(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    fresh = make_project(tmp_path / "fresh")
+    shutil.rmtree(fresh / "seeds")
+    shutil.copytree(root / "seeds", fresh / "seeds")
+    run(fresh)
+    return site_files(fresh)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "site")
+    add(root, "ice.txt", "Does ice help?", "bruising", "Dr. Ann Lee", "Tampa Dermatologist")
+    add(root, "scar.txt", "Will it scar?", "scars", "Dr. Bo Chen", "Ohio Plastic Surgeon")
+    add(root, "nose.txt", "Nose swelling?", "rhinoplasty", "Dr. Cy Diaz", "Utah Plastic Surgeon")
+    run(root)
+    return root
+
+
+def test_a_question_page_whose_source_did_not_change_is_not_keyed_again(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keyed = keyed_pages(monkeypatch)
+    add(root, "new.txt", "Lip filler lumps?", "fillers", "Dr. Di Eng", "Iowa Nurse")
+    run(root)
+    assert "questions/lip-filler-lumps/" in keyed  # new: keyed and rendered
+    assert "" in keyed  # the home list changed
+    assert "questions/does-ice-help/" not in keyed  # shares nothing with the new question
+    assert "doctors/dr-ann-lee/" not in keyed
+
+
+def test_a_skipped_page_whose_lookup_answers_differently_renders_again(
+    root: Path, tmp_path: Path
+) -> None:
+    # A namesake elsewhere: both doctors' profile URLs now carry place and specialty, so the
+    # unchanged question's page must link to the new URL.
+    add(root, "other.txt", "Hair loss?", "hair", "Dr. Ann Lee", "Reno Dentist")
+    run(root)
+    page = (root / "public/questions/does-ice-help/index.html").read_text("utf-8")
+    assert 'href="../../doctors/dr-ann-lee/"' not in page
+    assert site_files(root) == clean_build_of(root, tmp_path)
+
+
+def test_a_page_changed_under_public_is_written_again_though_its_family_is_unchanged(
+    root: Path,
+) -> None:
+    page = root / "public/questions/will-it-scar/index.html"
+    written = page.read_bytes()
+    page.write_bytes(written.replace(b"Will it scar?", b"Will it scar!"))
+    add(root, "new.txt", "Lip filler lumps?", "fillers", "Dr. Di Eng", "Iowa Nurse")
+    run(root)
+    assert page.read_bytes() == written
+
+
+def test_a_deleted_question_leaves_no_family_behind(root: Path) -> None:
+    (root / "seeds" / "nose.txt").unlink()
+    run(root)
+    stored = Families(root / ".sitegen-cache" / FAMILIES_DIR, code_version()).previous
+    assert "q:nose-swelling" not in stored
+    assert "q:does-ice-help" in stored and "home" in stored
+
+
+def test_a_question_whose_title_becomes_shared_is_titled_again(root: Path) -> None:
+    """Five closer questions fill its related list, so only the shared title changes it."""
+    for n in range(5):
+        add(root, f"b{n}.txt", f"Bruise {n}?", "bruising", "Dr. Ann Lee", "Tampa Dermatologist")
+    run(root)
+    add(root, "again.txt", "Does ice help?", "hair", "Dr. Fay Gu", "Reno Dentist")
+    run(root)
+    page = (root / "public/questions/does-ice-help/index.html").read_text("utf-8")
+    assert "<title>Does ice help? (does-ice-help)" in page
