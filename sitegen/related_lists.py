@@ -84,6 +84,10 @@ class RelatedLists:
 
     def related(self, question: Question) -> tuple[Question, ...]:
         """Return up to LIMIT related questions, best first."""
+        return tuple(self._by_id[i] for i in self.related_ids(question))
+
+    def related_ids(self, question: Question) -> tuple[str, ...]:
+        """Return the ids of `related(question)`."""
         ids = self.lists.get(question.id)
         if ids is None:
             ids = self.computed.get(question.id)
@@ -92,7 +96,7 @@ class RelatedLists:
                 self._index = RelatedIndex(self._questions)
             ids = tuple(q.id for q in self._index.related(question))
             self.computed[question.id] = ids
-        return tuple(self._by_id[i] for i in ids)
+        return ids
 
     def prepare(self) -> None:
         """Build the ranking index now if some list is still to rank: before forking more
