@@ -118,6 +118,13 @@ class Browse:
     specialty_slugs: dict[str, str]
     location_slugs: dict[str, str]
 
+    def url_maps(
+        self,
+    ) -> tuple[dict[DoctorKey, str], dict[str, str], dict[str, str], dict[str, str]]:
+        """What the URL_LOOKUPS answer from: while these are equal, each of them gives the
+        same answer for the same arguments."""
+        return (self.doctor_ids, self.topic_slugs, self.specialty_slugs, self.location_slugs)
+
     def doctor_url(self, doctor: Doctor) -> str | None:
         """Return the profile URL of an answer's doctor, or None for an unnamed doctor."""
         key = doctor_key(doctor)
@@ -133,6 +140,10 @@ class Browse:
 
     def location_url(self, location: str) -> str:
         return f"locations/{self.location_slugs[location]}/"
+
+
+# The methods whose answers are a function of their arguments and `Browse.url_maps()` only.
+URL_LOOKUPS = frozenset({"doctor_url", "topic_url", "specialty_url", "location_url"})
 
 
 def _norm(text: str | None) -> str:

@@ -12,11 +12,14 @@ import gc
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
+from sitegen import cache as cache_files
 from sitegen import snapshot
 from sitegen.atomic import mark_build_finished, mark_build_started, write_if_changed
+from sitegen.browse import URL_LOOKUPS
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config, Paths
 from sitegen.errors import SitegenError
@@ -143,6 +146,10 @@ def _build(
         renderer = Renderer(
             make_environment(paths.templates), config, site, keys, paths.output, memo, families
         )
+        if cache_dir is not None and not unfinished:
+            stored = cache_files.load(cache_dir / URL_MAPS_FILE, version).get("maps")
+            if _kept_answers(stored, renderer.browse.url_maps()):
+                keys.settled = URL_LOOKUPS  # every URL a page looked up is as it was
     rendering()
     processes = workers() if len(site.questions) >= PARALLEL_PAGES else 1
     # More shares than processes at large sizes: a process's memory grows with the pages it
@@ -182,6 +189,9 @@ def _build(
         keys.stamp_and_save(paths.output)
         save_memo(cache_dir, version, renderer.related.memo())
         families.save()  # after the keys: a family is skipped only with its pages' keys saved
+        if cache_dir is not None:  # the maps the saved keys' URL lookups were answered from
+            maps = {"maps": renderer.browse.url_maps()}
+            cache_files.save(cache_dir / URL_MAPS_FILE, version, maps)
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
         # After a killed build, pages it wrote may not be indexed yet: index every shard.
@@ -219,6 +229,7 @@ def _build(
 
 
 FACTS_FILE = "files.pickle"
+URL_MAPS_FILE = "urls.pickle"
 # Caches earlier versions kept in one file each (up to 400 MB at 100,000 questions).
 RETIRED_CACHE_FILES = ("records.pickle", "pages.pickle", "markdown.pickle")
 
@@ -226,6 +237,19 @@ RETIRED_CACHE_FILES = ("records.pickle", "pages.pickle", "markdown.pickle")
 PARALLEL_PAGES = 1000
 # Each render process takes the pages of at most about this many questions.
 SHARE_QUESTIONS = 50_000
+
+
+def _kept_answers(before: object, now: tuple[dict[Any, str], ...]) -> bool:
+    """Return whether every entry of the maps `before` is in `now` with the same value: then
+    a lookup answered from them then gives the same answer now (one that failed then made its
+    page fail, so no page holds it). Entries only added, as a new doctor's, change no answer."""
+    if not isinstance(before, tuple) or len(before) != len(now):
+        return False
+    missing = object()
+    return all(
+        isinstance(old, dict) and all(new.get(key, missing) == value for key, value in old.items())
+        for old, new in zip(before, now, strict=True)
+    )
 
 
 def _render_share(
