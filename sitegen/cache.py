@@ -16,10 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import lz4.frame
+
 from sitegen.atomic import write_atomic
 
 CACHE_DIR = ".sitegen-cache"
-_MAGIC = "sitegen-cache-2"
+_MAGIC = "sitegen-cache-3"
 
 
 def key(data: bytes) -> str:
@@ -38,7 +40,7 @@ def code_version(*parts: str) -> str:
 def load(path: Path, version: str) -> dict[str, Any]:
     """Return the entries in `path`, or {} when it is missing, damaged or from other code."""
     try:
-        magic, stored_version, entries = pickle.loads(zlib.decompress(path.read_bytes()))
+        magic, stored_version, entries = pickle.loads(lz4.frame.decompress(path.read_bytes()))
     except Exception:  # any damage at all means: no cache
         return {}
     if magic != _MAGIC or stored_version != version or not isinstance(entries, dict):
@@ -48,10 +50,11 @@ def load(path: Path, version: str) -> dict[str, Any]:
 
 def save(path: Path, version: str, entries: dict[str, Any]) -> None:
     """Write the entries atomically (a build killed mid-save leaves the old cache or none),
-    compressed: caches are mostly text (5x smaller), and reading 400 MB of record cache from
-    a slow disk costs more than inflating 80 MB."""
+    compressed: caches are mostly text, and reading 400 MB of record cache from a slow disk
+    costs more than inflating 100 MB. LZ4, not zlib: a fifth larger, but it inflates the
+    100,000-question record cache in 0.16 s where zlib took 0.94 s (and writes it 4x faster)."""
     data = pickle.dumps((_MAGIC, version, entries), pickle.HIGHEST_PROTOCOL)
-    write_atomic(path, zlib.compress(data, 3))
+    write_atomic(path, lz4.frame.compress(data))
 
 
 SHARDS = 64
