@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sitegen.build import build
+from sitegen.build import _kept_answers, build
 from sitegen.config import Config, Paths
 from sitegen.families import FAMILIES_DIR, Families
 from sitegen.render import Renderer
@@ -128,3 +128,14 @@ def test_a_question_whose_title_becomes_shared_is_titled_again(root: Path) -> No
     run(root)
     page = (root / "public/questions/does-ice-help/index.html").read_text("utf-8")
     assert "<title>Does ice help? (does-ice-help)" in page
+
+
+def test_url_answers_count_as_kept_while_the_maps_only_grow() -> None:
+    before = ({("ann", "", ""): "ann"}, {"bruising": "bruising"})
+    grown = ({("ann", "", ""): "ann", ("bo", "", ""): "bo"}, {"bruising": "bruising"})
+    renamed = ({("ann", "", ""): "ann-tampa"}, {"bruising": "bruising"})
+    dropped = ({}, {"bruising": "bruising"})
+    assert _kept_answers(before, grown)
+    assert not _kept_answers(before, renamed)
+    assert not _kept_answers(before, dropped)
+    assert not _kept_answers(None, grown)  # nothing stored: nothing known
