@@ -202,7 +202,10 @@ def _build(
     else:
         search = None
         remove_index(paths.output)
-    mark_build_finished(paths.root / CACHE_DIR)
+    if cache_dir is not None or not unfinished:
+        # A build without the cache (`verify` runs one) leaves a killed build's mark: the
+        # caches and the search index that build left are as suspect as before.
+        mark_build_finished(paths.root / CACHE_DIR)
     result = BuildReport(
         ingest=report,
         diagnostics=tuple(diagnostics),

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
+from sitegen import build as build_module
 from sitegen.build import _kept_answers, build
 from sitegen.config import Config, Paths
 from sitegen.families import FAMILIES_DIR, Families
 from sitegen.render import Renderer
+from sitegen.verify import verify
 from sitegen.version import code_version
 from tests.test_build import make_project, site_files, write_seed
 
@@ -139,3 +141,42 @@ def test_url_answers_count_as_kept_while_the_maps_only_grow() -> None:
     assert not _kept_answers(before, renamed)
     assert not _kept_answers(before, dropped)
     assert not _kept_answers(None, grown)  # nothing stored: nothing known
+
+
+@pytest.mark.parametrize("dies_in", ["families", "url maps"])
+def test_a_build_killed_after_saving_page_keys_is_not_trusted_after_a_verify(
+    root: Path, monkeypatch: pytest.MonkeyPatch, dies_in: str
+) -> None:
+    """Killed with its page keys saved but not its families (or URL maps), then `verify` (a
+    build without cache), then the inputs put back: nothing may be skipped on stale grounds."""
+    ice = (root / "seeds" / "ice.txt").read_text("utf-8")
+    namesake = ("other.txt", "Hair loss?", "hair", "Dr. Ann Lee", "Reno Dentist")
+    if dies_in == "families":
+        (root / "seeds" / "ice.txt").write_text(ice.replace("A question", "EDITED"), "utf-8")
+    else:
+        add(root, *namesake)
+    with monkeypatch.context() as patch:
+        if dies_in == "families":
+            patch.setattr(Families, "save", _killed)
+        else:
+            save = build_module.cache_files.save
+
+            def save_but_the_maps(path: Path, *args: Any) -> None:
+                if path.name == build_module.URL_MAPS_FILE:
+                    _killed()
+                save(path, *args)
+
+            patch.setattr(build_module.cache_files, "save", save_but_the_maps)
+        with pytest.raises(OSError):
+            run(root)
+    verify(Paths.from_config(root, CONFIG), CONFIG)
+    if dies_in == "families":
+        (root / "seeds" / "ice.txt").write_text(ice, "utf-8")
+    else:
+        (root / "seeds" / namesake[0]).unlink()
+    run(root)
+    assert verify(Paths.from_config(root, CONFIG), CONFIG) == []
+
+
+def _killed(*args: object) -> None:
+    raise OSError("killed")
