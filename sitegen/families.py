@@ -47,7 +47,7 @@ class Families:
             cache.load_shards(path, version) if path is not None and trust else {}
         )
         self.fresh: dict[str, Family] = {}  # changed or new this build
-        self.kept: set[str] = set()  # skipped this build: as the last build stored them
+        self.kept: set[str] = set()  # found as the last build stored them (digest and pages)
 
     def skip(self, name: str, digest: bytes) -> tuple[str, ...] | None:
         """Return the pages of family `name` if its source digest is the stored one."""

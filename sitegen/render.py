@@ -459,7 +459,9 @@ class Renderer:
         """Return the source digest of a question's page: the question, whether its title is
         shared and its related questions (as `_source_digest` would, without building the
         related tuple: 100,000 of these run in a build)."""
-        digests = self._question_digests or self._digest_questions()
+        digests = self._question_digests
+        if digests is None:
+            digests = self._digest_questions()
         parts = (
             self._template_key("question.html"),
             digests[question.id],
