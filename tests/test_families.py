@@ -180,3 +180,28 @@ def test_a_build_killed_after_saving_page_keys_is_not_trusted_after_a_verify(
 
 def _killed(*args: object) -> None:
     raise OSError("killed")
+
+
+def test_a_page_changed_under_public_is_written_again_when_shares_split_its_family(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two render processes each check only their own pages of an unchanged family: each must
+    count the pages as it renders them, or one keeps a page the other was to check."""
+    monkeypatch.setattr(build_module, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(build_module, "workers", lambda: 2)
+    config = Config(search=False, page_size=1)
+    root = make_project(tmp_path)
+    for n in range(6):
+        add(root, f"s{n}.txt", f"Scar {n}?", "scars", f"Dr. Bo Chen{n}", "Ohio Plastic Surgeon")
+    add(root, "ice.txt", "Does ice help?", "bruising", "Dr. Ann Lee", "Tampa Dermatologist")
+    paths = Paths.from_config(root, config)
+    build(paths, config)
+    pages = sorted((root / "public/topics/scars").rglob("index.html"))
+    assert len(pages) > 2
+    written = {page: page.read_bytes() for page in pages}
+    for page in pages:  # one page at a time: whichever process owns it must notice
+        page.write_bytes(written[page].replace(b"Scar", b"Scab"))
+        ice = root / "seeds" / "ice.txt"
+        ice.write_text(ice.read_text("utf-8") + "\nMore.\n", "utf-8")  # scars stays unchanged
+        build(paths, config)
+        assert page.read_bytes() == written[page]
