@@ -332,7 +332,11 @@ class Renderer:
         if self.share is None:
             return True
         self._count += 1
-        return self._count % self.share[1] == self.share[0]
+        return self._owns(self._count)
+
+    def _owns(self, count: int) -> bool:
+        """Return whether this share renders the page `_mine` counts as `count`."""
+        return self.share is None or count % self.share[1] == self.share[0]
 
     def _render(
         self, template: str, page: PageInfo, jsonld: JsonLd | None = None, **context: Any
@@ -475,10 +479,9 @@ class Renderer:
         """Return whether each of these pages that is this share's is still as written (see
         PageKeys.still), counting them as `_mine` will without moving its count."""
         assert self.keys is not None
-        keys, out_dir, share = self.keys, self.out_dir, self.share
-        for offset, path in enumerate(paths, 1):
-            mine = share is None or (self._count + offset) % share[1] == share[0]
-            if mine and not keys.still(out_dir, path):
+        keys, out_dir = self.keys, self.out_dir
+        for count, path in enumerate(paths, self._count + 1):
+            if self._owns(count) and not keys.still(out_dir, path):
                 return False
         return True
 
