@@ -288,17 +288,10 @@ class Renderer:
             pass
         self.share, self._count = None, 0
         if self.keys is not None:
+            self._digest_questions()  # every question, and the map question families take
             browse = self.browse
-            for value in (
-                *self.site.questions,
-                *browse.doctors,
-                *browse.topics,
-                *browse.specialties,
-                *browse.locations,
-            ):
+            for value in (*browse.doctors, *browse.topics, *browse.specialties, *browse.locations):
                 self.keys.digests.of(value)
-            if self.families is not None:
-                self._digest_questions()
 
     def paginate(
         self, items: Sequence[T], key: Callable[[T], str]
