@@ -244,8 +244,9 @@ SHARE_QUESTIONS = 50_000
 
 def _kept_answers(before: object, now: tuple[dict[Any, str], ...]) -> bool:
     """Return whether every entry of the maps `before` is in `now` with the same value: then
-    a lookup answered from them then gives the same answer now (one that failed then made its
-    page fail, so no page holds it). Entries only added, as a new doctor's, change no answer."""
+    each lookup answered from them gives the same answer now (a lookup that failed made its
+    page fail, so no stored page holds it). Entries only added, as a new doctor's, change no
+    answer."""
     if not isinstance(before, tuple) or len(before) != len(now):
         return False
     missing = object()
