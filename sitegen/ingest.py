@@ -26,7 +26,7 @@ import yaml
 from sitegen import cache, filefacts, model, records
 from sitegen.atomic import write_atomic
 from sitegen.errors import Diagnostic, RecordError, SeedError, SitegenError
-from sitegen.filefacts import FileFacts, Signature, signature
+from sitegen.filefacts import FileFacts, Signature, Stat, signature
 from sitegen.model import Question
 from sitegen.parallel import imap_ordered
 from sitegen.parser import ParseResult, parse_seed
@@ -75,15 +75,16 @@ def listed(directory: Path, suffix: str) -> list[str]:
 
 
 def scan_records(
-    questions_dir: Path, root: Path, facts: FileFacts | None = None
+    questions_dir: Path, root: Path, facts: FileFacts | None = None, stat: Stat = signature
 ) -> dict[str, ExistingRecord]:
     """Return the records in content/questions by id, reading only what edit protection needs
-    (and, with facts, only the records that changed since a build noted them)."""
+    (and, with facts, only the records that changed since a build noted them). `stat` gives
+    a file's signature (see filefacts.Signatures)."""
     found: dict[str, ExistingRecord] = {}
     prefix = display_path(questions_dir, root).rstrip("/") + "/"
     for name in listed(questions_dir, ".yaml"):
         path = f"{questions_dir}/{name}"
-        noted = record_facts(path, prefix + name, facts)
+        noted = record_facts(path, prefix + name, facts, stat)
         if noted is None:
             continue  # removed while we listed
         source, seed_hash, edited, _ = noted
@@ -95,10 +96,12 @@ def scan_records(
 RecordFacts = tuple[str | None, str | None, bool, str]  # source, seed hash, edited, bytes key
 
 
-def record_facts(path: str, where: str, facts: FileFacts | None) -> RecordFacts | None:
+def record_facts(
+    path: str, where: str, facts: FileFacts | None, stat: Stat = signature
+) -> RecordFacts | None:
     """Return what scanning needs to know of a record, and the key of its bytes: from `facts`
     when the file is unchanged since they were noted, else from its bytes."""
-    sig = signature(path)  # before the read: a change racing it shows next time
+    sig = stat(path)  # before the read: a change racing it shows next time
     key = _facts_key(where)
     noted: RecordFacts | None = facts.get(key, sig) if facts is not None else None
     if noted is not None:
@@ -155,12 +158,14 @@ def ingest(
     reparse_all: bool = False,
     progress: Progress | None = None,
     facts: FileFacts | None = None,
+    stat: Stat = signature,
 ) -> IngestReport:
     """Parse new and changed seeds into records; report what was written, kept and removed.
-    With facts, seeds and records unchanged since a build noted them are not read."""
+    With facts, seeds and records unchanged since a build noted them are not read. `stat`
+    gives a file's signature (see filefacts.Signatures)."""
     report = IngestReport()
     questions_dir = content_dir / "questions"
-    existing = scan_records(questions_dir, root, facts)
+    existing = scan_records(questions_dir, root, facts, stat)
     by_source = {r.source: r for r in existing.values() if r.source is not None}
     seeds = listed(seeds_dir, ".txt")
     sources = set()
@@ -174,7 +179,7 @@ def ingest(
         seed = f"{seeds_dir}/{name}"
         sources.add(source)
         record = by_source.get(source)
-        sig = signature(seed)
+        sig = stat(seed)
         up_to_date = False
         if record is not None and not force and not reparse_all:
             seed_hash = facts.get(f"seed {source}", sig) if facts is not None else None
@@ -206,6 +211,10 @@ def ingest(
             report.diagnostics.extend(result.diagnostics)
             parsed.append(_Parsed(source, seed_hash or "", result.question, record))
 
+    if stat is not signature:
+        # `stat` may be older than the scan: look again at each record about to be replaced,
+        # so an edit made since the walk is kept as one made before it.
+        parsed = [_looked_again(item, questions_dir, root, facts) for item in parsed]
     ids = _assign_ids(parsed, existing)
     accepted: list[tuple[Question, str]] = []
     for item in parsed:
@@ -253,6 +262,21 @@ def ingest(
                 record.path.unlink()
             report.removed.append(where)
     return report
+
+
+def _looked_again(
+    item: _Parsed, questions_dir: Path, root: Path, facts: FileFacts | None
+) -> _Parsed:
+    record = item.existing
+    if record is None:
+        return item
+    where = display_path(questions_dir, root).rstrip("/") + "/" + record.path.name
+    noted = record_facts(record.file, where, facts)
+    if noted is None:
+        return item  # removed since the scan: written again, as a seed's record is
+    source, seed_hash, edited, _ = noted
+    again = replace(record, source=source, seed_hash=seed_hash, edited=edited)
+    return replace(item, existing=again)
 
 
 def _parse(item: tuple[str, str]) -> tuple[ParseResult | Diagnostic, str | None, int]:
@@ -332,12 +356,14 @@ def load_records(
     facts: FileFacts | None = None,
     record_digests: dict[str, str] | None = None,
     written_facts: dict[str, RecordFacts] | None = None,
+    stat: Stat = signature,
 ) -> tuple[list[Question], list[Diagnostic]]:
     """Load and validate every record, reusing questions parsed in this run and, with a
     cache_dir, records whose bytes are unchanged since an earlier build loaded them (with
     facts, without reading those bytes when the file is unchanged). With a cache_dir, fill
     `record_digests` with each loaded question's id and the digest of its record's bytes.
-    `written_facts`: what scanning finds in each record this run wrote, by id (see _record)."""
+    `written_facts`: what scanning finds in each record this run wrote, by id (see _record).
+    `stat` gives the signature of a record this run did not write (see filefacts.Signatures)."""
     fresh = fresh or {}
     written_facts = written_facts or {}
     cache_file = cache_dir / RECORDS_CACHE if cache_dir is not None else None
@@ -357,7 +383,7 @@ def load_records(
         where = prefix + name
         # A record parsed in this run was just written: its bytes are read once, below.
         known = facts is not None and stem not in fresh
-        noted = record_facts(path, where, facts) if known else None
+        noted = record_facts(path, where, facts, stat) if known else None
         hit = cached.get(stem)
         if noted is not None and _valid(hit, noted[3]):
             digest_, question = hit  # type: ignore[misc]

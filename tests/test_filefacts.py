@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import os
+import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sitegen import build as build_module
-from sitegen import filefacts, ingest
+from sitegen import filefacts, ingest, snapshot
+from sitegen.cache import CACHE_DIR
+from sitegen.config import Config, Paths
 from sitegen.corpus import write_corpus
 from sitegen.filefacts import FileFacts, signature
+from sitegen.reports import BuildReport
 from sitegen.snapshot import RACY_NS
-from tests.test_build import make_project, run_build, site_files
+from sitegen.version import code_version
+from tests.test_build import SEED, make_project, run_build, site_files
 
 
 def settle(*files: Path) -> None:
@@ -171,3 +177,127 @@ def test_a_value_read_within_a_tick_of_the_files_change_is_not_noted(tmp_path: P
     facts = FileFacts(tmp_path / "facts.pickle", "v1")
     facts.put("f", signature(file), "value", read_at)
     assert facts.get("f", signature(file)) is None
+
+
+def walked_tree(tmp_path: Path) -> list[Path]:
+    """Make a folder of files, a link to one, a broken link and a subfolder; return them."""
+    (tmp_path / "sub").mkdir()
+    files = [tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "sub" / "c.txt"]
+    for i, file in enumerate(files):
+        file.write_text("x" * i, "utf-8")
+    (tmp_path / "link.txt").symlink_to(files[0])
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
+    return [*files, tmp_path / "link.txt", tmp_path / "broken.txt"]
+
+
+def test_signatures_from_a_walk_are_what_a_stat_of_each_file_gives(tmp_path: Path) -> None:
+    files = walked_tree(tmp_path)
+    _, walked = snapshot.dir_prints([tmp_path], listed=True)
+    signatures = filefacts.Signatures(walked.listings())
+    assert [signatures(str(f)) for f in files] == [signature(f) for f in files]
+    assert signatures(str(files[-1])) is None  # the broken link
+
+
+def test_a_file_made_after_the_walk_is_stat_ed(tmp_path: Path) -> None:
+    walked_tree(tmp_path)
+    _, walked = snapshot.dir_prints([tmp_path], listed=True)
+    signatures = filefacts.Signatures(walked.listings())
+    later = tmp_path / "sub" / "later.txt"
+    later.write_text("new", "utf-8")
+    assert signatures(str(later)) == signature(later) is not None
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Let walks fork as on two cores, and collect the children's process ids. (Threads an
+    earlier test left running would make a walk stay in one process.)"""
+    monkeypatch.setattr(snapshot, "workers", lambda: 2)
+    monkeypatch.setattr(snapshot.threading, "active_count", lambda: 1)
+    children: list[int] = []
+    real_fork = os.fork
+
+    def counted_fork() -> int:
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    return children
+
+
+def test_a_forked_walk_sends_its_folders_listings_when_asked(
+    tmp_path: Path, forks: list[int]
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    files = [*walked_tree(first), *walked_tree(second)]
+    alone = snapshot.dir_prints([first], listed=True), snapshot.dir_prints([second], listed=True)
+    prints, walked = snapshot.dir_prints([first, second], listed=True)
+    assert len(forks) == 1  # `first` was walked in a child
+    assert prints == [*alone[0][0], *alone[1][0]]
+    assert walked.listings() == {**alone[0][1].listings(), **alone[1][1].listings()}
+    signatures = filefacts.Signatures(walked.listings())
+    assert [signatures(str(f)) for f in files] == [signature(f) for f in files]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)  # reaped
+
+
+def test_a_forked_walk_closed_unasked_leaves_no_child(tmp_path: Path, forks: list[int]) -> None:
+    walked_tree(tmp_path)
+    _, walked = snapshot.dir_prints([tmp_path, tmp_path / "sub"], listed=True)
+    walked.close()
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)
+
+
+def look_then(root: Path, change: Callable[[], object]) -> BuildReport:
+    """Look at the inputs as the CLI does, make `change` (as if during the build), then build
+    with what the look saw."""
+    config = Config()
+    paths = Paths.from_config(root, config)
+    looked = snapshot.look(paths, config, code_version(), root / CACHE_DIR)
+    change()
+    return build_module.build(paths, config, looked=looked)
+
+
+def noted_project(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Return a project built twice, its seeds and records noted, with its seed and record."""
+    root = make_project(tmp_path)
+    seed = root / "seeds" / "ice.txt"
+    seed.write_text(textwrap.dedent(SEED).lstrip("\n"), "utf-8")
+    run_build(root)
+    record = root / "content" / "questions" / "does-ice-help-bruising.yaml"
+    settle(seed, record)
+    run_build(root)
+    return root, seed, record
+
+
+def test_a_record_edited_after_the_look_is_kept_when_its_seed_changed(tmp_path: Path) -> None:
+    root, seed, record = noted_project(tmp_path)
+    seed.write_text(seed.read_text("utf-8").replace("I bruise", "I do bruise"), "utf-8")
+
+    def edit() -> None:
+        record.write_text(record.read_text("utf-8").replace("two days", "three days"), "utf-8")
+
+    report = look_then(root, edit)
+    assert report.ingest.kept_edits == ["content/questions/does-ice-help-bruising.yaml"]
+    assert "three days" in record.read_text("utf-8")
+
+
+def test_a_seed_changed_after_the_look_is_built_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, seed, _ = noted_project(tmp_path)
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # every build stores its fingerprint
+    other = seed.with_name("other.txt")
+    other.write_text(seed.read_text("utf-8").replace("Does ice", "Does heat"), "utf-8")
+    report = look_then(
+        root, lambda: seed.write_text(seed.read_text("utf-8").replace("two", "2"), "utf-8")
+    )
+    assert report.ingest.written == ["content/questions/does-heat-help-bruising.yaml"]
+    run_build(root)  # not a no-op: the build before stored what its look saw
+    page = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
+    assert "Use ice for 2 days." in page.read_text("utf-8")
