@@ -96,3 +96,16 @@ def test_a_question_loaded_from_a_record_stands_for_the_record_digest() -> None:
     other, again = Digests(), question("a")
     other.known(again, "00" * 20)
     assert digests.of({"question": a}) == other.of({"question": again})
+
+
+def test_a_list_digests_the_same_whether_its_members_were_digested_before_or_not() -> None:
+    # Members digested before are joined in one go; new ones are digested one at a time.
+    questions = (question("a"), question("b", body="Other."), question("c"))
+    ahead = Digests()
+    for one in questions:
+        ahead.of(one)
+    assert ahead.of(questions) == Digests().of(questions)
+    browse = browse_of(*questions)
+    ahead.of(browse.topics[0])
+    assert ahead.of(browse.doctors[0]) == Digests().of(browse.doctors[0])
+    assert ahead.of(browse.topics[0]) == Digests().of(browse.topics[0])
