@@ -119,8 +119,9 @@ class Digests:
             place = next((i for i, a in enumerate(answers) if a is ref.answer), -1)
         if place < 0:  # built by hand from a copy: digest the answer whole
             return self._of_parts(type(ref), (ref.question, ref.number, ref.answer))
-        question = self.of(ref.question)
-        return b"A%d:%s%d:%d" % (len(question), question, ref.number, place)
+        entry = self._seen.get(id(ref.question))
+        question = entry[1] if entry is not None else _framed(self.of(ref.question))
+        return b"A%s%d:%d" % (question, ref.number, place)  # the question's digest, framed
 
     def _of_parts(self, kind: type, parts: tuple[Any, ...]) -> bytes:
         """Digest a value from the digests of its parts, each length-prefixed so no two
