@@ -96,7 +96,7 @@ def _build(
 ) -> BuildReport:
     version = code_version()
     cache_dir = paths.root / CACHE_DIR if cache else None
-    stat: Stat = signature
+    seen: snapshot.Listings | None = None  # what the look listed, for the parse phase
     if cache_dir is not None:
         if looked is None:
             with phase("look for changed inputs"):
@@ -105,7 +105,7 @@ def _build(
             return looked.unchanged
         snapshot.forget(cache_dir)
         if looked.walked is not None:  # now, before any fork: a forked child holds its pipes
-            stat = Signatures(looked.walked.listings())
+            seen = looked.walked.take()
     elif looked is not None and looked.walked is not None:
         looked.walked.close()
     # The mark lives in the cache dir so it survives a person deleting public/.
@@ -125,8 +125,9 @@ def _build(
             force=force,
             progress=progress,
             facts=facts,
-            stat=stat,
+            stat=_signatures(seen),
         )
+        seen = None  # 20 MB at 100,000 files, not held through the build
     with phase("load records"):
         content_read: tuple[str, int] | None = None
         if cache_dir is not None:
@@ -134,7 +135,7 @@ def _build(
             # as load_records takes it: one walk, before any record is read.
             prints, walked = snapshot.dir_prints([paths.content], listed=True)
             content_read = snapshot.combine(prints), prints[0][1]
-            stat = Signatures(walked.listings())
+            seen = walked.take()
         record_digests: dict[str, str] = {}
         questions, problems = load_records(
             paths.content,
@@ -144,8 +145,9 @@ def _build(
             facts,
             record_digests,
             report.written_facts,
-            stat,
+            _signatures(seen),
         )
+        seen = None
         if facts is not None:
             facts.save()
     with phase("assemble the site"):
@@ -257,6 +259,12 @@ RETIRED_CACHE_FILES = ("records.pickle", "pages.pickle", "markdown.pickle")
 PARALLEL_PAGES = 1000
 # Each render process takes the pages of at most about this many questions.
 SHARE_QUESTIONS = 50_000
+
+
+def _signatures(listings: snapshot.Listings | None) -> Stat:
+    """Return where the build takes file signatures from: the listings of a walk made before
+    it read any file, or else a stat a file."""
+    return Signatures(listings) if listings is not None else signature
 
 
 def _kept_answers(before: object, now: tuple[dict[Any, str], ...]) -> bool:

@@ -80,8 +80,9 @@ class Walked:
         self._listings = listings
         self._child = child  # (pid, pipe to read the listings from, pipe to ask for them on)
 
-    def listings(self) -> Listings:
-        """Return every walked folder's listing (the child's too: waits for it)."""
+    def take(self) -> Listings:
+        """Return every walked folder's listing (the child's too: waits for it), and forget
+        them: at 100,000 files a folder, they are 10 MB a build need not hold to its end."""
         if self._child is not None:
             pid, read_end, ask = self._child
             self._child = None
@@ -97,7 +98,8 @@ class Walked:
                 os.waitpid(pid, 0)
             if data is not None:
                 self._listings.update(pickle.loads(data))
-        return self._listings
+        listings, self._listings = self._listings, {}
+        return listings
 
     def close(self) -> None:
         """Tell the child it may end without sending its listings."""

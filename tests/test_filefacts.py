@@ -193,7 +193,7 @@ def walked_tree(tmp_path: Path) -> list[Path]:
 def test_signatures_from_a_walk_are_what_a_stat_of_each_file_gives(tmp_path: Path) -> None:
     files = walked_tree(tmp_path)
     _, walked = snapshot.dir_prints([tmp_path], listed=True)
-    signatures = filefacts.Signatures(walked.listings())
+    signatures = filefacts.Signatures(walked.take())
     assert [signatures(str(f)) for f in files] == [signature(f) for f in files]
     assert signatures(str(files[-1])) is None  # the broken link
 
@@ -201,7 +201,7 @@ def test_signatures_from_a_walk_are_what_a_stat_of_each_file_gives(tmp_path: Pat
 def test_a_file_made_after_the_walk_is_stat_ed(tmp_path: Path) -> None:
     walked_tree(tmp_path)
     _, walked = snapshot.dir_prints([tmp_path], listed=True)
-    signatures = filefacts.Signatures(walked.listings())
+    signatures = filefacts.Signatures(walked.take())
     later = tmp_path / "sub" / "later.txt"
     later.write_text("new", "utf-8")
     assert signatures(str(later)) == signature(later) is not None
@@ -237,8 +237,10 @@ def test_a_forked_walk_sends_its_folders_listings_when_asked(
     prints, walked = snapshot.dir_prints([first, second], listed=True)
     assert len(forks) == 1  # `first` was walked in a child
     assert prints == [*alone[0][0], *alone[1][0]]
-    assert walked.listings() == {**alone[0][1].listings(), **alone[1][1].listings()}
-    signatures = filefacts.Signatures(walked.listings())
+    listings = walked.take()
+    assert listings == {**alone[0][1].take(), **alone[1][1].take()}
+    assert walked.take() == {}  # handed over, not held
+    signatures = filefacts.Signatures(listings)
     assert [signatures(str(f)) for f in files] == [signature(f) for f in files]
     with pytest.raises(ChildProcessError):
         os.waitpid(forks[0], os.WNOHANG)  # reaped
