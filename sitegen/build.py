@@ -162,7 +162,14 @@ def _build(
             cache_dir / FAMILIES_DIR if cache_dir else None, version, trust=not unfinished
         )
         renderer = Renderer(
-            make_environment(paths.templates), config, site, keys, paths.output, memo, families
+            make_environment(paths.templates),
+            config,
+            site,
+            keys,
+            paths.output,
+            memo,
+            families,
+            record_digests,
         )
         if cache_dir is not None and not unfinished:
             stored = cache_files.load(cache_dir / URL_MAPS_FILE, version).get("maps")

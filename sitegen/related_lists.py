@@ -12,9 +12,9 @@ features changed, a member changed or left, no memo, too many changes) is ranked
 
 from __future__ import annotations
 
-import ast
 import heapq
-from collections.abc import Sequence
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from sitegen import cache
@@ -24,6 +24,7 @@ from sitegen.related import LIMIT, RelatedIndex, title_words
 from sitegen.site import specialties_of
 
 MEMO_FILE = "related.pickle"
+MEMO_KEY = "memo-2"  # the memo's layout: (record digest, encoded features) a question
 # Past this many changed questions, ranking every list afresh is cheaper than checking each.
 MAX_CHANGED = 500
 # Lists ranked one by one with a scan of every question before the pages render; past this
@@ -31,18 +32,38 @@ MAX_CHANGED = 500
 MAX_SCANS = 8
 
 Features = tuple[frozenset[str], frozenset[str], frozenset[str]]  # topics, specialties, words
-# What the next build reuses: each question's features written as the repr of sorted tuples
-# (100,000 strings load ten times faster than 300,000 frozensets), and its list of ids.
-Memo = tuple[dict[str, str], dict[str, tuple[str, ...]]]
+# Features as the memo keeps them: one string, the three parts' sorted values joined by
+# separators (100,000 strings load ten times faster than 300,000 frozensets), or sorted tuples
+# for a value holding a separator (a hand-edited record may hold any character).
+Encoded = str | tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+# What the next build reuses: each question's record digest (None without one) and encoded
+# features, and its list of ids.
+Memo = tuple[dict[str, tuple[str | None, Encoded]], dict[str, tuple[str, ...]]]
+_PART, _VALUE = "\x1f", "\x1e"
 
 
-def encode(features: Features) -> str:
-    return repr(tuple(tuple(sorted(part)) for part in features))
+def encode(features: Features) -> Encoded:
+    parts = tuple(sorted(features[0])), tuple(sorted(features[1])), tuple(sorted(features[2]))
+    text = _PART.join(_VALUE.join(part) for part in parts)
+    # The text splits back into these parts only if no value held a separator or was empty.
+    joins = sum(len(part) - 1 for part in parts if part)
+    empty = "" in features[0] or "" in features[1] or "" in features[2]
+    if text.count(_PART) == 2 and text.count(_VALUE) == joins and not empty:
+        return text
+    return parts
 
 
-def decode(text: str) -> Features:
-    topics, specialties, words = ast.literal_eval(text)
-    return frozenset(topics), frozenset(specialties), frozenset(words)
+def decode(encoded: Encoded) -> Features:
+    if isinstance(encoded, str):
+        topics, specialties, words = encoded.split(_PART)
+        return _values(topics), _values(specialties), _values(words)
+    return frozenset(encoded[0]), frozenset(encoded[1]), frozenset(encoded[2])
+
+
+def _values(text: str) -> frozenset[str]:
+    """Interned, as the values of questions loaded from records are: 100,000 questions' own
+    copies of the same few hundred words took 60 MB."""
+    return frozenset(map(sys.intern, text.split(_VALUE))) if text else frozenset()
 
 
 def features_of(question: Question) -> Features:
@@ -67,14 +88,34 @@ def _rank(score: tuple[int, int, int]) -> tuple[int, int, int]:
 
 
 class RelatedLists:
-    def __init__(self, questions: Sequence[Question], memo: Memo | None = None) -> None:
+    def __init__(
+        self,
+        questions: Sequence[Question],
+        memo: Memo | None = None,
+        digests: Mapping[str, str] | None = None,
+    ) -> None:
+        """`digests`: the digest of each question's record bytes, by id, where known. A
+        question whose record has the digest the memo noted has the features noted with it
+        (a question is a function of its record's bytes and of the code, which the memo's
+        version covers): they are decoded, not worked out again from the question."""
         self._questions = questions
         self._by_id = {q.id: q for q in questions}
-        self.features = {q.id: features_of(q) for q in questions}
+        self._digests = digests or {}
+        noted = memo[0] if memo is not None else {}
+        self._noted: dict[str, tuple[str | None, Encoded]] = {}  # the memo's entries still true
+        self.features: dict[str, Features] = {}
+        for question in questions:
+            entry = noted.get(question.id)
+            digest = self._digests.get(question.id)
+            if entry is not None and digest is not None and entry[0] == digest:
+                self._noted[question.id] = entry
+                self.features[question.id] = decode(entry[1])
+            else:
+                self.features[question.id] = features_of(question)
         self.lists: dict[str, tuple[str, ...]] = {}  # ids, known before rendering
         self.computed: dict[str, tuple[str, ...]] = {}  # ids, ranked while rendering
         self._index: RelatedIndex | None = None
-        self._encoding: dict[str, str] | None = None
+        self._encoding: dict[str, tuple[str | None, Encoded]] | None = None
         if memo is not None:
             self._reuse(*memo)
         missing = [q.id for q in questions if q.id not in self.lists]
@@ -108,21 +149,30 @@ class RelatedLists:
         """Return what the next build needs to reuse these lists (call after rendering)."""
         return self._encoded(), {**self.lists, **self.computed}
 
-    def _encoded(self) -> dict[str, str]:
+    def _encoded(self) -> dict[str, tuple[str | None, Encoded]]:
         if self._encoding is None:
-            self._encoding = {i: encode(f) for i, f in self.features.items()}
+            noted, digests = self._noted, self._digests
+            self._encoding = {
+                i: noted.get(i) or (digests.get(i), encode(f)) for i, f in self.features.items()
+            }
         return self._encoding
 
-    def _reuse(self, old_features: dict[str, str], old_lists: dict[str, tuple[str, ...]]) -> None:
-        features, encoded = self.features, self._encoded()
-        every = old_features.keys() | encoded.keys()
-        changed = {i for i in every if old_features.get(i) != encoded.get(i)}
+    def _reuse(
+        self,
+        old_features: dict[str, tuple[str | None, Encoded]],
+        old_lists: dict[str, tuple[str, ...]],
+    ) -> None:
+        features, noted = self.features, self._noted
+        # A question whose noted features still hold did not change; of the others, those
+        # whose features differ from the noted ones (or that came or went) did.
+        unsure = (old_features.keys() | features.keys()) - noted.keys()
+        changed = {i for i in unsure if _features(old_features.get(i)) != features.get(i)}
         if len(changed) > MAX_CHANGED:
             return
         touched: tuple[set[str], set[str], set[str]] = (set(), set(), set())
         for question_id in changed:
-            before = old_features.get(question_id)
-            for version in (decode(before) if before else None, features.get(question_id)):
+            before = _features(old_features.get(question_id))
+            for version in (before, features.get(question_id)):
                 for kind, values in zip(touched, version or (), strict=False):
                     kind.update(values)
         live_changed = [i for i in sorted(changed) if i in features]
@@ -170,13 +220,17 @@ class RelatedLists:
         return self._best(self.features[question_id], list(self.features), question_id)
 
 
+def _features(entry: tuple[str | None, Encoded] | None) -> Features | None:
+    return decode(entry[1]) if entry is not None else None
+
+
 def load_memo(cache_dir: Path | None, version: str) -> Memo | None:
     if cache_dir is None:
         return None
-    stored = cache.load(cache_dir / MEMO_FILE, version).get("memo")
+    stored = cache.load(cache_dir / MEMO_FILE, version).get(MEMO_KEY)
     return stored if isinstance(stored, tuple) and len(stored) == 2 else None
 
 
 def save_memo(cache_dir: Path | None, version: str, memo: Memo) -> None:
     if cache_dir is not None:
-        cache.save(cache_dir / MEMO_FILE, version, {"memo": memo})
+        cache.save(cache_dir / MEMO_FILE, version, {MEMO_KEY: memo})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -250,12 +250,13 @@ class Renderer:
         out_dir: Path | None = None,
         related_memo: Memo | None = None,
         families: Families | None = None,
+        record_digests: Mapping[str, str] | None = None,
     ) -> None:
         self.env = env
         self.config = config
         self.site = site
         self.browse = build_browse(site)
-        self.related = RelatedLists(site.questions, related_memo)
+        self.related = RelatedLists(site.questions, related_memo, record_digests)
         titles = Counter(q.title.casefold() for q in site.questions)
         self._shared_titles = {title for title, n in titles.items() if n > 1}
         # With keys, a page whose inputs did not change since it was written is not rendered
