@@ -176,8 +176,16 @@ def answer_refs(site: Site) -> Iterable[AnswerRef]:
 def build_browse(site: Site) -> Browse:
     """Return every cross-record index of the published site."""
     refs = list(answer_refs(site))
-    # Each answer's doctor identity, computed once (three passes below need it).
-    keys = [doctor_key(ref.answer.doctor) for ref in refs]
+    # Each answer's doctor identity, computed once (three passes below need it), and once for
+    # each way a doctor is written: at 100,000 questions, 234,000 answers by 10,000 doctors.
+    written: dict[tuple[str | None, str | None, str | None], DoctorKey | None] = {}
+    keys: list[DoctorKey | None] = []
+    for ref in refs:
+        doctor = ref.answer.doctor
+        as_written = (doctor.name, doctor.location, doctor.specialty)
+        if as_written not in written:
+            written[as_written] = doctor_key(doctor)
+        keys.append(written[as_written])
     doctors = _doctors(refs, keys)
     by_key = {doctor_key(d.figures_from.answer.doctor): d for d in doctors}
     doctor_ids = {key: d.id for key, d in by_key.items() if key is not None}
