@@ -96,16 +96,16 @@ def _build(
 ) -> BuildReport:
     version = code_version()
     cache_dir = paths.root / CACHE_DIR if cache else None
-    seen: snapshot.Listings | None = None  # what the look listed, for the parse phase
+    seen: snapshot.Listings | None = None  # what the look listed: the seeds' signatures
     if cache_dir is not None:
         if looked is None:
             with phase("look for changed inputs"):
                 looked = snapshot.look(paths, config, version, cache_dir)
         if looked.unchanged is not None and not force:
             return looked.unchanged
-        snapshot.forget(cache_dir)
         if looked.walked is not None:  # now, before any fork: a forked child holds its pipes
             seen = looked.walked.take()
+        snapshot.forget(cache_dir)
     elif looked is not None and looked.walked is not None:
         looked.walked.close()
     # The mark lives in the cache dir so it survives a person deleting public/.

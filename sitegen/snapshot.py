@@ -139,7 +139,7 @@ def dir_prints(
     `listed`, the Walked holds what each folder listed (else nothing): ask it or close it."""
     listings: Listings | None = {} if listed else None
     if len(dirs) < 2 or workers() < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
-        return [dir_print(d, listings) for d in dirs], Walked(listings or {})
+        return [dir_print(d, listings) for d in dirs], Walked({} if listings is None else listings)
     theirs, ours = list(dirs[0::2]), list(dirs[1::2])
     read_end, write_end = os.pipe()
     asked, ask = os.pipe()
@@ -168,7 +168,7 @@ def dir_prints(
         os.close(read_end)
         os.close(ask)
         os.waitpid(child, 0)
-        done = Walked(listings or {})
+        done = Walked({} if listings is None else listings)  # the fallback below may add
     if walked_prints is None:  # the child failed: walk its folders here
         walked_prints = [dir_print(d, listings) for d in theirs]
     prints = [walked_prints[i // 2] if i % 2 == 0 else mine[i // 2] for i in range(len(dirs))]

@@ -303,3 +303,28 @@ def test_a_seed_changed_after_the_look_is_built_by_the_next_build(
     run_build(root)  # not a no-op: the build before stored what its look saw
     page = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
     assert "Use ice for 2 days." in page.read_text("utf-8")
+
+
+def test_a_record_edited_after_the_look_is_kept_when_its_seed_is_gone(tmp_path: Path) -> None:
+    root, seed, record = noted_project(tmp_path)
+    seed.unlink()
+
+    def edit() -> None:
+        record.write_text(record.read_text("utf-8").replace("two days", "three days"), "utf-8")
+
+    report = look_then(root, edit)
+    assert report.ingest.removed == []
+    assert "three days" in record.read_text("utf-8")
+
+
+def test_a_record_put_back_to_an_older_copy_after_the_look_is_made_again(tmp_path: Path) -> None:
+    root, seed, record = noted_project(tmp_path)
+    older = record.read_text("utf-8")
+    seed.write_text(seed.read_text("utf-8").replace("two days", "2 days"), "utf-8")
+    run_build(root)
+    settle(seed, record)
+    run_build(root)  # the record is made from the changed seed, and noted
+    other = seed.with_name("other.txt")  # so the look finds a change and the build runs
+    other.write_text(seed.read_text("utf-8").replace("Does ice", "Does heat"), "utf-8")
+    look_then(root, lambda: record.write_text(older, "utf-8"))
+    assert "2 days" in record.read_text("utf-8")
