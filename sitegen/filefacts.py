@@ -84,9 +84,7 @@ class FileFacts:
         self._new[key] = hit
         return hit[1]
 
-    def put(
-        self, key: str, sig: Signature | None, value: Any, read_at: int | None = None
-    ) -> None:
+    def put(self, key: str, sig: Signature | None, value: Any, read_at: int | None = None) -> None:
         """Note `value`, derived from bytes read after the file had signature `sig`; `read_at`
         is when they were read (time.time_ns(), now when not given): a file changed within a
         clock tick of its read is not noted."""

@@ -23,9 +23,7 @@ class IngestReport:
     # Questions parsed in this run, by id, so the build need not read back what it just wrote.
     fresh: dict[str, Question] = field(default_factory=dict)
     # What scanning will find in each record written in this run, by id (see ingest._record).
-    written_facts: dict[str, tuple[str | None, str | None, bool, str]] = field(
-        default_factory=dict
-    )
+    written_facts: dict[str, tuple[str | None, str | None, bool, str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:

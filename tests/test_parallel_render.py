@@ -14,9 +14,7 @@ from sitegen.parallel import run_forked
 from tests.test_build import make_project, run_build, site_files
 
 
-def built(
-    root: Path, monkeypatch: pytest.MonkeyPatch, processes: int, share: int = 10**9
-) -> Path:
+def built(root: Path, monkeypatch: pytest.MonkeyPatch, processes: int, share: int = 10**9) -> Path:
     write_corpus(root / "seeds", 40, seed=12)
     monkeypatch.setattr(build_module, "PARALLEL_PAGES", 1 if processes > 1 else 10**9)
     monkeypatch.setattr(build_module, "SHARE_QUESTIONS", share)
