@@ -5,9 +5,11 @@ size, mtime, ctime and inode of each file under seeds/, content/, templates/ and
 linked file counted as the file it points to; the settings and the code version) equals the
 one stored by the last build that ran to the end, and that build's output manifest is still
 there. A build removes the stored fingerprint before it changes anything, so a killed build
-never leaves one behind. Like git, a fingerprint taken while a file was modified within the
-last 100 ms is not stored (a later edit in the same clock tick could keep size and mtime), so
-such a build is simply not skipped next time.
+never leaves one behind. What a build stores is the fingerprint taken before it read the files:
+a file changed while the build ran gives the next look another fingerprint, so that build runs.
+A fingerprint holding a file modified within 100 ms of the moment it would be stored is not
+stored (a later edit in the same clock tick could keep size and mtime), so such a build is
+simply not skipped next time.
 
 This module imports nothing heavy: at 100,000 questions a no-op build is 200,000 stat calls
 (about 0.6 s on one core here), and loading Jinja and friends would add a third to that.
