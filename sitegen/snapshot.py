@@ -86,8 +86,7 @@ class Walked:
         """Return every walked folder's listing (the child's too: waits for it), and forget
         them: at 100,000 files a folder, they are 10 MB a build need not hold to its end."""
         if self._child is not None:
-            pid, read_end, ask = self._child
-            self._child = None
+            (pid, read_end, ask), self._child = self._child, None
             data = None
             try:
                 os.write(ask, b"1")
@@ -95,9 +94,7 @@ class Walked:
             except OSError:
                 pass  # its folders go without listings: a build stats those files itself
             finally:
-                os.close(ask)
-                os.close(read_end)
-                os.waitpid(pid, 0)
+                _reap(pid, read_end, ask)
             if data is not None:
                 self._listings.update(pickle.loads(data))
         listings, self._listings = self._listings, {}
@@ -106,11 +103,16 @@ class Walked:
     def close(self) -> None:
         """Tell the child it may end without sending its listings."""
         if self._child is not None:
-            pid, read_end, ask = self._child
-            self._child = None
-            os.close(ask)
-            os.close(read_end)
-            os.waitpid(pid, 0)
+            child, self._child = self._child, None
+            _reap(*child)
+
+
+def _reap(pid: int, read_end: int, ask: int) -> None:
+    """Close both pipes to a walking child (it ends on the closed one it waits on) and wait
+    for it to exit."""
+    os.close(ask)
+    os.close(read_end)
+    os.waitpid(pid, 0)
 
 
 def input_dirs(paths: Paths) -> tuple[Path, ...]:
@@ -167,9 +169,7 @@ def dir_prints(
     if walked_prints is not None and listings is not None:
         done = Walked(listings, (child, read_end, ask))
     else:
-        os.close(read_end)
-        os.close(ask)
-        os.waitpid(child, 0)
+        _reap(child, read_end, ask)
         done = Walked({} if listings is None else listings)  # the fallback below may add
     if walked_prints is None:  # the child failed: walk its folders here
         walked_prints = [dir_print(d, listings) for d in theirs]
