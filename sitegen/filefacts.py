@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from stat import S_IFLNK
+from stat import S_ISLNK
 from typing import Any
 
 from sitegen import cache
@@ -62,7 +62,7 @@ class Signatures:
         sizes, mtimes, ctimes, inodes, modes = (numbers[i::5] for i in range(5))
         known = dict(zip(names, zip(sizes, mtimes, ctimes, inodes, strict=True), strict=True))
         for name, mode in zip(names, modes, strict=True):
-            if mode == 0 or mode & 0o170000 == S_IFLNK:
+            if mode == 0 or S_ISLNK(mode):
                 del known[name]
         return known
 
