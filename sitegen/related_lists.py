@@ -166,13 +166,13 @@ class RelatedLists:
         # A question whose noted features still hold did not change; of the others, those
         # whose features differ from the noted ones (or that came or went) did.
         unsure = (old_features.keys() | features.keys()) - noted.keys()
-        changed = {i for i in unsure if _features(old_features.get(i)) != features.get(i)}
+        before = {i: _features(old_features.get(i)) for i in unsure}
+        changed = {i for i in unsure if before[i] != features.get(i)}
         if len(changed) > MAX_CHANGED:
             return
         touched: tuple[set[str], set[str], set[str]] = (set(), set(), set())
         for question_id in changed:
-            before = _features(old_features.get(question_id))
-            for version in (before, features.get(question_id)):
+            for version in (before[question_id], features.get(question_id)):
                 for kind, values in zip(touched, version or (), strict=False):
                     kind.update(values)
         live_changed = [i for i in sorted(changed) if i in features]
