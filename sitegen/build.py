@@ -16,8 +16,8 @@ from typing import Any
 
 import jinja2
 
+from sitegen import browse_digests, snapshot
 from sitegen import cache as cache_files
-from sitegen import snapshot
 from sitegen.atomic import mark_build_finished, mark_build_started, write_if_changed
 from sitegen.browse import URL_LOOKUPS
 from sitegen.cache import CACHE_DIR
@@ -157,7 +157,7 @@ def _build(
         for question in questions:
             if question.id in record_digests:
                 keys.digests.known(question, record_digests[question.id])
-        memo = load_memo(cache_dir, version)
+        memo, noted = load_memo(cache_dir, version)
         families = Families(
             cache_dir / FAMILIES_DIR if cache_dir else None, version, trust=not unfinished
         )
@@ -175,6 +175,12 @@ def _build(
             stored = cache_files.load(cache_dir / URL_MAPS_FILE, version).get("maps")
             if _kept_answers(stored, renderer.browse.url_maps()):
                 keys.settled = URL_LOOKUPS  # every URL a page looked up is as it was
+        if browse_digests.valid(noted):
+            unsure = renderer.related.changed_questions()
+            if unsure is not None:
+                browse_digests.reuse(renderer.browse, noted, unsure, keys.digests)
+        # Here, not in each render process: every process's pages need most of them.
+        renderer.digest_browse()
     rendering()
     processes = workers() if len(site.questions) >= PARALLEL_PAGES else 1
     # More shares than processes at large sizes: a process's memory grows with the pages it
@@ -212,7 +218,8 @@ def _build(
     )
     with phase("save page keys"):
         keys.stamp_and_save(paths.output)
-        save_memo(cache_dir, version, renderer.related.memo())
+        noted = browse_digests.note(renderer.browse, keys.digests)
+        save_memo(cache_dir, version, renderer.related.memo(), noted)
         families.save()  # after the keys: a family is skipped only with its pages' keys saved
         if cache_dir is not None:  # the maps the saved keys' URL lookups were answered from
             maps = {"maps": renderer.browse.url_maps()}

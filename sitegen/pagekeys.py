@@ -104,6 +104,16 @@ class Digests:
         build being the same as an incremental one already needs."""
         self._seen[id(question)] = (question, _framed(b"r" + bytes.fromhex(record_digest)))
 
+    def framed(self, value: object) -> bytes | None:
+        """Return the digest of a shared value digested this build, framed, else None."""
+        entry = self._seen.get(id(value))
+        return entry[1] if entry is not None and entry[0] is value else None
+
+    def seed(self, value: object, framed: bytes) -> None:
+        """Let a shared value stand for a digest `framed` gave in an earlier build: the caller
+        knows it is that build's very value (see browse_digests)."""
+        self._seen[id(value)] = (value, framed)
+
     def of_parts(self, parts: tuple[Any, ...]) -> bytes:
         """Return the digest of a sequence of values (a page's key)."""
         return self._of_parts(tuple, parts)

@@ -25,6 +25,7 @@ from sitegen.site import specialties_of
 
 MEMO_FILE = "related.pickle"
 MEMO_KEY = "memo-2"  # the memo's layout: (record digest, encoded features) a question
+BESIDE_KEY = "beside"
 # Past this many changed questions, ranking every list afresh is cheaper than checking each.
 MAX_CHANGED = 500
 # Lists ranked one by one with a scan of every question before the pages render; past this
@@ -116,12 +117,23 @@ class RelatedLists:
         self.computed: dict[str, tuple[str, ...]] = {}  # ids, ranked while rendering
         self._index: RelatedIndex | None = None
         self._encoding: dict[str, tuple[str | None, Encoded]] | None = None
+        # Ids of the questions that are new, gone or whose record changed since the memo was
+        # taken (None without a memo: then any question may have changed).
+        self.unsure: frozenset[str] | None = None
         if memo is not None:
             self._reuse(*memo)
         missing = [q.id for q in questions if q.id not in self.lists]
         if len(missing) <= MAX_SCANS:
             for question_id in missing:
                 self.lists[question_id] = self._scan(question_id)
+
+    def changed_questions(self) -> list[Question] | None:
+        """Return the questions whose records are new or changed since the memo was taken
+        (None without a memo: any may have changed)."""
+        if self.unsure is None:
+            return None
+        by_id = self._by_id
+        return [by_id[i] for i in sorted(self.unsure) if i in by_id]
 
     def related(self, question: Question) -> tuple[Question, ...]:
         """Return up to LIMIT related questions, best first."""
@@ -166,6 +178,7 @@ class RelatedLists:
         # A question whose noted features still hold did not change; of the others, those
         # whose features differ from the noted ones (or that came or went) did.
         unsure = (old_features.keys() | features.keys()) - noted.keys()
+        self.unsure = frozenset(unsure)
         before = {i: _features(old_features.get(i)) for i in unsure}
         changed = {i for i in unsure if before[i] != features.get(i)}
         if len(changed) > MAX_CHANGED:
@@ -224,13 +237,18 @@ def _features(entry: tuple[str | None, Encoded] | None) -> Features | None:
     return decode(entry[1]) if entry is not None else None
 
 
-def load_memo(cache_dir: Path | None, version: str) -> Memo | None:
+def load_memo(cache_dir: Path | None, version: str) -> tuple[Memo | None, object]:
+    """Return the memo and what was saved with it (`save_memo`'s `beside`), or None for each."""
     if cache_dir is None:
-        return None
-    stored = cache.load(cache_dir / MEMO_FILE, version).get(MEMO_KEY)
-    return stored if isinstance(stored, tuple) and len(stored) == 2 else None
+        return None, None
+    entries = cache.load(cache_dir / MEMO_FILE, version)
+    stored = entries.get(MEMO_KEY)
+    memo = stored if isinstance(stored, tuple) and len(stored) == 2 else None
+    return memo, entries.get(BESIDE_KEY) if memo is not None else None
 
 
-def save_memo(cache_dir: Path | None, version: str, memo: Memo) -> None:
+def save_memo(cache_dir: Path | None, version: str, memo: Memo, beside: object = None) -> None:
+    """Save the memo and, in the same file, `beside`: whatever else holds as long as the
+    memo's record digests do (so a build killed between two files can never pair them up)."""
     if cache_dir is not None:
-        cache.save(cache_dir / MEMO_FILE, version, {MEMO_KEY: memo})
+        cache.save(cache_dir / MEMO_FILE, version, {MEMO_KEY: memo, BESIDE_KEY: beside})

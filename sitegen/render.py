@@ -280,9 +280,7 @@ class Renderer:
     def prepare_shares(self) -> None:
         """Do here, once, what every render process would otherwise repeat for itself: build
         the related-questions index, page every list (each share walks them all to find its
-        own pages) and digest every question, doctor profile and group (the lists and
-        site-wide lookups of any share's pages hold them all). Worth it with more shares than
-        cores."""
+        own pages) and digest every question. Worth it with more shares than cores."""
         self.related.prepare()
         self.share, self._count = (-1, 1), 0  # no page is this share's: nothing renders
         for _ in self._html_pages():
@@ -290,6 +288,11 @@ class Renderer:
         self.share, self._count = None, 0
         if self.keys is not None:
             self._digest_questions()  # every question, and the map question families take
+
+    def digest_browse(self) -> None:
+        """Digest every doctor profile and group (the lists and site-wide lookups of pages
+        hold them all), unless digested or given the last build's digest already."""
+        if self.keys is not None:
             browse = self.browse
             for value in (*browse.doctors, *browse.topics, *browse.specialties, *browse.locations):
                 self.keys.digests.of(value)
