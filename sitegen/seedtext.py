@@ -1,4 +1,4 @@
-"""Seed bytes -> normalised text: BOMs, UTF-16, cp1252 fallback, CRLF/CR, odd spaces, controls.
+"""Seed bytes -> normalised text: BOMs, UTF-16, cp1252 bytes, CRLF/CR, odd spaces, controls.
 
 The promise: the returned lines are split on line breaks only (never on the form feeds, vertical
 tabs or Unicode separators that `str.splitlines()` also treats as breaks), and each line keeps
@@ -7,6 +7,7 @@ every word of the seed.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,23 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SPACES = re.compile(r"[\u00a0\u202f\u2007\u2000-\u200a\u3000\t]")
 # Control and separator characters a browser or YAML would choke on; they carry no words.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200b\ufeff]")
+
+
+def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeDecodeError)
+    return exc.object[exc.start : exc.end].decode("cp1252", errors="replace"), exc.end
+
+
+_CP1252_BYTES = "sitegen-cp1252-bytes"
+codecs.register_error(_CP1252_BYTES, _cp1252_bytes)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +61,13 @@ def decode_seed(data: bytes, path: str) -> SeedText:
     data = data.removeprefix(_BOM)
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad_line = data[: exc.start].count(b"\n") + 1
-        text = data.decode("cp1252", errors="replace")
-        warnings.append((bad_line, "not valid UTF-8; read as Windows-1252 (cp1252)"))
+    except UnicodeDecodeError:
+        # Only the bytes that are not UTF-8 are read as cp1252: one stray byte from an old
+        # editor must not turn every other non-ASCII character of the seed into mojibake.
+        text = data.decode("utf-8", errors=_CP1252_BYTES)
+        bad = [n for n, line in enumerate(data.split(b"\n"), 1) if not _is_utf8(line)]
+        more = f" here and on {len(bad) - 1} more lines; the rest is UTF-8" if bad[1:] else ""
+        warnings.append((bad[0], f"not valid UTF-8; read as Windows-1252 (cp1252){more}"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise SeedError(path, None, "empty file (nothing but whitespace)")

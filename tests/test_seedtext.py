@@ -36,6 +36,30 @@ def test_non_utf8_bytes_are_read_as_cp1252_with_a_warning_on_their_line() -> Non
     assert seed.warnings == ((3, "not valid UTF-8; read as Windows-1252 (cp1252)"),)
 
 
+def test_one_stray_cp1252_byte_leaves_the_utf8_text_around_it_alone() -> None:
+    seed = decode_seed(
+        "Title\n\nto\u00a0discuss \u2022 caf\u00e9\nBest\x92.".encode().replace(
+            b"\xc2\x92", b"\x92"
+        ),
+        "seeds/q.txt",
+    )
+    assert seed.lines[2] == "to discuss \u2022 caf\u00e9"
+    assert seed.lines[3] == "Best\u2019."
+    assert seed.warnings == ((4, "not valid UTF-8; read as Windows-1252 (cp1252)"),)
+
+
+def test_cp1252_bytes_on_several_lines_are_counted_in_one_warning() -> None:
+    seed = decode_seed(b"Title\ncaf\xe9\nna\xefve\nr\xe9sum\xe9", "seeds/q.txt")
+    assert seed.lines[1:] == ("caf\u00e9", "na\u00efve", "r\u00e9sum\u00e9")
+    assert seed.warnings == (
+        (
+            2,
+            "not valid UTF-8; read as Windows-1252 (cp1252) here and on 2 more lines;"
+            " the rest is UTF-8",
+        ),
+    )
+
+
 def test_valid_utf8_gives_no_warning() -> None:
     assert decode_seed("Títle — ok\n".encode(), "seeds/q.txt").warnings == ()
 
