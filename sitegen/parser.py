@@ -99,7 +99,11 @@ def parse_seed(seed: SeedText, path: str, question_id: str = "") -> ParseResult:
         )
         rest.insert(0, Block(title_block.line + 1, title_block.lines[1:], 0))
 
-    count_at = next((i for i, b in enumerate(rest) if _count_match(b)), None)
+    # A page's count line holds the number; a bare "Doctor answers" paragraph before it is
+    # the patient's words. Without any numbered one, the first bare one is the count line.
+    counts = [(i, m) for i, b in enumerate(rest) if (m := _count_match(b)) is not None]
+    numbered = [i for i, m in counts if m.group(1)]
+    count_at = numbered[0] if numbered else counts[0][0] if counts else None
     stated: int | None = None
     if count_at is not None:
         body_blocks, answer_blocks = rest[:count_at], rest[count_at + 1 :]
@@ -167,10 +171,18 @@ def _blocks(lines: tuple[str, ...], notes: _Notes) -> list[Block]:
 
 
 def _drop_disclaimer(blocks: list[Block], notes: _Notes) -> list[Block]:
-    kept = [b for b in blocks if not b.text.lower().startswith(DISCLAIMER_START)]
-    if kept and len(kept) != len(blocks) and kept[-1] is blocks[-1]:
-        notes.warn(kept[-1].line, "text follows the closing disclaimer; it was kept")
-    return kept
+    """Drop the closing disclaimer: the last paragraph that starts like it. An earlier one is
+    a doctor's own words (an answer may start "These answers are for educational purposes
+    only, but..."), kept with a warning."""
+    starts = [i for i, b in enumerate(blocks) if b.text.lower().startswith(DISCLAIMER_START)]
+    if not starts:
+        return blocks
+    closing = starts[-1]
+    for i in starts[:-1]:
+        notes.warn(blocks[i].line, "a paragraph starts like the closing disclaimer; kept as text")
+    if closing != len(blocks) - 1:
+        notes.warn(blocks[-1].line, "text follows the closing disclaimer; it was kept")
+    return blocks[:closing] + blocks[closing + 1 :]
 
 
 def _check_title(title: str, line: int, path: str) -> None:

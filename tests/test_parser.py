@@ -82,6 +82,24 @@ def test_text_after_the_disclaimer_is_kept_with_a_warning() -> None:
     assert "text follows the closing disclaimer" in " ".join(warnings(result))
 
 
+def test_an_answer_starting_like_the_disclaimer_keeps_its_words() -> None:
+    own = "These answers are for educational purposes only, but here is my advice: ice it."
+    result = parse(SIMPLE.replace("It should settle with time.", own))
+    assert result.question.answers[0].body == own
+    assert "starts like the closing disclaimer" in " ".join(warnings(result))
+    assert "educational purposes and should not" not in repr(result.question)
+
+
+def test_a_bare_doctor_answers_paragraph_in_the_body_is_not_the_count_line() -> None:
+    seed = SIMPLE.replace(
+        "I had a facelift.", "I had a facelift.\n\n    Doctor answers\n\n    Help?"
+    )
+    question = parse(seed).question
+    assert question.body == "I had a facelift.\n\nDoctor answers\n\nHelp?"
+    assert question.stated_answer_count == 1
+    assert question.answers[0].title == "Twitching after surgery"
+
+
 def test_answers_keep_seed_order() -> None:
     result = parse("""
         Title?
