@@ -229,14 +229,22 @@ def ingest(
         question = replace(item.question, id=question_id)
         record = item.existing
         if record is not None and record.edited and not force:
-            if record.seed_hash is not None and record.seed_hash != item.seed_hash:
+            if record.seed_hash != item.seed_hash:
+                # No mark (its first line deleted): whether the seed changed since is unknown,
+                # and the record counts as edited.
+                why = (
+                    f"{item.source} changed"
+                    if record.seed_hash is not None
+                    else f"this record lost its first line (sitegen's checksums), so whether"
+                    f" {item.source} changed is unknown"
+                )
                 report.kept_edits.append(display_path(record.path, root))
                 report.diagnostics.append(
                     Diagnostic(
                         display_path(record.path, root),
                         None,
-                        f"kept your edit: {item.source} changed, but this record was edited by"
-                        " hand (rebuild with --force to replace it with the re-parsed seed)",
+                        f"kept your edit: {why}, and this record was edited by hand (rebuild"
+                        " with --force to replace it with the re-parsed seed)",
                     )
                 )
             continue
@@ -257,7 +265,7 @@ def ingest(
 
     for record in existing.values():
         gone = record.source not in sources and (record.source or "").startswith(seeds_prefix)
-        if not gone or record.seed_hash is None:
+        if not gone:
             continue
         where = display_path(record.path, root)
         if record.edited:

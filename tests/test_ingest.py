@@ -168,6 +168,38 @@ def test_orphan_edited_record_is_kept_with_a_warning(project: Path, seed: SeedFa
     assert "kept your edited record" in report.diagnostics[0].message
 
 
+def drop_mark(project: Path) -> Path:
+    path = project / "content" / "questions" / "will-my-twitch-go-away.yaml"
+    path.write_text(path.read_text("utf-8").split("\n", 1)[1], "utf-8")
+    return path
+
+
+def test_a_record_without_its_mark_is_kept_with_a_warning_when_its_seed_changes(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    run(project)
+    path = drop_mark(project)
+    before = path.read_text("utf-8")
+    seed(SEED.replace("settle with time", "settle within weeks"))
+    report = run(project)
+    assert path.read_text("utf-8") == before
+    assert report.kept_edits == ["content/questions/will-my-twitch-go-away.yaml"]
+    assert "lost its first line" in report.diagnostics[0].message
+
+
+def test_a_record_without_its_mark_is_kept_with_a_warning_when_its_seed_is_gone(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    run(project)
+    drop_mark(project)
+    (project / "seeds" / "q.txt").unlink()
+    report = run(project)
+    assert list(records(project)) == ["will-my-twitch-go-away"]
+    assert "kept your edited record" in report.diagnostics[0].message
+
+
 def test_hand_made_record_is_left_alone(project: Path, seed: SeedFactory) -> None:
     seed(SEED)
     run(project)
