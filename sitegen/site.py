@@ -31,13 +31,21 @@ def build_site(questions: list[Question]) -> Site:
     published = [
         q
         if visible is q.answers
-        else Question(q.id, q.source, q.title, q.body, q.stated_answer_count, visible)
+        else Question(q.id, q.source, q.title, q.body, _stated(q, visible), visible)
         for q in questions
         if not q.hidden
         for visible in (numbered_visible(q.answers),)
     ]
     published.sort(key=lambda q: (-len(q.answers), q.id))
     return Site(tuple(published))
+
+
+def _stated(question: Question, visible: tuple[Answer, ...]) -> int | None:
+    """Return the answer count the published question says its page stated. The page notes a
+    count that differs from the answers shown; when the record holds as many answers as the
+    page said, hidden ones included, that note would only reveal the hidden ones."""
+    stated = question.stated_answer_count
+    return len(visible) if stated == len(question.answers) else stated
 
 
 def numbered_visible(answers: tuple[Answer, ...]) -> tuple[Answer, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sitegen.model import Answer, Doctor, Question
 from sitegen.site import build_site, doctor_label, excerpt, question_summary_text
 
@@ -23,6 +25,18 @@ def test_hidden_answers_are_not_published_or_counted() -> None:
     site = build_site([question("a", answer("One."), answer("Two.", hidden=True))])
     assert [a.body for a in site.questions[0].answers] == ["One."]
     assert site.answer_count == 1
+
+
+def test_a_hidden_answer_does_not_show_as_a_gap_in_the_stated_count() -> None:
+    record = replace(question("q", answer(), answer(hidden=True)), stated_answer_count=2)
+    [published] = build_site([record]).questions
+    assert published.stated_answer_count == len(published.answers) == 1
+
+
+def test_a_stated_count_the_record_never_matched_is_kept() -> None:
+    record = replace(question("q", answer(), answer(hidden=True)), stated_answer_count=3)
+    [published] = build_site([record]).questions
+    assert published.stated_answer_count == 3
 
 
 def test_answers_keep_their_place_in_the_record_as_number_when_one_is_hidden() -> None:
