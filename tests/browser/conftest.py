@@ -54,6 +54,20 @@ Second answer {PAYLOADS[3]} {PAYLOADS[4]}.
 Dr. <script>alert('xss-name')</script> Wu
 {PAYLOADS[4]} Dermatologist
 """,
+    # One word longer than a phone is wide, wherever a word can land: no page may scroll sideways.
+    "hostile-long-words.txt": f"""\
+Why xsslongwords {"Pneumonoultramicroscopicsilicovolcanoconiosis" * 2} after surgery?
+
+Asking about {"Hippopotomonstrosesquippedaliophobia" * 2}.
+
+Doctor Answers 1
+
+It passes. #{"Supercalifragilisticexpialidocious" * 2}
+
+Dr. Aaron {"Wolfeschlegelsteinhausenbergerdorff" * 2}, MD
+{"Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch" * 2} Plastic Surgeon
+4.9 out of 5 stars 10 reviews
+""",
     "hostile-location.txt": f"""\
 Swelling after {PAYLOADS[3]} xsslocation filler?
 

@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from browser.conftest import PAYLOADS, REPO, Site, open_context, watch
+from browser.conftest import HOSTILE_SEEDS, PAYLOADS, REPO, Site, open_context, watch
 
 pytestmark = pytest.mark.browser
 
@@ -344,7 +344,7 @@ def test_hostile_payloads_never_run_and_inject_nothing(site: Site, browser: Brow
     # CSP off in this browser: escaping alone must keep every payload inert.
     context = open_context(browser, bypass_csp=True)
     hostile = [p for label, p in representatives(site).items() if label.startswith("hostile")]
-    assert len(hostile) == 2
+    assert len(hostile) == len(HOSTILE_SEEDS)
     failures = []
     for path in [*hostile, *(search_url(q) for q in hostile_queries())]:
         page = context.new_page()
