@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from sitegen import __version__, snapshot, timings
 from sitegen.cache import CACHE_DIR
 from sitegen.config import CONFIG_FILE, Config, Paths, load_config
 from sitegen.errors import Diagnostic, SitegenError
+from sitegen.lock import project_lock
 from sitegen.reports import BuildReport, Progress
 from sitegen.version import code_version
 
@@ -173,9 +175,10 @@ def _run_parse(args: argparse.Namespace) -> int:
     from sitegen.ingest import ingest
 
     paths, _ = _paths(args)
-    report = ingest(
-        paths.seeds, paths.content, paths.root, force=args.force, progress=_progress(args)
-    )
+    with project_lock(paths.root / CACHE_DIR):
+        report = ingest(
+            paths.seeds, paths.content, paths.root, force=args.force, progress=_progress(args)
+        )
     _print_diagnostics(report.diagnostics, args.quiet)
     if not args.quiet:
         print(
@@ -189,15 +192,16 @@ def _do_build(args: argparse.Namespace) -> tuple[BuildReport, Paths]:
     paths, config = _paths(args)
     started = time.perf_counter()
     timings.take()  # only this build's phases
-    with timings.phase("look for changed inputs"):
-        version = code_version()
-        look = snapshot.look(paths, config, version, paths.root / CACHE_DIR)
-    if look.unchanged is not None and not args.force:
-        report = look.unchanged
-    else:
-        from sitegen.build import build
+    with project_lock(paths.root / CACHE_DIR):
+        with timings.phase("look for changed inputs"):
+            version = code_version()
+            look = snapshot.look(paths, config, version, paths.root / CACHE_DIR)
+        if look.unchanged is not None and not args.force:
+            report = look.unchanged
+        else:
+            from sitegen.build import build
 
-        report = build(paths, config, force=args.force, progress=_progress(args), looked=look)
+            report = build(paths, config, force=args.force, progress=_progress(args), looked=look)
     if getattr(args, "timings", False):
         for name, seconds in timings.take():
             print(f"{seconds:8.2f}s  {name}", file=sys.stderr)
@@ -288,12 +292,17 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _serve_build(args: argparse.Namespace) -> set[Path] | None:
-    """Build once for `serve`; on failure print the error (file:line) and keep the last good
-    site, since a failed build writes nothing. Return the records the build wrote."""
+    """Build once for `serve`; on failure print the error (file:line) and keep serving the
+    site as it is. Return the records the build wrote."""
     try:
         report, paths = _do_build(args)
     except SitegenError as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
+        return None
+    except Exception:  # a bug, not bad input: say so, and keep serving
+        traceback.print_exc()
+        print("error: the build failed unexpectedly (above); still serving", file=sys.stderr)
+        sys.stderr.flush()
         return None
     _finish(report)
     sys.stdout.flush()
