@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +41,25 @@ from sitegen.writer import Output, write_output
 
 class TemplateError(SitegenError):
     """A template that does not compile or render."""
+
+
+def template_error(exc: Exception) -> TemplateError | None:
+    """Return the error a template raised while it rendered, naming the template file and
+    line (a syntax error knows them; for any other error they are the innermost template frame
+    of its traceback), or None when no template raised it (a bug of ours: let it show)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}")
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+    if not frames:
+        return (
+            TemplateError(f"template error: {exc}")
+            if isinstance(exc, jinja2.TemplateError)
+            else None
+        )
+    message = (
+        exc.message if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    )
+    return TemplateError(f"{frames[-1].filename}:{frames[-1].lineno}: {message}")
 
 
 def build(
@@ -181,6 +201,13 @@ def _build(
                 browse_digests.reuse(renderer.browse, noted, unsure, keys.digests)
         # Here, not in each render process: every process's pages need most of them.
         renderer.digest_browse()
+    try:
+        renderer.preflight()
+    except Exception as exc:
+        failure = template_error(exc)
+        if failure is None:
+            raise
+        raise failure from None
     rendering()
     processes = workers() if len(site.questions) >= PARALLEL_PAGES else 1
     # More shares than processes at large sizes: a process's memory grows with the pages it
@@ -329,10 +356,11 @@ def _render_share(
                 files.append((path, None))
             elif k == 0:
                 files.append((path, data))  # not a page: sitemap, robots.txt
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"template error: {exc}") from None
+    except Exception as exc:
+        failure = template_error(exc)
+        if failure is None:
+            raise
+        raise failure from None
     # Keys of pages left as they were go back as their path only (in `files`): the parent
     # holds the very same entries, and 130,000 keys are slow to pickle and compare.
     fresh = renderer.keys.fresh() if renderer.keys else {}

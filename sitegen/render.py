@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from sitegen.browse import (
     AnswerRef,
+    Browse,
     DoctorHeader,
     DoctorProfile,
     Group,
@@ -186,6 +187,14 @@ class Pagination:
 PAGES_AHEAD = PAGE_WINDOW + 3
 
 
+def group_kinds(browse: Browse) -> tuple[tuple[str, tuple[Group, ...]], ...]:
+    return (
+        ("topics", browse.topics),
+        ("specialties", browse.specialties),
+        ("locations", browse.locations),
+    )
+
+
 def question_id(question: Question) -> str:
     return question.id
 
@@ -297,6 +306,37 @@ class Renderer:
             for value in (*browse.doctors, *browse.topics, *browse.specialties, *browse.locations):
                 self.keys.digests.of(value)
 
+    def preflight(self) -> None:
+        """Compile every template and render (and throw away) the first page of each kind, so
+        a template mistake fails the build before it has rewritten any page: a failed rebuild
+        under `serve` leaves the site as it was. (A mistake only some pages reach can still
+        fail half-way; the next good build completes the site.)"""
+        for name in sorted(self.env.list_templates(extensions=["html"])):
+            self.env.get_template(name)
+        keys, families = self.keys, self.families
+        self.keys, self.families = None, None  # render for real; note and skip nothing
+        try:
+            browse = self.browse
+            next(self.home_pages(), None)
+            if self.site.questions:
+                self.question_page(self.site.questions[0])
+            next(self.doctor_index_pages(), None)
+            if browse.doctors:
+                next(self.doctor_pages(browse.doctors[0]), None)
+            for kind, groups in group_kinds(browse):
+                next(self.group_index_pages(kind, groups), None)
+                if groups:
+                    next(self.group_pages(groups[0]), None)
+                many = [g for g in groups if kind != "topics" and len(g.doctors) > DOCTOR_PREVIEW]
+                if many:
+                    next(self.group_doctor_pages(many[0]), None)
+            self.about_page()
+            self.not_found_page()
+            if self.config.search:
+                self.search_page()
+        finally:
+            self.keys, self.families = keys, families
+
     def paginate(
         self, items: Sequence[T], key: Callable[[T], str]
     ) -> Iterator[tuple[int, int, Sequence[T]]]:
@@ -399,11 +439,7 @@ class Renderer:
         yield from family("doctors", "doctors.html", (doctors,), self.doctor_index_pages)
         for doctor in doctors:
             yield from family(f"d:{doctor.id}", "doctor.html", (doctor,), self.doctor_pages, doctor)
-        for kind, groups in (
-            ("topics", self.browse.topics),
-            ("specialties", self.browse.specialties),
-            ("locations", self.browse.locations),
-        ):
+        for kind, groups in group_kinds(self.browse):
             pages = self.group_index_pages
             yield from family(kind, "groups.html", (kind, groups), pages, kind, groups)
             for group in groups:

@@ -66,3 +66,42 @@ def test_a_failed_rebuild_keeps_the_last_good_site_and_prints_file_and_line(
     assert _serve_build(_parser().parse_args(["serve", "--quiet"])) is None
     assert "home.html:" in capsys.readouterr().err
     assert page.read_bytes() == before
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_a_template_failing_as_it_renders_leaves_every_page_as_it_was_and_names_its_line(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pages = {p: p.read_bytes() for p in (site / "public").rglob("*.html")}
+    edit(site / "templates" / "base.html", "A read-only copy", "FOOTER-V2 A read-only copy")
+    edit(
+        site / "templates" / "question.html",
+        "{{ question.title }}</h1>",
+        "{{ question.titel }}</h1>",
+    )
+    monkeypatch.chdir(site)
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"])) is None
+    line = next(
+        n
+        for n, text in enumerate(
+            (site / "templates" / "question.html").read_text("utf-8").splitlines(), 1
+        )
+        if "titel" in text
+    )
+    assert f"question.html:{line}: " in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in (site / "public").rglob("*.html")} == pages
+
+
+def test_an_error_a_template_s_call_raises_names_the_template_and_line(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(site / "templates" / "about.html", "<h1>", '<h1>{{ browse.topic_url("no such topic") }}')
+    monkeypatch.chdir(site)
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"])) is None
+    err = capsys.readouterr().err
+    assert "about.html:" in err and "KeyError" in err and "Traceback" not in err
