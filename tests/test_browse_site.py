@@ -327,6 +327,14 @@ def test_doctor_pages_carry_a_profile_page_about_a_person(built: Built) -> None:
         assert "aggregateRating" not in json.dumps(profile)
 
 
+def test_no_page_shows_a_reader_where_a_seed_file_lives(built: Built) -> None:
+    seeds = {q.source for q in built.questions.values()}
+    assert seeds
+    for path, page in built.pages.items():
+        text = page.get_text()
+        assert not [s for s in seeds if s in text], path
+
+
 def test_sitemap_lists_every_page_once_except_the_404(built: Built) -> None:
     tree = ET.parse(built.output / "sitemap.xml")
     locs = [loc.text for loc in tree.getroot().iter(f"{SM}loc")]
