@@ -61,17 +61,20 @@ def display_path(path: Path, root: Path) -> str:
     return path.as_posix()
 
 
-def listed(directory: Path, suffix: str) -> list[str]:
+def listed(directory: Path, suffix: str, others: list[str] | None = None) -> list[str]:
     """Return the names of the files in `directory` ending in `suffix`, sorted, or [] without
-    the directory. Names, not Paths: sorting 100,000 names as strings takes milliseconds, as
-    Path objects seconds, and making the Paths took 0.4 s of each of three listings."""
+    the directory; add the other names, but hidden ones, to `others`. Names, not Paths: sorting
+    100,000 names as strings takes milliseconds, as Path objects seconds, and making the Paths
+    took 0.4 s of each of three listings."""
     try:
-        names = sorted(name for name in os.listdir(directory) if name.endswith(suffix))
+        everything = os.listdir(directory)
     except (FileNotFoundError, NotADirectoryError):
         return []
     except PermissionError:
         raise SitegenError(f"{directory}: cannot list the folder (permission denied)") from None
-    return names
+    if others is not None:
+        others += sorted(n for n in everything if not n.endswith(suffix) and n[:1] != ".")
+    return sorted(name for name in everything if name.endswith(suffix))
 
 
 def scan_records(
@@ -178,13 +181,17 @@ def ingest(
     questions_dir = content_dir / "questions"
     existing = scan_records(questions_dir, root, facts)
     by_source = {r.source: r for r in existing.values() if r.source is not None}
-    seeds = listed(seeds_dir, ".txt")
+    ignored: list[str] = []
+    seeds = listed(seeds_dir, ".txt", ignored)
     sources = set()
     # Seeds to parse: (source, path, record, signature). Their bytes are read (and hashed) by
     # the parse workers, so the build never holds every seed in memory at once.
     todo: list[tuple[str, str, ExistingRecord | None, Signature | None]] = []
     # Every seed sits directly in seeds_dir: one resolve for the folder, not one per seed.
     seeds_prefix = display_path(seeds_dir, root).rstrip("/") + "/"
+    for name in ignored:  # a seed saved as .md or .TXT would otherwise vanish without a word
+        why = "a folder" if os.path.isdir(seeds_dir / name) else "not a .txt file"
+        report.diagnostics.append(Diagnostic(seeds_prefix + name, None, f"{why}: ignored"))
     for done, name in enumerate(seeds, start=1):
         source = seeds_prefix + name
         seed = f"{seeds_dir}/{name}"

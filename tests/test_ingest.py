@@ -211,6 +211,19 @@ def test_hand_made_record_is_left_alone(project: Path, seed: SeedFactory) -> Non
     assert "by-hand" in records(project)
 
 
+def test_a_file_in_seeds_that_is_not_txt_is_reported_and_ignored(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    (project / "seeds" / "notes.md").write_text("Will it scar?\n", "utf-8")
+    (project / "seeds" / ".DS_Store").write_bytes(b"\0")
+    report = run(project)
+    assert [(d.path, d.message) for d in report.diagnostics] == [
+        ("seeds/notes.md", "not a .txt file: ignored")
+    ]
+    assert list(records(project)) == ["will-my-twitch-go-away"]
+
+
 def test_write_false_writes_nothing(project: Path, seed: SeedFactory) -> None:
     seed(SEED)
     report = ingest(project / "seeds", project / "content", project, write=False)
@@ -431,8 +444,10 @@ def test_a_seed_that_vanishes_before_it_is_read_is_an_error_naming_it(
     seed(SEED)
     listed = ingest.__globals__["listed"]
 
-    def listed_then_deleted(directory: Path, suffix: str) -> list[str]:
-        found = listed(directory, suffix)
+    def listed_then_deleted(
+        directory: Path, suffix: str, others: list[str] | None = None
+    ) -> list[str]:
+        found = listed(directory, suffix, others)
         if suffix == ".txt":
             for name in found:
                 (directory / name).unlink()  # deleted after the listing, before a worker reads it
@@ -454,8 +469,10 @@ def test_a_seed_that_vanishes_after_its_record_was_made_keeps_the_record(
     (project / "seeds" / "q.txt").write_text("changed", "utf-8")  # so its checksum is read
     listed = ingest.__globals__["listed"]
 
-    def listed_then_deleted(directory: Path, suffix: str) -> list[str]:
-        found = listed(directory, suffix)
+    def listed_then_deleted(
+        directory: Path, suffix: str, others: list[str] | None = None
+    ) -> list[str]:
+        found = listed(directory, suffix, others)
         if suffix == ".txt":
             for name in found:
                 (directory / name).unlink()
