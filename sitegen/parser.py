@@ -258,6 +258,8 @@ def _doctor_parts(block: Block) -> _DoctorParts | None:
     if rating:
         above = lines[:-1]
         place = above[-1] if above else None
+        if place is not None and place.endswith(_PROSE_ENDS) and known_specialty(place) is None:
+            return None  # "My patients rate this:" above a rating: the answer's own words
         name = above[-2] if len(above) >= 2 else None
         return _DoctorParts(above[:-2], name, place, rating)
     if len(lines) <= 2 and known_specialty(lines[-1]) is not None:
@@ -266,6 +268,9 @@ def _doctor_parts(block: Block) -> _DoctorParts | None:
             return None
         return _DoctorParts((), name, lines[-1], None)
     return None
+
+
+_PROSE_ENDS = (":", ".", "?", "!", ";", ",")
 
 
 def _looks_like_name(line: str) -> bool:
@@ -281,8 +286,15 @@ def _looks_like_name(line: str) -> bool:
 def _answers(blocks: list[Block], notes: _Notes) -> list[Answer]:
     answers: list[Answer] = []
     segment: list[Block] = []
-    for block in blocks:
-        parts = _doctor_parts(block)
+    found = [_doctor_parts(block) for block in blocks]
+    for i, (block, parts) in enumerate(zip(blocks, found, strict=True)):
+        if parts is not None and parts.rating is None and segment:
+            after = found[i + 1] if i + 1 < len(found) else None
+            if after is not None and after.rating is not None:
+                # Name and place signed under the text, then the doctor block itself: a
+                # sign-off, part of the answer, not an answer of its own with no text.
+                notes.warn(block.line, "name and place just above a doctor block: kept as text")
+                parts = None
         if parts is None:
             segment.append(block)
             continue

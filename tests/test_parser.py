@@ -415,6 +415,29 @@ def test_doctor_with_only_the_place_line() -> None:
     assert doctor == Doctor(None, "Tampa", "Plastic Surgeon", None, None)
 
 
+def test_a_rating_under_a_line_of_prose_is_answer_text_not_a_doctor() -> None:
+    seed = SIMPLE.replace(
+        "It should settle with time.",
+        "It should settle.\n\n    My patients rate this:\n    5 out of 5 stars",
+    )
+    answers = parse(seed).question.answers
+    assert len(answers) == 1
+    assert answers[0].doctor == Doctor("Jane Doe, MD", "Tampa", "Plastic Surgeon", 4.9, 39)
+    assert "My patients rate this:" in answers[0].body and "5 out of 5 stars" in answers[0].body
+
+
+def test_a_signed_name_and_place_above_the_doctor_block_stay_in_the_answer() -> None:
+    seed = SIMPLE.replace(
+        "It should settle with time.\n",
+        "It should settle with time.\n\n    Jane Doe, MD\n    Tampa Plastic Surgeon\n",
+    )
+    result = parse(seed)
+    [answer] = result.question.answers
+    assert answer.doctor == Doctor("Jane Doe, MD", "Tampa", "Plastic Surgeon", 4.9, 39)
+    assert answer.body.endswith("Jane Doe, MD\nTampa Plastic Surgeon")
+    assert "kept as text" in " ".join(warnings(result))
+
+
 @pytest.mark.parametrize(
     ("line", "rating", "count"),
     [
