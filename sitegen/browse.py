@@ -248,19 +248,25 @@ def _figures_order(ref: AnswerRef) -> tuple[int, int, str, int]:
 
 
 def _doctor_ids(grouped: dict[DoctorKey, list[AnswerRef]]) -> dict[DoctorKey, str]:
-    """Give each doctor the slug of their name; namesakes all get their place and specialty
-    appended (and a digest if that still clashes), so no id depends on reading order."""
-    names = {key: refs[0].answer.doctor.name or "" for key, refs in grouped.items()}
-    base = {key: slugify(names[key]) or "doctor" for key in grouped}
-    counts = Counter(base.values())
-    longer = {
-        key: slugify(f"{names[key]} {key[1]} {key[2]}", 160) if counts[base[key]] > 1 else base[key]
-        for key in grouped
-    }
-    counts = Counter(longer.values())
-    return {
-        key: slug if counts[slug] == 1 else f"{slug}-{_digest(key)}" for key, slug in longer.items()
-    }
+    """Give each doctor the slug of their name, place and specialty: a namesake answering
+    elsewhere then never changes a doctor's URL, as a name alone would once a second doctor
+    shared it. Slugs that still clash (or hold no letter) all get a digest of who the doctor
+    is, so no id depends on reading order."""
+    wanted: dict[DoctorKey, str | None] = {}
+    for key, refs in grouped.items():
+        name = refs[0].answer.doctor.name or ""
+        # A name with no letter to spell it (李医生) would leave only place and specialty,
+        # which any such doctor there shares: its id always carries the digest.
+        wanted[key] = slugify(f"{name} {key[1]} {key[2]}", 160) if slugify(name) else None
+    counts = Counter(wanted.values())
+    ids = {}
+    for key, slug in wanted.items():
+        if slug is None:
+            slug = f"{slugify(f'doctor {key[1]} {key[2]}', 160)}-{_digest(key)}"
+        elif counts[slug] > 1:
+            slug = f"{slug}-{_digest(key)}"
+        ids[key] = slug
+    return ids
 
 
 def _digest(key: object) -> str:
@@ -271,9 +277,13 @@ def unique_slugs(labels: Iterable[str]) -> dict[str, str]:
     """Return a slug per label; labels whose slugs clash all get a short digest appended, so a
     slug never depends on which label was read first."""
     clashes: dict[str, list[str]] = defaultdict(list)
-    for item in labels:
-        clashes[slugify(item) or "x"].append(item)
     slugs = {}
+    for item in labels:
+        base = slugify(item)
+        if base:
+            clashes[base].append(item)
+        else:  # no letter or digit to spell it with: the digest alone tells it apart, always
+            slugs[item] = f"x-{_digest(item)}"
     for base, members in clashes.items():
         for item in members:
             slugs[item] = base if len(members) == 1 else f"{base}-{_digest(item)}"

@@ -49,6 +49,23 @@ def test_namesakes_in_different_places_are_two_profiles_with_distinct_ids() -> N
     assert all(d.id.startswith("ann-lee-md-") for d in doctors)
 
 
+def test_a_doctor_s_id_is_name_place_and_specialty_and_a_namesake_elsewhere_keeps_it() -> None:
+    alone = browse(question("a", answer(LEE))).doctors[0].id
+    other = Doctor("Ann Lee, MD", "Boston", "Dermatologist", 5.0, 3)
+    both = browse(question("a", answer(LEE)), question("b", answer(other))).doctors
+    assert alone == "ann-lee-md-tampa-plastic-surgeon"
+    assert alone in {d.id for d in both}
+
+
+def test_a_name_without_letters_gets_an_id_that_no_other_doctor_changes() -> None:
+    first = Doctor("李医生", "Tampa", "Dermatologist")
+    second = Doctor("王医生", "Tampa", "Dermatologist")
+    alone = browse(question("a", answer(first))).doctors[0].id
+    both = browse(question("a", answer(first)), question("b", answer(second))).doctors
+    assert alone in {d.id for d in both}
+    assert len({d.id for d in both}) == 2
+
+
 def test_unnamed_doctors_get_no_profile_and_are_never_merged() -> None:
     unnamed = Doctor(None, "Tampa", "Plastic Surgeon", 4.8, 40)
     result = browse(question("a", answer(unnamed)), question("b", answer(unnamed)))

@@ -20,6 +20,7 @@ DOCTORS = (
     Doctor("Bo Kim, DO", "Tampa", "Dermatologist", 4.9, 12),  # the same doctor, later figures
     Doctor(None, "Miami", "Plastic Surgeon", None, None),  # unnamed: no profile
     Doctor("Bo Kim, DO", "TAMPA", "Dermatologist", 4.9, 12),  # the same doctor, another label
+    Doctor("Ann Lee MD", "Tampa", "Plastic Surgeon", 4.7, 41),  # another doctor, same slug
 )
 TAGS = ("botox", "Botox", "filler")  # "botox" and "Botox" clash: both slugs get a digest
 
@@ -115,14 +116,14 @@ def test_a_doctor_whose_question_is_gone_is_digested_again() -> None:
     assert digests.framed(profile) is None
 
 
-def test_a_doctor_renamed_by_a_new_namesake_is_digested_again() -> None:
+def test_a_doctor_whose_id_a_new_doctor_s_slug_changed_is_digested_again() -> None:
     before = [question("a", (0, ()))]
-    after = [*before, question("b", (1, ()))]
+    after = [*before, question("b", (6, ()))]
     browse, digests = digested(after)
     reuse(browse, noted_after(before), changed(before, after), digests)
-    tampa = next(p for p in browse.doctors if p.location == "Tampa")
-    assert tampa.id != "ann-lee-md"
-    assert digests.framed(tampa) is None
+    first = next(p for p in browse.doctors if p.name == "Ann Lee, MD")
+    assert first.id != "ann-lee-md-tampa-plastic-surgeon"
+    assert digests.framed(first) is None
 
 
 def test_a_group_listing_a_changed_doctor_is_digested_again() -> None:

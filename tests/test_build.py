@@ -311,7 +311,7 @@ def test_hiding_an_answer_keeps_the_anchors_of_the_others(tmp_path: Path) -> Non
     page = soup(root / "public" / "questions" / "does-ice-help-bruising" / "index.html")
     assert page.find(id="answer-1") is None
     assert "Rest it." in page.find(id="answer-2").get_text()
-    profile = soup(root / "public" / "doctors" / "bo-chu-md" / "index.html")
+    profile = soup(root / "public" / "doctors" / "bo-chu-md-tampa-plastic-surgeon" / "index.html")
     assert profile.find("a", href="../../questions/does-ice-help-bruising/#answer-2") is not None
 
 

@@ -89,18 +89,18 @@ def test_a_question_page_whose_source_did_not_change_is_not_keyed_again(
     assert "questions/lip-filler-lumps/" in keyed  # new: keyed and rendered
     assert "" in keyed  # the home list changed
     assert "questions/does-ice-help/" not in keyed  # shares nothing with the new question
-    assert "doctors/dr-ann-lee/" not in keyed
+    assert "doctors/dr-ann-lee-tampa-dermatologist/" not in keyed
 
 
 def test_a_skipped_page_whose_lookup_answers_differently_renders_again(
     root: Path, tmp_path: Path
 ) -> None:
-    # A namesake elsewhere: both doctors' profile URLs now carry place and specialty, so the
-    # unchanged question's page must link to the new URL.
-    add(root, "other.txt", "Hair loss?", "hair", "Dr. Ann Lee", "Reno Dentist")
+    # A place spelled "TAMPA": its slug clashes with "Tampa", so both now carry a digest,
+    # and the unchanged question's page must link to the new URL.
+    add(root, "other.txt", "Hair loss?", "hair", "Dr. Di Eng", "TAMPA Dentist")
     run(root)
     page = (root / "public/questions/does-ice-help/index.html").read_text("utf-8")
-    assert 'href="../../doctors/dr-ann-lee/"' not in page
+    assert 'href="../../locations/tampa/"' not in page
     assert site_files(root) == clean_build_of(root, tmp_path)
 
 
