@@ -229,7 +229,14 @@ def ingest(
             report.diagnostics.extend(result.diagnostics)
             parsed.append(_Parsed(source, seed_hash or "", result.question, record))
 
-    ids = _assign_ids(parsed, existing)
+    def gone(record: ExistingRecord) -> bool:
+        return record.source not in sources and (record.source or "").startswith(seeds_prefix)
+
+    # Generated records of seeds that are gone are removed below: their ids are free for a
+    # new seed now (a renamed seed keeps its id, as deleting and adding it in two builds would).
+    freed = {r.id for r in existing.values() if gone(r) and r.seed_hash and not r.edited}
+    ids = _assign_ids(parsed, existing, freed)
+    reused = freed.intersection(ids.values())
     accepted: list[tuple[Question, str]] = []
     for item in parsed:
         question_id = ids[item.source]
@@ -271,8 +278,7 @@ def ingest(
             report.written_facts[question.id] = made
 
     for record in existing.values():
-        gone = record.source not in sources and (record.source or "").startswith(seeds_prefix)
-        if not gone:
+        if not gone(record) or record.id in reused:  # (a reused id's file is the new record)
             continue
         where = display_path(record.path, root)
         if record.edited:
@@ -323,7 +329,9 @@ def _record(
     return name, _record_facts_of(data, prefix + name, cache.key(data))
 
 
-def _assign_ids(parsed: list[_Parsed], existing: dict[str, ExistingRecord]) -> dict[str, str]:
+def _assign_ids(
+    parsed: list[_Parsed], existing: dict[str, ExistingRecord], freed: set[str]
+) -> dict[str, str]:
     ids: dict[str, str] = {}
     new = [p for p in parsed if p.existing is None]
     for item in parsed:
@@ -331,7 +339,7 @@ def _assign_ids(parsed: list[_Parsed], existing: dict[str, ExistingRecord]) -> d
             ids[item.source] = item.existing.id
     slugs = {p.source: slugify(p.question.title) or _name_slug(p.source) for p in new}
     wanted = Counter(slugs.values())
-    taken = set(existing)
+    taken = set(existing) - freed
     for item in new:
         slug = slugs[item.source]
         if slug in taken or wanted[slug] > 1:

@@ -31,7 +31,9 @@ class Change:
 
 CHANGES = st.builds(
     Change,
-    st.sampled_from(["add", "edit_seed", "delete_seed", "edit_record", "hide", "template"]),
+    st.sampled_from(
+        ["add", "edit_seed", "delete_seed", "rename_seed", "edit_record", "hide", "template"]
+    ),
     st.integers(0, len(POOL) - 1),
 )
 
@@ -47,6 +49,9 @@ def apply(root: Path, change: Change) -> None:
         seed.write_text(seed.read_text("utf-8").replace(" the ", " the reworded ", 1), "utf-8")
     elif change.kind == "delete_seed" and seeds:
         seeds[change.pick % len(seeds)].unlink()
+    elif change.kind == "rename_seed" and seeds:
+        seed = seeds[change.pick % len(seeds)]
+        seed.rename(seed.with_name(f"renamed-{seed.name}"))
     elif change.kind == "edit_record" and records:
         record = records[change.pick % len(records)]
         text = record.read_text("utf-8")

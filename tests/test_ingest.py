@@ -224,6 +224,29 @@ def test_a_file_in_seeds_that_is_not_txt_is_reported_and_ignored(
     assert list(records(project)) == ["will-my-twitch-go-away"]
 
 
+def test_a_renamed_seed_keeps_its_id(project: Path, seed: SeedFactory) -> None:
+    seed(SEED)
+    run(project)
+    (project / "seeds" / "q.txt").rename(project / "seeds" / "renamed.txt")
+    report = run(project)
+    assert list(records(project)) == ["will-my-twitch-go-away"]
+    assert "source: seeds/renamed.txt" in records(project)["will-my-twitch-go-away"]
+    assert report.removed == []
+
+
+def test_a_renamed_seed_whose_record_was_edited_leaves_the_edit_alone(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    run(project)
+    edit_record(project)
+    (project / "seeds" / "q.txt").rename(project / "seeds" / "renamed.txt")
+    run(project)
+    kept = records(project)
+    assert "settle, edited" in kept["will-my-twitch-go-away"]
+    assert len(kept) == 2
+
+
 def test_write_false_writes_nothing(project: Path, seed: SeedFactory) -> None:
     seed(SEED)
     report = ingest(project / "seeds", project / "content", project, write=False)
