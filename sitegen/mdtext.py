@@ -16,9 +16,9 @@ URL = re.compile(r"https?://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]]")
 HASHTAG = re.compile(r"(?<![\w&/#])#([^\W\d_][\w]*)")
 _BULLET = re.compile(r"^[•●▪◦‣∙·*\-]\s+(.*)$")
 _NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(.*)$")
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")  # "<": or "<http://x>" loses its brackets
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
-_ANY_SPECIAL = re.compile(r"[\\`*_\[\]&]")  # what _INLINE_SPECIAL or _ENTITY_LIKE can touch
+_ANY_SPECIAL = re.compile(r"[\\`*_\[\]<&]")  # what _INLINE_SPECIAL or _ENTITY_LIKE can touch
 _SETEXT_RULE = re.compile(r"^[=]+$")
 
 

@@ -43,6 +43,8 @@ def shown(*lines: str) -> str:
         "<img src=x onerror=alert(1)>",
         "a <b>bold</b> word",
         "<!-- comment -->",
+        "see <http://ok.example/> or <mailto:a@b.org>",
+        "<javascript:alert(1)>",
         "AT&T, &amp; &#39; &copy;",
         "back\\slash and \\*",
         "2*3*4 = 24",

@@ -26,7 +26,7 @@ PROPERTY = settings(
 )
 
 _BULLET_GLYPHS = set("•●▪◦‣∙·*-")
-_MD_ESCAPE = re.compile(r"\\([\\`*_\[\]#>+\-.])")
+_MD_ESCAPE = re.compile(r"\\([\\`*_\[\]#<>+\-.])")
 
 
 def _words(text: str) -> list[str]:
