@@ -146,9 +146,15 @@ def render_markdown(text: str) -> str:
 
 
 _TAG = re.compile(r"<[^>]*>")
+# Tags that break the text (a new paragraph, item, line): a space. Others (a link, emphasis)
+# sit inside a line: nothing, or "[ok](https://x)" would read "[ok]( https://x )".
+_BREAKING_TAG = re.compile(
+    r"</?(?:p|li|ul|ol|br|hr|h[1-6]|blockquote|pre|div|table|tr|td|th)\b[^>]*>"
+)
 
 
 @lru_cache(maxsize=4096)  # a page shows a body, and its plain text in the JSON-LD
 def markdown_plain_text(text: str) -> str:
     """Return what a reader sees of a Markdown body, as plain text (for excerpts)."""
-    return " ".join(html.unescape(_TAG.sub(" ", render_markdown(text))).split())
+    spaced = _BREAKING_TAG.sub(" ", render_markdown(text))
+    return " ".join(html.unescape(_TAG.sub("", spaced)).split())

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sitegen.corpus import generate_questions
 from sitegen.markdown_html import (
     is_plain,
+    markdown_plain_text,
     render_markdown,
     render_with_cmark,
     render_with_markdown_it,
@@ -139,3 +140,16 @@ def test_cmark_and_markdown_it_agree_on_any_seed_prose(lines: list[str]) -> None
     text = prose_to_markdown([tuple(lines)], [])
     assert is_plain(text)
     assert render_with_cmark(text) == render_with_markdown_it(text)
+
+
+def test_plain_text_adds_no_space_inside_a_line_around_links_or_emphasis() -> None:
+    text = prose_to_markdown([["[ok](https://example.org/a) and **bold**word"]], [])
+    assert markdown_plain_text(text) == "[ok](https://example.org/a) and **bold**word"
+    assert (
+        markdown_plain_text("a [link](https://x.org)s and **strong**ly") == "a links and strongly"
+    )
+
+
+def test_plain_text_keeps_paragraphs_and_items_apart() -> None:
+    assert markdown_plain_text("one\n\ntwo\n\n- three\n- four") == "one two three four"
+    assert markdown_plain_text("line\nbreak") == "line break"
