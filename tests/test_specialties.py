@@ -35,6 +35,7 @@ from sitegen.specialties import Split, known_specialty, split_doctor_line, vocab
         ("Toronto Cosmetic Surgeon", "Toronto", "Cosmetic Surgeon"),
         ("The Woodlands Plastic Surgeon", "The Woodlands", "Plastic Surgeon"),
         ("Great Neck Facial Plastic Surgeon", "Great Neck", "Facial Plastic Surgeon"),
+        ("Boca Raton Aesthetic Nurse Injector", "Boca Raton", "Aesthetic Nurse Injector"),
     ],
 )
 def test_known_specialty_splits_location_and_specialty(
