@@ -59,7 +59,7 @@ def page_ranges(keys: Sequence[str], size: int) -> list[range]:
     of `size`: the last page takes what is left."""
     if len(keys) <= size:
         return [range(len(keys))]
-    least, most = max(1, size // 2), 2 * size
+    least, most = max(1, -(-size // 2)), 2 * size  # half, rounded up: 3 of an odd 5
     span = max(1, size - least)
     pages = []
     start = 0

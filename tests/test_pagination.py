@@ -92,6 +92,12 @@ def test_pages_hold_between_half_and_twice_the_page_size() -> None:
     assert 40 <= len(IDS) / len(pages) <= 60  # about 50 on average
 
 
+@pytest.mark.parametrize("size", [3, 5, 7])
+def test_with_an_odd_page_size_no_page_holds_less_than_half(size: int) -> None:
+    pages = _pages(IDS, size)
+    assert all(len(page) * 2 >= size for page in pages)
+
+
 def _changed_pages(before: list[list[str]], after: list[list[str]]) -> list[int]:
     return [n for n, (a, b) in enumerate(zip(before, after, strict=False)) if a != b]
 
