@@ -45,21 +45,29 @@ class TemplateError(SitegenError):
 
 def template_error(exc: Exception) -> TemplateError | None:
     """Return the error a template raised while it rendered, naming the template file and
-    line (a syntax error knows them; for any other error they are the innermost template frame
-    of its traceback), or None when no template raised it (a bug of ours: let it show)."""
+    line: a syntax error knows them; for any other error they are the innermost template frame
+    of its traceback. When the error came from Python code a template called (a filter, a URL
+    lookup given an unknown topic), that code's file and line are named too: the template's
+    call may be at fault, or sitegen. None when no template was involved: a bug of ours,
+    to be shown as one."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}")
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
-    if not frames:
+    frames = traceback.extract_tb(exc.__traceback__)
+    templates = [f for f in frames if f.filename.endswith(".html")]
+    if not templates:
         return (
             TemplateError(f"template error: {exc}")
             if isinstance(exc, jinja2.TemplateError)
             else None
         )
-    message = (
-        exc.message if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
-    )
-    return TemplateError(f"{frames[-1].filename}:{frames[-1].lineno}: {message}")
+    if isinstance(exc, jinja2.TemplateError):
+        message = exc.message or str(exc)
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+        inner = frames[-1]
+        if inner is not templates[-1]:
+            message += f" (raised in {inner.filename}:{inner.lineno}, {inner.name})"
+    return TemplateError(f"{templates[-1].filename}:{templates[-1].lineno}: {message}")
 
 
 def build(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 import traceback
@@ -188,11 +189,12 @@ def _run_parse(args: argparse.Namespace) -> int:
     return _list_failures(report.errors)
 
 
-def _do_build(args: argparse.Namespace) -> tuple[BuildReport, Paths]:
+def _do_build(args: argparse.Namespace, locked: bool = False) -> tuple[BuildReport, Paths]:
+    """Build once; `locked`: the caller holds the project's build lock already."""
     paths, config = _paths(args)
     started = time.perf_counter()
     timings.take()  # only this build's phases
-    with project_lock(paths.root / CACHE_DIR):
+    with contextlib.nullcontext() if locked else project_lock(paths.root / CACHE_DIR):
         with timings.phase("look for changed inputs"):
             version = code_version()
             look = snapshot.look(paths, config, version, paths.root / CACHE_DIR)
@@ -226,12 +228,18 @@ def _do_build(args: argparse.Namespace) -> tuple[BuildReport, Paths]:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    report, paths = _do_build(args)
-    status = _finish(report)
-    if args.verify:
-        from sitegen.verify import verify
+    paths, config = _paths(args)
+    differences: list[str] = []
+    # The lock covers the check too: its scratch build reads content/ and the seeds, and
+    # notes a started build in the project's cache dir, as any build does.
+    with project_lock(paths.root / CACHE_DIR):
+        report, paths = _do_build(args, locked=True)
+        status = _finish(report)
+        if args.verify:
+            from sitegen.verify import verify
 
-        differences = verify(paths, _paths(args)[1])  # the same settings, --no-search too
+            differences = verify(paths, config)  # the same settings, --no-search too
+    if args.verify:
         for difference in differences:
             print(difference, file=sys.stderr)
         if differences:

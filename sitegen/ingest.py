@@ -249,8 +249,8 @@ def ingest(
                 why = (
                     f"{item.source} changed"
                     if record.seed_hash is not None
-                    else f"this record lost its first line (sitegen's checksums), so whether"
-                    f" {item.source} changed is unknown"
+                    else f"this record has no first line with sitegen's checksums (deleted, or"
+                    f" written by hand), so whether {item.source} changed is unknown"
                 )
                 report.kept_edits.append(display_path(record.path, root))
                 report.diagnostics.append(

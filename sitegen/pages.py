@@ -60,7 +60,9 @@ def page_ranges(keys: Sequence[str], size: int) -> list[range]:
     if len(keys) <= size:
         return [range(len(keys))]
     least, most = max(1, -(-size // 2)), 2 * size  # half, rounded up: 3 of an odd 5
-    span = max(1, size - least)
+    # At least two: with one, every item past `least` would be a break (page_size 3 would page
+    # by twos, and one item more would move every later page).
+    span = max(2, size - least)
     pages = []
     start = 0
     for end, key in enumerate(keys, 1):

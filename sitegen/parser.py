@@ -43,6 +43,7 @@ RATING_LINE = re.compile(
     r"^(\d(?:\.\d+)?) out of 5 stars?(?:\s+(\d[\d,]*)\s+reviews?)?$", re.IGNORECASE
 )
 DISCLAIMER_START = "these answers are for educational purposes"
+_WORDING = f"{DISCLAIMER_START} and should not be relied upon"  # the whole opening, as copied
 _CHROME = (
     re.compile(r"^ask a doctor\.?$", re.IGNORECASE),
     re.compile(r"^have a question\?\s*ask a doctor\.?$", re.IGNORECASE),
@@ -175,12 +176,18 @@ def _drop_disclaimer(blocks: list[Block], notes: _Notes) -> list[Block]:
     a doctor's own words (an answer may start "These answers are for educational purposes
     only, but..."), kept with a warning."""
     starts = [i for i, b in enumerate(blocks) if b.text.lower().startswith(DISCLAIMER_START)]
-    if not starts:
+    last = len(blocks) - 1
+    # The closing one ends the copy, or has the whole wording (then text after it is kept).
+    closing = next(
+        (i for i in reversed(starts) if i == last or blocks[i].text.lower().startswith(_WORDING)),
+        None,
+    )
+    for i in starts:
+        if i != closing:
+            notes.warn(blocks[i].line, "a paragraph starts like the closing disclaimer; kept")
+    if closing is None:
         return blocks
-    closing = starts[-1]
-    for i in starts[:-1]:
-        notes.warn(blocks[i].line, "a paragraph starts like the closing disclaimer; kept as text")
-    if closing != len(blocks) - 1:
+    if closing != last:
         notes.warn(blocks[-1].line, "text follows the closing disclaimer; it was kept")
     return blocks[:closing] + blocks[closing + 1 :]
 
@@ -258,7 +265,7 @@ def _doctor_parts(block: Block) -> _DoctorParts | None:
     if rating:
         above = lines[:-1]
         place = above[-1] if above else None
-        if place is not None and place.endswith(_PROSE_ENDS) and known_specialty(place) is None:
+        if place is not None and _reads_as_prose(place):
             return None  # "My patients rate this:" above a rating: the answer's own words
         name = above[-2] if len(above) >= 2 else None
         return _DoctorParts(above[:-2], name, place, rating)
@@ -270,7 +277,13 @@ def _doctor_parts(block: Block) -> _DoctorParts | None:
     return None
 
 
-_PROSE_ENDS = (":", ".", "?", "!", ";", ",")
+def _reads_as_prose(line: str) -> bool:
+    """Tell a line of the answer's prose from a place or name line above a rating: it ends
+    like a sentence that goes on (":", "?", "!", ";"), or with "." or "," and reads as no
+    name or place ("Jane Roe, M.D." and "Boston Skin Assoc." do)."""
+    if line.endswith((":", "?", "!", ";")):
+        return True
+    return line.endswith((".", ",")) and not _looks_like_name(line.rstrip(".,"))
 
 
 def _looks_like_name(line: str) -> bool:
@@ -296,6 +309,11 @@ def _answers(blocks: list[Block], notes: _Notes) -> list[Answer]:
                 notes.warn(block.line, "name and place just above a doctor block: kept as text")
                 parts = None
         if parts is None:
+            if RATING_LINE.match(block.lines[-1]):
+                notes.warn(
+                    block.line + len(block.lines) - 1,
+                    "a rating line under a line of prose: kept as answer text, not a doctor",
+                )
             segment.append(block)
             continue
         if parts.before:

@@ -10,7 +10,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    meta,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from sitegen.browse import (
@@ -42,6 +50,17 @@ from sitegen.sitemap import robots_txt, sitemap_files
 T = TypeVar("T")
 NOT_MINE = b"\0not rendered by this share\0"  # compared by identity
 PAGE_WINDOW = 2  # pages linked on each side of the current one
+PAGE_TEMPLATES = (
+    "home.html",
+    "question.html",
+    "doctors.html",
+    "doctor.html",
+    "groups.html",
+    "group.html",
+    "group_doctors.html",
+    "about.html",
+    "404.html",
+)
 DOCTOR_PREVIEW = 10  # doctors a specialty or location page shows before "All N named doctors"
 HOME = Crumb("Home", "")
 GROUP_INDEX = {  # kind: (index title, plural noun)
@@ -238,7 +257,10 @@ def template_sources(env: Environment, name: str) -> tuple[tuple[str, str], ...]
         current = todo.pop()
         if current in found:
             continue
-        source, filename, _ = env.loader.get_source(env, current)
+        try:
+            source, filename, _ = env.loader.get_source(env, current)
+        except UnicodeDecodeError:
+            raise TemplateError(f"template {current!r} is not UTF-8 text") from None
         found[current] = source
         for ref in meta.find_referenced_templates(env.parse(source, current, filename)):
             if ref is None:
@@ -311,8 +333,14 @@ class Renderer:
         a template mistake fails the build before it has rewritten any page: a failed rebuild
         under `serve` leaves the site as it was. (A mistake only some pages reach can still
         fail half-way; the next good build completes the site.)"""
-        for name in sorted(self.env.list_templates(extensions=["html"])):
-            self.env.get_template(name)
+        for name in self.page_templates():
+            try:
+                template_sources(self.env, name)  # parses it and every template it uses
+            except TemplateNotFound as missing:
+                if missing.name != name:
+                    raise
+                # Not there: fine until a page needs it (group_doctors.html, say), which then
+                # fails naming it.
         keys, families = self.keys, self.families
         self.keys, self.families = None, None  # render for real; note and skip nothing
         try:
@@ -336,6 +364,12 @@ class Renderer:
                 self.search_page()
         finally:
             self.keys, self.families = keys, families
+
+    def page_templates(self) -> tuple[str, ...]:
+        """Return the templates pages render with (not other files in the folder: an editor's
+        backup or lock file there is no template of the site)."""
+        names = [*PAGE_TEMPLATES, "search.html"] if self.config.search else PAGE_TEMPLATES
+        return tuple(names)
 
     def paginate(
         self, items: Sequence[T], key: Callable[[T], str]

@@ -28,6 +28,7 @@ def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
 
 
 _CP1252_BYTES = "sitegen-cp1252-bytes"
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 codecs.register_error(_CP1252_BYTES, _cp1252_bytes)
 
 
@@ -65,7 +66,8 @@ def decode_seed(data: bytes, path: str) -> SeedText:
         # Only the bytes that are not UTF-8 are read as cp1252: one stray byte from an old
         # editor must not turn every other non-ASCII character of the seed into mojibake.
         text = data.decode("utf-8", errors=_CP1252_BYTES)
-        bad = [n for n, line in enumerate(data.split(b"\n"), 1) if not _is_utf8(line)]
+        # CR-only files too: lines numbered as the parser numbers them.
+        bad = [n for n, raw in enumerate(_LINE_BREAK.split(data), 1) if not _is_utf8(raw)]
         more = f" here and on {len(bad) - 1} more lines; the rest is UTF-8" if bad[1:] else ""
         warnings.append((bad[0], f"not valid UTF-8; read as Windows-1252 (cp1252){more}"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -185,7 +185,7 @@ def test_a_record_without_its_mark_is_kept_with_a_warning_when_its_seed_changes(
     report = run(project)
     assert path.read_text("utf-8") == before
     assert report.kept_edits == ["content/questions/will-my-twitch-go-away.yaml"]
-    assert "lost its first line" in report.diagnostics[0].message
+    assert "no first line with sitegen's checksums" in report.diagnostics[0].message
 
 
 def test_a_record_without_its_mark_is_kept_with_a_warning_when_its_seed_is_gone(

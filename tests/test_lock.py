@@ -8,7 +8,13 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
+from sitegen.cache import CACHE_DIR
+from sitegen.cli import main
+from sitegen.config import Config, Paths
 from sitegen.lock import LOCK_FILE, project_lock
+from tests.test_build import SEED, make_project, write_seed
 
 HOLD = """
 import sys
@@ -53,3 +59,26 @@ def test_the_lock_is_released_when_its_holder_raises(tmp_path: Path) -> None:
         pass
     with (tmp_path / LOCK_FILE).open("rb") as other:
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises while it is still held
+
+
+def test_build_verify_checks_under_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    held: list[bool] = []
+
+    def verify(paths: Paths, config: Config) -> list[str]:
+        with (root / CACHE_DIR / LOCK_FILE).open("rb") as other:
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                held.append(True)
+            else:
+                held.append(False)
+        return []
+
+    monkeypatch.setattr("sitegen.verify.verify", verify)
+    monkeypatch.chdir(root)
+    assert main(["build", "--verify", "--quiet"]) == 0
+    assert held == [True]

@@ -98,6 +98,13 @@ def test_with_an_odd_page_size_no_page_holds_less_than_half(size: int) -> None:
     assert all(len(page) * 2 >= size for page in pages)
 
 
+@pytest.mark.parametrize("size", [2, 3])
+def test_a_tiny_page_size_still_pages_by_content_not_by_position(size: int) -> None:
+    before = _pages(IDS, size)
+    after = _pages(["added", *IDS], size)
+    assert after[-5:] == before[-5:]  # the end of the list pages as it did
+
+
 def _changed_pages(before: list[list[str]], after: list[list[str]]) -> list[int]:
     return [n for n, (a, b) in enumerate(zip(before, after, strict=False)) if a != b]
 

@@ -90,6 +90,15 @@ def test_an_answer_starting_like_the_disclaimer_keeps_its_words() -> None:
     assert "educational purposes and should not" not in repr(result.question)
 
 
+def test_without_a_closing_disclaimer_an_answer_starting_like_it_keeps_its_words() -> None:
+    own = "These answers are for educational purposes only, but here is my advice: ice it."
+    seed = SIMPLE.replace("It should settle with time.", own).replace(
+        "These answers are for educational purposes and should not be relied upon.\n", ""
+    )
+    result = parse(seed)
+    assert result.question.answers[0].body == own
+
+
 def test_a_bare_doctor_answers_paragraph_in_the_body_is_not_the_count_line() -> None:
     seed = SIMPLE.replace(
         "I had a facelift.", "I had a facelift.\n\n    Doctor answers\n\n    Help?"
@@ -424,6 +433,16 @@ def test_a_rating_under_a_line_of_prose_is_answer_text_not_a_doctor() -> None:
     assert len(answers) == 1
     assert answers[0].doctor == Doctor("Jane Doe, MD", "Tampa", "Plastic Surgeon", 4.9, 39)
     assert "My patients rate this:" in answers[0].body and "5 out of 5 stars" in answers[0].body
+
+
+@pytest.mark.parametrize("above", ["Jane Roe, M.D.", "Boston Skin Assoc."])
+def test_a_name_or_place_line_ending_in_a_dot_above_a_rating_is_still_a_doctor(
+    above: str,
+) -> None:
+    seed = SIMPLE.replace("Jane Doe, MD\n    Tampa Plastic Surgeon\n", f"{above}\n")
+    [answer] = parse(seed).question.answers
+    assert answer.body == "It should settle with time."
+    assert answer.doctor.rating == 4.9
 
 
 def test_a_signed_name_and_place_above_the_doctor_block_stay_in_the_answer() -> None:

@@ -60,6 +60,11 @@ def test_cp1252_bytes_on_several_lines_are_counted_in_one_warning() -> None:
     )
 
 
+def test_the_line_of_a_cp1252_byte_is_counted_in_a_file_with_cr_line_ends() -> None:
+    seed = decode_seed(b"Title\r\rcaf\xe9", "seeds/q.txt")
+    assert seed.warnings == ((3, "not valid UTF-8; read as Windows-1252 (cp1252)"),)
+
+
 def test_valid_utf8_gives_no_warning() -> None:
     assert decode_seed("Títle — ok\n".encode(), "seeds/q.txt").warnings == ()
 

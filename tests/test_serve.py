@@ -105,3 +105,15 @@ def test_an_error_a_template_s_call_raises_names_the_template_and_line(
     assert _serve_build(_parser().parse_args(["serve", "--quiet"])) is None
     err = capsys.readouterr().err
     assert "about.html:" in err and "KeyError" in err and "Traceback" not in err
+    assert "(raised in " in err and "browse.py:" in err  # where, if it is a bug of ours
+
+
+def test_files_in_templates_that_no_page_uses_do_not_fail_the_build(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (site / "templates" / "old-home.html").write_text("{% if %}\n", "utf-8")
+    (site / "templates" / ".#question.html").symlink_to("/nonexistent/editor-lock")
+    write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
+    monkeypatch.chdir(site)
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"])) is not None
+    assert (site / "public" / "questions" / "is-heat-better" / "index.html").is_file()
