@@ -30,7 +30,7 @@ from sitegen.ingest import FACTS_VERSION, ingest, load_records
 from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys
 from sitegen.parallel import run_forked, workers
 from sitegen.related_lists import load_memo, save_memo
-from sitegen.render import NOT_MINE, Renderer, make_environment, template_sources
+from sitegen.render import NOT_MINE, Renderer, make_environment
 from sitegen.reports import BuildReport, Progress, WriteReport
 from sitegen.search import index_site, remove_index, templates_digest
 from sitegen.site import build_site, duplicate_titles
@@ -209,8 +209,12 @@ def _build(
                 browse_digests.reuse(renderer.browse, noted, unsure, keys.digests)
         # Here, not in each render process: every process's pages need most of them.
         renderer.digest_browse()
+    rendered_with = None  # the page templates' keys when they last rendered a whole site
+    if cache_dir is not None and not unfinished:
+        rendered_with = cache_files.load(cache_dir / TEMPLATES_FILE, version).get("keys")
     try:
-        renderer.preflight()
+        template_keys = renderer.template_keys()
+        renderer.preflight(render=template_keys is None or template_keys != rendered_with)
     except Exception as exc:
         failure = template_error(exc)
         if failure is None:
@@ -259,12 +263,13 @@ def _build(
         if cache_dir is not None:  # the maps the saved keys' URL lookups were answered from
             maps = {"maps": renderer.browse.url_maps()}
             cache_files.save(cache_dir / URL_MAPS_FILE, version, maps)
+            cache_files.save(cache_dir / TEMPLATES_FILE, version, {"keys": template_keys})
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
         # After a killed build, pages it wrote may not be indexed yet: index every shard.
         changed = None if unfinished else written.changed
         with phase("search index"):
-            templates = templates_digest(template_sources(renderer.env, "question.html"))
+            templates = templates_digest(renderer.template_sources("question.html"))
             search = index_site(paths.output, changed, config.search_shard_size, templates)
     else:
         search = None
@@ -301,6 +306,7 @@ def _build(
 
 FACTS_FILE = "files.pickle"
 URL_MAPS_FILE = "urls.pickle"
+TEMPLATES_FILE = "templates.pickle"  # the page templates' keys of the last whole render
 # Caches earlier versions kept in one file each (up to 400 MB at 100,000 questions).
 RETIRED_CACHE_FILES = ("records.pickle", "pages.pickle", "markdown.pickle")
 

@@ -247,22 +247,31 @@ def _doctor_jsonld(
     return (profile_page(doctor, config.base_url),)
 
 
-def template_sources(env: Environment, name: str) -> tuple[tuple[str, str], ...]:
+def template_sources(
+    env: Environment, name: str, parsed: dict[str, tuple[str, tuple[str | None, ...]]] | None = None
+) -> tuple[tuple[str, str], ...]:
     """Return (name, source) of a template and every template it extends, includes or imports;
-    a reference that is not a plain string makes it depend on every template."""
+    a reference that is not a plain string makes it depend on every template. `parsed` keeps
+    each template's source and references across calls: base.html is parsed once, not once
+    for every page template extending it."""
     assert env.loader is not None
+    parsed = {} if parsed is None else parsed
     found: dict[str, str] = {}
     todo = [name]
     while todo:
         current = todo.pop()
         if current in found:
             continue
-        try:
-            source, filename, _ = env.loader.get_source(env, current)
-        except UnicodeDecodeError:
-            raise TemplateError(f"template {current!r} is not UTF-8 text") from None
+        if current not in parsed:
+            try:
+                source, filename, _ = env.loader.get_source(env, current)
+            except UnicodeDecodeError:
+                raise TemplateError(f"template {current!r} is not UTF-8 text") from None
+            refs = tuple(meta.find_referenced_templates(env.parse(source, current, filename)))
+            parsed[current] = (source, refs)
+        source, refs = parsed[current]
         found[current] = source
-        for ref in meta.find_referenced_templates(env.parse(source, current, filename)):
+        for ref in refs:
             if ref is None:
                 return tuple((n, env.loader.get_source(env, n)[0]) for n in env.list_templates())
             todo.append(ref)
@@ -302,6 +311,7 @@ class Renderer:
         self._family_digests: dict[str, bytes] = {}
         self._question_digests: dict[str, bytes] | None = None  # id -> digest, when needed
         self._template_keys: dict[str, bytes] = {}
+        self._parsed: dict[str, tuple[str, tuple[str | None, ...]]] = {}  # see template_sources
         # (k, n): render only every n-th page, starting at k; the others return NOT_MINE.
         self.share: tuple[int, int] | None = None
         self._count = 0
@@ -328,19 +338,40 @@ class Renderer:
             for value in (*browse.doctors, *browse.topics, *browse.specialties, *browse.locations):
                 self.keys.digests.of(value)
 
-    def preflight(self) -> None:
-        """Compile every template and render (and throw away) the first page of each kind, so
-        a template mistake fails the build before it has rewritten any page: a failed rebuild
-        under `serve` leaves the site as it was. (A mistake only some pages reach can still
-        fail half-way; the next good build completes the site.)"""
-        for name in self.page_templates():
+    def template_sources(self, name: str) -> tuple[tuple[str, str], ...]:
+        return template_sources(self.env, name, self._parsed)
+
+    def template_keys(self) -> tuple[bytes, ...] | None:
+        """Return the key of each page template there is (None without page keys): equal
+        keys, equal templates, settings and code."""
+        if self.keys is None:
+            return None
+        return tuple(self._template_key(name) for name in self.present(self.page_templates()))
+
+    def present(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """Return the templates of `names` that are there, parsing each and every template it
+        uses (a syntax error raises). A page template that is missing is fine until a page
+        needs it (group_doctors.html, say), which then fails naming it."""
+        there = []
+        for name in names:
             try:
-                template_sources(self.env, name)  # parses it and every template it uses
+                self.template_sources(name)
             except TemplateNotFound as missing:
                 if missing.name != name:
                     raise
-                # Not there: fine until a page needs it (group_doctors.html, say), which then
-                # fails naming it.
+                continue
+            there.append(name)
+        return tuple(there)
+
+    def preflight(self, render: bool = True) -> None:
+        """Parse every page template and, with `render`, render (and throw away) the first page
+        of each kind, so a template mistake fails the build before it has rewritten any page:
+        a failed rebuild under `serve` leaves the site as it was. (A mistake only some pages
+        reach can still fail half-way; the next good build completes the site.) The caller
+        passes render=False when the templates rendered a whole site as they are now."""
+        self.present(self.page_templates())
+        if not render:
+            return
         keys, families = self.keys, self.families
         self.keys, self.families = None, None  # render for real; note and skip nothing
         try:
@@ -443,7 +474,7 @@ class Renderer:
         """Return the key part of a template: the settings and the templates it uses."""
         if name not in self._template_keys:
             assert self.keys is not None
-            sources = template_sources(self.env, name)
+            sources = self.template_sources(name)
             self._template_keys[name] = self.keys.key(self.keys.version, self.config, sources)
         return self._template_keys[name]
 

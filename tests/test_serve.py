@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import _parser, _serve_build
+from sitegen.render import Renderer
 from sitegen.serve import RELOAD_JS, SCRIPT_TAG, BuildVersion, make_server, serving
 from tests.test_build import SEED, make_project, run_build, write_seed
 
@@ -117,3 +118,21 @@ def test_files_in_templates_that_no_page_uses_do_not_fail_the_build(
     monkeypatch.chdir(site)
     assert _serve_build(_parser().parse_args(["serve", "--quiet"])) is not None
     assert (site / "public" / "questions" / "is-heat-better" / "index.html").is_file()
+
+
+def test_the_preflight_renders_only_after_the_templates_changed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[bool] = []
+    original = Renderer.preflight
+
+    def recording(self: Renderer, render: bool = True) -> None:
+        asked.append(render)
+        original(self, render)
+
+    monkeypatch.setattr(Renderer, "preflight", recording)
+    write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
+    run_build(site)
+    edit(site / "templates" / "about.html", "<h1>", "<h1>About: ")
+    run_build(site)
+    assert asked == [False, True]  # the templates rendered the site as they are: no need
