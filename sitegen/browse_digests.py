@@ -17,7 +17,7 @@ of every build that added one seed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from typing import TypeGuard
 
 from sitegen.browse import Browse, DoctorProfile, Group, doctor_key, question_tags
@@ -66,12 +66,7 @@ def reuse(browse: Browse, noted: Noted, changed: Iterable[Question], digests: Di
     for profile in browse.doctors:
         name = _doctor(profile)
         entry = noted.get(name)
-        if (
-            entry is not None
-            and name not in doctors
-            and entry[2] == profile.id
-            and entry[1] == len(profile.answers)
-        ):
+        if entry is not None and _as_noted(entry, name, doctors, profile.id, len(profile.answers)):
             digests.seed(profile, entry[0])
             clean.add(profile.id)
     reused = len(clean)
@@ -80,14 +75,24 @@ def reuse(browse: Browse, noted: Noted, changed: Iterable[Question], digests: Di
         entry = noted.get(name)
         if (
             entry is not None
-            and name not in groups
-            and entry[2] == group.slug
-            and entry[1] == len(group.questions)
+            and _as_noted(entry, name, groups, group.slug, len(group.questions))
             and all(doctor.id in clean for doctor in group.doctors)
         ):
             digests.seed(group, entry[0])
             reused += 1
     return reused
+
+
+def _as_noted(
+    entry: tuple[bytes, int, str],
+    name: tuple[str, ...],
+    changed: Set[tuple[str, ...]],
+    ident: str,
+    count: int,
+) -> bool:
+    """Return whether a value holds no changed question, and as many as when noted, under
+    the id or slug it had then."""
+    return name not in changed and entry[2] == ident and entry[1] == count
 
 
 def valid(noted: object) -> TypeGuard[Noted]:
