@@ -114,7 +114,7 @@ def parse_seed(seed: SeedText, path: str, question_id: str = "") -> ParseResult:
     else:
         body_blocks, answer_blocks = _split_without_count(rest, notes)
 
-    answers = _answers(answer_blocks, notes)
+    answers = _answers(answer_blocks, notes, stated)
     if stated is not None and stated != len(answers):
         notes.warn(
             rest[count_at].line if count_at is not None else None,
@@ -296,8 +296,9 @@ def _looks_like_name(line: str) -> bool:
     )
 
 
-def _answers(blocks: list[Block], notes: _Notes) -> list[Answer]:
-    answers: list[Answer] = []
+def _answers(blocks: list[Block], notes: _Notes, stated: int | None = None) -> list[Answer]:
+    # Each answer's text blocks, with the doctor block that ends it (None: no doctor lines).
+    cut: list[_Cut] = []
     segment: list[Block] = []
     found = [_doctor_parts(block) for block in blocks]
     for i, (block, parts) in enumerate(zip(blocks, found, strict=True)):
@@ -319,14 +320,56 @@ def _answers(blocks: list[Block], notes: _Notes) -> list[Answer]:
         if parts.before:
             notes.warn(block.line, "doctor lines follow answer text without a blank line")
             segment.append(Block(block.line, parts.before, 0))
-        answers.append(
-            _answer(segment, _doctor(parts, block, notes), block, notes, len(answers) + 1)
-        )
+        cut.append((segment, parts, block))
         segment = []
     if segment:
         notes.warn(segment[0].line, "answer text with no doctor block after it; doctor left empty")
-        answers.append(_answer(segment, Doctor(), None, notes, len(answers) + 1))
-    return answers
+        cut.append((segment, None, None))
+    if stated is not None:
+        cut = _split_unsigned(cut, stated - len(cut), notes)
+    return [
+        _answer(
+            text, _doctor(parts, block, notes) if parts and block else Doctor(), block, notes, n
+        )
+        for n, (text, parts, block) in enumerate(cut, 1)
+    ]
+
+
+_Cut = tuple[list[Block], "_DoctorParts | None", "Block | None"]
+
+
+def _split_unsigned(cut: list[_Cut], missing: int, notes: _Notes) -> list[_Cut]:
+    """When the page says more answers than doctor blocks were found, an answer copied
+    without its doctor lines ran into the next one, whose doctor would be credited with its
+    words. Split such text where the next answer starts (a heading followed by prose, or
+    two blank lines), leaving the first part's doctor empty, while answers are missing."""
+    out: list[_Cut] = []
+    for text, parts, block in cut:
+        while missing > 0:
+            at = next(
+                (
+                    i
+                    for i in range(1, len(text))
+                    if text[i].gap_before >= 2
+                    or (
+                        i + 1 < len(text)
+                        and _is_heading_like(text[i])
+                        and not _is_heading_like(text[i + 1])
+                    )
+                ),
+                None,
+            )
+            if at is None:
+                break
+            notes.warn(
+                text[at].line,
+                "the page says more answers than doctor blocks: an answer without doctor lines"
+                f" was taken to end before line {text[at].line} (its doctor left empty)",
+            )
+            out.append((text[:at], None, None))
+            text, missing = text[at:], missing - 1
+        out.append((text, parts, block))
+    return out
 
 
 def _answer(

@@ -109,6 +109,48 @@ def test_a_bare_doctor_answers_paragraph_in_the_body_is_not_the_count_line() -> 
     assert question.answers[0].title == "Twitching after surgery"
 
 
+UNSIGNED_FIRST = """
+    Title?
+
+    Body.
+
+    Doctor Answers 2
+
+    First heading
+
+    First text, copied without its doctor lines.
+
+    Second heading
+
+    Second text.
+
+    Ned Oak, MD
+    Tampa Plastic Surgeon
+    4.9 out of 5 stars 39 reviews
+"""
+
+
+def test_an_answer_without_doctor_lines_is_not_credited_to_the_next_doctor() -> None:
+    result = parse(UNSIGNED_FIRST)
+    first, second = result.question.answers
+    assert (first.title, first.body, first.doctor) == (
+        "First heading",
+        "First text, copied without its doctor lines.",
+        Doctor(),
+    )
+    assert (second.title, second.body) == ("Second heading", "Second text.")
+    assert second.doctor.name == "Ned Oak, MD"
+    assert "without doctor lines" in " ".join(warnings(result))
+
+
+def test_a_heading_inside_an_answer_stays_when_the_count_matches() -> None:
+    [answer] = parse(
+        UNSIGNED_FIRST.replace("Doctor Answers 2", "Doctor Answers 1")
+    ).question.answers
+    assert answer.doctor.name == "Ned Oak, MD"
+    assert "Second heading" in answer.body
+
+
 def test_answers_keep_seed_order() -> None:
     result = parse("""
         Title?
