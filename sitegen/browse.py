@@ -118,6 +118,20 @@ class Browse:
     specialty_slugs: dict[str, str]
     location_slugs: dict[str, str]
 
+    @property
+    def group_kinds(self) -> tuple[tuple[str, tuple[Group, ...]], ...]:
+        """Return (kind, its groups) for topics, specialties and locations, in that order."""
+        return (
+            ("topics", self.topics),
+            ("specialties", self.specialties),
+            ("locations", self.locations),
+        )
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """Return every topic, specialty and location, in that order."""
+        return (*self.topics, *self.specialties, *self.locations)
+
     def url_maps(
         self,
     ) -> tuple[dict[DoctorKey, str], dict[str, str], dict[str, str], dict[str, str]]:

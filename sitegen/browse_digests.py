@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Set
 from typing import TypeGuard
 
-from sitegen.browse import Browse, DoctorProfile, Group, doctor_key, question_tags
+from sitegen.browse import Browse, DoctorProfile, doctor_key, question_tags
 from sitegen.model import Question
 from sitegen.pagekeys import Digests
 
@@ -37,7 +37,7 @@ def note(browse: Browse, digests: Digests) -> Noted:
         framed = digests.framed(profile)
         if framed is not None:
             noted[_doctor(profile)] = (framed, len(profile.answers), profile.id)
-    for group in _groups(browse):
+    for group in browse.groups:
         framed = digests.framed(group)
         if framed is not None:
             noted[(group.kind, group.label)] = (framed, len(group.questions), group.slug)
@@ -70,7 +70,7 @@ def reuse(browse: Browse, noted: Noted, changed: Iterable[Question], digests: Di
             digests.seed(profile, entry[0])
             clean.add(profile.id)
     reused = len(clean)
-    for group in _groups(browse):
+    for group in browse.groups:
         name = (group.kind, group.label)
         entry = noted.get(name)
         if (
@@ -107,7 +107,3 @@ def _doctor(profile: DoctorProfile) -> tuple[str, ...]:
     key = doctor_key(profile.figures_from.answer.doctor)
     assert key is not None  # a profile is a named doctor's
     return ("d", *key)
-
-
-def _groups(browse: Browse) -> tuple[Group, ...]:
-    return (*browse.topics, *browse.specialties, *browse.locations)

@@ -70,6 +70,19 @@ def template_error(exc: Exception) -> TemplateError | None:
     return TemplateError(f"{templates[-1].filename}:{templates[-1].lineno}: {message}")
 
 
+@contextlib.contextmanager
+def _template_errors() -> Iterator[None]:
+    """Raise what goes wrong in a template as a TemplateError naming it (see template_error);
+    anything else as it is."""
+    try:
+        yield
+    except Exception as exc:
+        failure = template_error(exc)
+        if failure is None:
+            raise
+        raise failure from None
+
+
 def build(
     paths: Paths,
     config: Config,
@@ -212,14 +225,9 @@ def _build(
     rendered_with = None  # the page templates' keys when they last rendered a whole site
     if cache_dir is not None and not unfinished:
         rendered_with = cache_files.load(cache_dir / TEMPLATES_FILE, version).get("keys")
-    try:
+    with _template_errors():
         template_keys = renderer.template_keys()
         renderer.preflight(render=template_keys is None or template_keys != rendered_with)
-    except Exception as exc:
-        failure = template_error(exc)
-        if failure is None:
-            raise
-        raise failure from None
     rendering()
     processes = workers() if len(site.questions) >= PARALLEL_PAGES else 1
     # More shares than processes at large sizes: a process's memory grows with the pages it
@@ -358,7 +366,7 @@ def _render_share(
     files: list[tuple[str, bytes | None]] = []
     written: list[str] = []
     unchanged = 0
-    try:
+    with _template_errors():
         for path, data in renderer.pages():
             if data is NOT_MINE:
                 continue
@@ -370,11 +378,6 @@ def _render_share(
                 files.append((path, None))
             elif k == 0:
                 files.append((path, data))  # not a page: sitemap, robots.txt
-    except Exception as exc:
-        failure = template_error(exc)
-        if failure is None:
-            raise
-        raise failure from None
     # Keys of pages left as they were go back as their path only (in `files`): the parent
     # holds the very same entries, and 130,000 keys are slow to pickle and compare.
     fresh = renderer.keys.fresh() if renderer.keys else {}

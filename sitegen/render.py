@@ -23,7 +23,6 @@ from markupsafe import Markup
 
 from sitegen.browse import (
     AnswerRef,
-    Browse,
     DoctorHeader,
     DoctorProfile,
     Group,
@@ -206,14 +205,6 @@ class Pagination:
 PAGES_AHEAD = PAGE_WINDOW + 3
 
 
-def group_kinds(browse: Browse) -> tuple[tuple[str, tuple[Group, ...]], ...]:
-    return (
-        ("topics", browse.topics),
-        ("specialties", browse.specialties),
-        ("locations", browse.locations),
-    )
-
-
 def question_id(question: Question) -> str:
     return question.id
 
@@ -335,7 +326,7 @@ class Renderer:
         hold them all), unless digested or given the last build's digest already."""
         if self.keys is not None:
             browse = self.browse
-            for value in (*browse.doctors, *browse.topics, *browse.specialties, *browse.locations):
+            for value in (*browse.doctors, *browse.groups):
                 self.keys.digests.of(value)
 
     def template_sources(self, name: str) -> tuple[tuple[str, str], ...]:
@@ -382,7 +373,7 @@ class Renderer:
             next(self.doctor_index_pages(), None)
             if browse.doctors:
                 next(self.doctor_pages(browse.doctors[0]), None)
-            for kind, groups in group_kinds(browse):
+            for kind, groups in browse.group_kinds:
                 next(self.group_index_pages(kind, groups), None)
                 if groups:
                     next(self.group_pages(groups[0]), None)
@@ -504,7 +495,7 @@ class Renderer:
         yield from family("doctors", "doctors.html", (doctors,), self.doctor_index_pages)
         for doctor in doctors:
             yield from family(f"d:{doctor.id}", "doctor.html", (doctor,), self.doctor_pages, doctor)
-        for kind, groups in group_kinds(self.browse):
+        for kind, groups in self.browse.group_kinds:
             pages = self.group_index_pages
             yield from family(kind, "groups.html", (kind, groups), pages, kind, groups)
             for group in groups:
