@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -157,17 +158,6 @@ def test_orphan_untouched_record_is_removed(project: Path, seed: SeedFactory) ->
     assert report.removed == ["content/questions/will-my-twitch-go-away.yaml"]
 
 
-def test_orphan_edited_record_is_kept_with_a_warning(project: Path, seed: SeedFactory) -> None:
-    seed(SEED)
-    run(project)
-    edit_record(project)
-    (project / "seeds" / "q.txt").unlink()
-    report = run(project)
-    assert list(records(project)) == ["will-my-twitch-go-away"]
-    assert report.removed == []
-    assert "kept your edited record" in report.diagnostics[0].message
-
-
 def drop_mark(project: Path) -> Path:
     path = project / "content" / "questions" / "will-my-twitch-go-away.yaml"
     path.write_text(path.read_text("utf-8").split("\n", 1)[1], "utf-8")
@@ -188,15 +178,17 @@ def test_a_record_without_its_mark_is_kept_with_a_warning_when_its_seed_changes(
     assert "no first line with sitegen's checksums" in report.diagnostics[0].message
 
 
-def test_a_record_without_its_mark_is_kept_with_a_warning_when_its_seed_is_gone(
-    project: Path, seed: SeedFactory
+@pytest.mark.parametrize("touch", [edit_record, drop_mark], ids=["edited", "mark deleted"])
+def test_an_orphan_record_edited_by_hand_is_kept_with_a_warning(
+    project: Path, seed: SeedFactory, touch: Callable[[Path], Path]
 ) -> None:
     seed(SEED)
     run(project)
-    drop_mark(project)
+    touch(project)
     (project / "seeds" / "q.txt").unlink()
     report = run(project)
     assert list(records(project)) == ["will-my-twitch-go-away"]
+    assert report.removed == []
     assert "kept your edited record" in report.diagnostics[0].message
 
 
