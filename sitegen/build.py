@@ -26,7 +26,7 @@ from sitegen.config import Config, Paths
 from sitegen.errors import SitegenError
 from sitegen.families import FAMILIES_DIR, Families, Family
 from sitegen.filefacts import FileFacts, Signatures, Stat, signature
-from sitegen.ingest import FACTS_VERSION, ingest, load_records
+from sitegen.ingest import FACTS_VERSION, ingest, load_records, records_shown
 from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys
 from sitegen.parallel import run_forked, workers
 from sitegen.related_lists import load_memo, save_memo
@@ -192,7 +192,8 @@ def _build(
         if facts is not None:
             facts.save()
     with phase("assemble the site"):
-        diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
+        records = records_shown(paths.content, paths.root)
+        diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions, records)]
         site = build_site(questions)
         keys = PageKeys(cache_dir / KEYS_DIR if cache_dir else None, version, {})
         for question in questions:
@@ -390,7 +391,8 @@ def check(paths: Paths) -> BuildReport:
     """Parse every seed and validate every record without writing anything."""
     report = ingest(paths.seeds, paths.content, paths.root, write=False, reparse_all=True)
     questions, problems = load_records(paths.content, paths.root, report.fresh)
-    diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions)]
+    records = records_shown(paths.content, paths.root)
+    diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions, records)]
     return BuildReport(
         ingest=report, diagnostics=tuple(diagnostics), questions=len(questions), pages=0
     )

@@ -49,6 +49,11 @@ class ExistingRecord:
         return Path(self.file)
 
 
+def records_shown(content_dir: Path, root: Path) -> str:
+    """Return the records' folder as reports show it, ending in a slash."""
+    return display_path(content_dir / "questions", root).rstrip("/") + "/"
+
+
 def display_path(path: Path, root: Path) -> str:
     """Return `path` relative to the project root, with forward slashes, when it is inside it.
     A folder in the project that links elsewhere (seeds/ a symlink) still counts as inside: a
@@ -265,7 +270,7 @@ def ingest(
         report.fresh[question_id] = question
         accepted.append((question, item.seed_hash))
 
-    records_prefix = display_path(questions_dir, root).rstrip("/") + "/"
+    records_prefix = records_shown(content_dir, root)
     # The workers write the records: in this process, writing 100,000 files was most of the
     # parse phase while the workers waited.
     folder = str(questions_dir) if write else None

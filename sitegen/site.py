@@ -60,18 +60,18 @@ def numbered_visible(answers: tuple[Answer, ...]) -> tuple[Answer, ...]:
     )
 
 
-def duplicate_titles(questions: list[Question]) -> list[Diagnostic]:
-    """Warn about questions that share a title (case and spacing ignored)."""
-    groups: dict[str, list[Question]] = defaultdict(list)
+def duplicate_titles(questions: list[Question], records: str) -> list[Diagnostic]:
+    """Warn about questions that share a title (case and spacing ignored), naming their
+    records (`records` is the folder they are in, as shown): a record's seed may be gone."""
+    groups: dict[str, list[str]] = defaultdict(list)
     for question in questions:
-        groups[" ".join(question.title.casefold().split())].append(question)
+        groups[" ".join(question.title.casefold().split())].append(f"{records}{question.id}.yaml")
     problems = []
     for group in groups.values():
         if len(group) > 1:
-            sources = sorted(q.source for q in group)
-            for question in group:
-                others = ", ".join(s for s in sources if s != question.source)
-                problems.append(Diagnostic(question.source, 1, f"same title as {others}"))
+            for where in group:
+                others = ", ".join(sorted(w for w in group if w != where))
+                problems.append(Diagnostic(where, None, f"same title as {others}"))
     return sorted(problems, key=lambda d: d.path)
 
 
