@@ -39,6 +39,7 @@ from sitegen.pages import Crumb, PageInfo, page_ranges, paged_url
 from sitegen.related_lists import Memo, RelatedLists
 from sitegen.site import (
     Site,
+    answer_count_text,
     doctor_label,
     excerpt,
     question_summary_text,
@@ -107,6 +108,7 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     env.filters["excerpt"] = excerpt
     env.filters["paragraphs"] = _paragraphs
+    env.filters["answer_count"] = answer_count_text
     env.globals["doctor_label"] = doctor_label
     env.globals["specialties_of"] = specialties_of
     env.globals["summary_text"] = _per_question(question_summary_text)

@@ -91,6 +91,14 @@ def question_summary_text(question: Question) -> str:
     return next((markdown_plain_text(a.body) for a in question.answers if a.body.strip()), "")
 
 
+def answer_count_text(count: int) -> str:
+    """Return how many doctor answers a question shows, in words a patient reads: "0 doctor
+    answers" reads like a broken page, so none says so."""
+    if count == 0:
+        return "No doctor answers"
+    return f"{count} doctor answer{'' if count == 1 else 's'}"
+
+
 def specialties_of(question: Question) -> tuple[str, ...]:
     """Return the answering doctors' specialties, first-seen order, without repeats."""
     seen: dict[str, None] = {}

@@ -85,7 +85,9 @@ function resultItem(data) {
   const excerpt = element("p", "search-result__excerpt");
   excerpt.append(excerptNodes(data.excerpt || ""));
   const answers = Number(data.meta.answers || 0);
-  const meta = element("p", "search-result__meta", `${answers} doctor answer${answers === 1 ? "" : "s"}`);
+  // Worded as the pages word it (sitegen.site.answer_count_text).
+  const count = answers === 0 ? "No doctor answers" : `${answers} doctor answer${answers === 1 ? "" : "s"}`;
+  const meta = element("p", "search-result__meta", count);
   item.append(heading, excerpt, meta);
   return item;
 }

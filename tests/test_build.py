@@ -324,6 +324,27 @@ def test_a_stated_count_that_differs_shows_both_counts(tmp_path: Path) -> None:
     assert "1 doctor answer (the original page said 4; 1 is included here)" in text
 
 
+def test_a_question_without_answers_says_so_in_words_on_its_page_and_in_lists(
+    tmp_path: Path,
+) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", "Does ice help bruising?\n\nI bruise easily after filler.\n")
+    run_build(root)
+    page = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
+    assert soup(page).find(class_="answer-count").get_text(" ", strip=True) == "No doctor answers"
+    card = soup(root / "public" / "index.html").find(class_="question-card__meta")
+    assert card.get_text(" ", strip=True) == "No doctor answers"
+
+
+def test_a_page_whose_answers_were_not_copied_says_none_is_included(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", "Does ice help bruising?\n\nI bruise easily.\n\nDoctor Answers 2\n")
+    run_build(root)
+    page = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
+    text = " ".join(soup(page).find(class_="answer-count").get_text(" ").split())
+    assert text == "No doctor answers (the original page said 2; none is included here)"
+
+
 def test_a_bad_record_is_reported_with_file_and_line_and_the_rest_builds(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     write_seed(root, "ice.txt", SEED)

@@ -107,6 +107,18 @@ def test_only_question_pages_are_indexed_with_answers_and_doctor_names(tmp_path:
     assert "Related questions" not in content
 
 
+def test_the_rating_and_the_count_are_meta_not_words_a_search_matches_or_quotes(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path)
+    run(root)
+    page = fragments(root)["/questions/does-ice-help-bruising/"]
+    assert "stars" not in str(page["content"]) and "reviews" not in str(page["content"])
+    assert "doctor answer" not in str(page["content"])
+    assert page["meta"]["answers"] == "1"  # type: ignore[index]
+    assert "Tampa" in str(page["content"])  # where the doctor works stays searchable
+
+
 def test_a_hidden_question_is_not_in_the_index(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "seeds" / "lips.txt").write_text(SEED.replace("ice", "lip balm"), "utf-8")
