@@ -91,11 +91,14 @@ def build(
     progress: Progress | None = None,
     cache: bool = True,
     looked: snapshot.Look | None = None,
+    pages_written: Callable[[], None] | None = None,
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed.
-    `looked` is what `snapshot.look` saw of the inputs just before, if the caller looked."""
+    `looked` is what `snapshot.look` saw of the inputs just before, if the caller looked.
+    `pages_written` is called once every page is written, before the search index is made
+    (the dev server reloads the open tabs then: the index can take a minute)."""
     with _collector_paused() as rendering:
-        return _build(paths, config, force, progress, cache, looked, rendering)
+        return _build(paths, config, force, progress, cache, looked, rendering, pages_written)
 
 
 @contextlib.contextmanager
@@ -134,6 +137,7 @@ def _build(
     cache: bool,
     looked: snapshot.Look | None,
     rendering: Callable[[], None],
+    pages_written: Callable[[], None] | None,
 ) -> BuildReport:
     version = code_version()
     cache_dir = paths.root / CACHE_DIR if cache else None
@@ -273,6 +277,8 @@ def _build(
             maps = {"maps": renderer.browse.url_maps()}
             cache_files.save(cache_dir / URL_MAPS_FILE, version, maps)
             cache_files.save(cache_dir / TEMPLATES_FILE, version, {"keys": template_keys})
+    if pages_written is not None:
+        pages_written()
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
         # After a killed build, pages it wrote may not be indexed yet: index every shard.

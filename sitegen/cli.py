@@ -7,10 +7,10 @@ import contextlib
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sitegen import __version__, snapshot, timings
 from sitegen.cache import CACHE_DIR
@@ -19,6 +19,9 @@ from sitegen.errors import Diagnostic, SitegenError
 from sitegen.lock import project_lock
 from sitegen.reports import BuildReport, Progress
 from sitegen.version import code_version
+
+if TYPE_CHECKING:
+    from sitegen.serve import BuildVersion
 
 # The modules that parse, render and serve are imported where a command needs them: a build
 # that finds nothing changed must not spend a third of its time loading Jinja and friends.
@@ -189,8 +192,13 @@ def _run_parse(args: argparse.Namespace) -> int:
     return _list_failures(report.errors)
 
 
-def _do_build(args: argparse.Namespace, locked: bool = False) -> tuple[BuildReport, Paths]:
-    """Build once; `locked`: the caller holds the project's build lock already."""
+def _do_build(
+    args: argparse.Namespace,
+    locked: bool = False,
+    pages_written: Callable[[], None] | None = None,
+) -> tuple[BuildReport, Paths]:
+    """Build once; `locked`: the caller holds the project's build lock already.
+    `pages_written`: see `build.build` (not called when nothing changed)."""
     paths, config = _paths(args)
     started = time.perf_counter()
     timings.take()  # only this build's phases
@@ -203,7 +211,14 @@ def _do_build(args: argparse.Namespace, locked: bool = False) -> tuple[BuildRepo
         else:
             from sitegen.build import build
 
-            report = build(paths, config, force=args.force, progress=_progress(args), looked=look)
+            report = build(
+                paths,
+                config,
+                force=args.force,
+                progress=_progress(args),
+                looked=look,
+                pages_written=pages_written,
+            )
     if getattr(args, "timings", False):
         for name, seconds in timings.take():
             print(f"{seconds:8.2f}s  {name}", file=sys.stderr)
@@ -275,7 +290,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     paths, _ = _paths(args)
     version = BuildVersion()
-    written = _serve_build(args) or set()
+    written = _serve_build(args, version) or set()
     try:
         server = make_server(paths.output, args.port, quiet=args.quiet, version=version)
     except OSError as exc:
@@ -290,20 +305,21 @@ def _run_serve(args: argparse.Namespace) -> int:
                 if changed <= written:
                     written = set()
                     continue  # only the records the last build wrote itself
-                result = _serve_build(args)
+                result = _serve_build(args, version)
                 if result is not None:
                     written = result
-                    version.bump()  # open tabs reload
         except KeyboardInterrupt:
             pass
     return 0
 
 
-def _serve_build(args: argparse.Namespace) -> set[Path] | None:
+def _serve_build(args: argparse.Namespace, version: BuildVersion) -> set[Path] | None:
     """Build once for `serve`; on failure print the error (file:line) and keep serving the
-    site as it is. Return the records the build wrote."""
+    site as it is. Return the records the build wrote. Open tabs reload (`version` moves on)
+    once the pages are written, not after the search index: at 10,000 questions the pages of
+    a new seed take a second and its index twenty."""
     try:
-        report, paths = _do_build(args)
+        report, paths = _do_build(args, pages_written=version.bump)
     except SitegenError as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         return None

@@ -6,9 +6,12 @@ from __future__ import annotations
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sitegen import build as build_module
+from sitegen import snapshot
 from sitegen.cli import _parser, _serve_build
 from sitegen.render import Renderer
 from sitegen.serve import RELOAD_JS, SCRIPT_TAG, BuildVersion, make_server, serving
@@ -64,9 +67,42 @@ def test_a_failed_rebuild_keeps_the_last_good_site_and_prints_file_and_line(
     template.write_text(template.read_text("utf-8") + "{% if %}\n", "utf-8")
     write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
     monkeypatch.chdir(site)
-    assert _serve_build(_parser().parse_args(["serve", "--quiet"])) is None
+    version = BuildVersion()
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version) is None
     assert "home.html:" in capsys.readouterr().err
     assert page.read_bytes() == before
+    assert version.value == 0  # open tabs stay on the last good site
+
+
+def test_open_tabs_reload_once_the_pages_are_written_before_the_search_index(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
+    version = BuildVersion()
+    seen: list[tuple[int, bool]] = []
+    index_site = build_module.index_site
+
+    def indexing(output: Path, *args: Any) -> Any:
+        seen.append((version.value, (output / "questions" / "is-heat-better").is_dir()))
+        return index_site(output, *args)
+
+    monkeypatch.setattr(build_module, "index_site", indexing)
+    monkeypatch.chdir(site)
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version) is not None
+    assert seen == [(1, True)]
+    assert version.value == 1
+
+
+def test_a_rebuild_that_changes_nothing_does_not_reload_the_tabs(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # files just written count as settled
+    monkeypatch.chdir(site)
+    args = _parser().parse_args(["serve", "--quiet"])
+    assert _serve_build(args, BuildVersion()) is not None
+    version = BuildVersion()
+    assert _serve_build(args, version) is not None
+    assert version.value == 0
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -86,7 +122,7 @@ def test_a_template_failing_as_it_renders_leaves_every_page_as_it_was_and_names_
         "{{ question.titel }}</h1>",
     )
     monkeypatch.chdir(site)
-    assert _serve_build(_parser().parse_args(["serve", "--quiet"])) is None
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion()) is None
     line = next(
         n
         for n, text in enumerate(
@@ -103,7 +139,7 @@ def test_an_error_a_template_s_call_raises_names_the_template_and_line(
 ) -> None:
     edit(site / "templates" / "about.html", "<h1>", '<h1>{{ browse.topic_url("no such topic") }}')
     monkeypatch.chdir(site)
-    assert _serve_build(_parser().parse_args(["serve", "--quiet"])) is None
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion()) is None
     err = capsys.readouterr().err
     assert "about.html:" in err and "KeyError" in err and "Traceback" not in err
     assert "(raised in " in err and "browse.py:" in err  # where, if it is a bug of ours
@@ -116,7 +152,7 @@ def test_files_in_templates_that_no_page_uses_do_not_fail_the_build(
     (site / "templates" / ".#question.html").symlink_to("/nonexistent/editor-lock")
     write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
     monkeypatch.chdir(site)
-    assert _serve_build(_parser().parse_args(["serve", "--quiet"])) is not None
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion()) is not None
     assert (site / "public" / "questions" / "is-heat-better" / "index.html").is_file()
 
 
