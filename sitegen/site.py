@@ -5,7 +5,7 @@ list or count can show them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitegen.errors import Diagnostic
 from sitegen.markdown_html import markdown_plain_text
@@ -17,10 +17,11 @@ EXCERPT_LENGTH = 180
 @dataclass(frozen=True, slots=True)
 class Site:
     questions: tuple[Question, ...]  # published, in listing order
+    # Counted once: a page that shows it would count 234,000 answers at 100,000 questions.
+    answer_count: int = field(init=False)
 
-    @property
-    def answer_count(self) -> int:
-        return sum(len(q.answers) for q in self.questions)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "answer_count", sum(len(q.answers) for q in self.questions))
 
 
 def build_site(questions: list[Question]) -> Site:
