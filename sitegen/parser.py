@@ -59,7 +59,8 @@ _MAX_TITLE = 200
 _MAX_HEADING = 150
 # Lower-case words that occur inside names ("Ana de la Cruz", "Jan van der Berg").
 _NAME_PARTICLES = frozenset(
-    {"de", "del", "della", "der", "di", "da", "du", "la", "le", "van", "von"}
+    {"de", "del", "della", "der", "di", "da", "du", "la", "le", "van", "von", "den", "ten", "ter"}
+    | {"al", "el", "bin", "ibn", "dos", "das", "y", "zu"}
 )
 
 
@@ -268,6 +269,10 @@ def _doctor_parts(block: Block) -> _DoctorParts | None:
         if place is not None and _reads_as_prose(place):
             return None  # "My patients rate this:" above a rating: the answer's own words
         name = above[-2] if len(above) >= 2 else None
+        if name is not None and not _looks_like_name(name):
+            # Answer text glued above an unnamed doctor's place line ("Hope this helps."):
+            # it stays the answer's, and no name is made up from it.
+            return _DoctorParts(above[:-1], None, place, rating)
         return _DoctorParts(above[:-2], name, place, rating)
     if len(lines) <= 2 and known_specialty(lines[-1]) is not None:
         name = lines[0] if len(lines) == 2 else None
@@ -318,7 +323,13 @@ def _answers(blocks: list[Block], notes: _Notes, stated: int | None = None) -> l
             segment.append(block)
             continue
         if parts.before:
-            notes.warn(block.line, "doctor lines follow answer text without a blank line")
+            read = (
+                f"{parts.name!r} read as the doctor's name"
+                if parts.name is not None
+                else "the line above the place line reads as no name: kept as answer text,"
+                " the doctor left unnamed"
+            )
+            notes.warn(block.line, f"doctor lines follow answer text without a blank line; {read}")
             segment.append(Block(block.line, parts.before, 0))
         cut.append((segment, parts, block))
         segment = []

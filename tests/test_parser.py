@@ -555,6 +555,31 @@ def test_doctor_lines_glued_to_answer_text_are_still_read_with_a_warning() -> No
     assert "doctor lines follow answer text without a blank line" in " ".join(warnings(result))
 
 
+@pytest.mark.parametrize("line", ["Hope this helps, see your injector.", "good luck"])
+def test_answer_text_glued_above_an_unnamed_doctor_is_not_taken_as_the_name(line: str) -> None:
+    seed = SIMPLE.replace(
+        "It should settle with time.\n\n    Jane Doe, MD\n",
+        f"It should settle with time.\n    {line}\n",
+    )
+    result = parse(seed)
+    answer = result.question.answers[0]
+    assert answer.doctor.name is None
+    assert answer.doctor.specialty == "Plastic Surgeon"
+    assert answer.body == f"It should settle with time.\n{line}"
+    assert "reads as no name: kept as answer text" in " ".join(warnings(result))
+
+
+def test_a_glued_name_warning_says_which_line_was_read_as_the_name() -> None:
+    seed = SIMPLE.replace("It should settle with time.\n\n", "It should settle with time.\n")
+    assert "'Jane Doe, MD' read as the doctor's name" in " ".join(warnings(parse(seed)))
+
+
+@pytest.mark.parametrize("name", ["Omar bin Khalid Saleh, MD", "Ana dos Santos y Ruiz, MD"])
+def test_names_with_lower_case_particles_are_names(name: str) -> None:
+    result = parse(SIMPLE.replace("Jane Doe, MD", name))
+    assert result.question.answers[0].doctor.name == name
+
+
 def test_unknown_specialty_goes_whole_into_specialty_with_a_warning() -> None:
     result = parse(SIMPLE.replace("Tampa Plastic Surgeon", "Tampa Wizard"))
     doctor = result.question.answers[0].doctor
