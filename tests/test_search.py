@@ -119,6 +119,20 @@ def test_the_rating_and_the_count_are_meta_not_words_a_search_matches_or_quotes(
     assert "Tampa" in str(page["content"])  # where the doctor works stays searchable
 
 
+def test_a_page_counts_once_for_a_specialty_however_many_of_its_doctors_share_it(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path)
+    second = (
+        "\nRest\n\nRest it.\n\nBo Chu, MD\nMiami Plastic Surgeon\n4.0 out of 5 stars 2 reviews\n"
+    )
+    seed = SEED.replace("Doctor Answers 1", "Doctor Answers 2") + second + "\n"
+    (root / "seeds" / "ice.txt").write_text(seed, "utf-8")
+    run(root)
+    page = fragments(root)["/questions/does-ice-help-bruising/"]
+    assert page["filters"] == {"specialty": ["Plastic Surgeon"]}
+
+
 def test_a_hidden_question_is_not_in_the_index(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "seeds" / "lips.txt").write_text(SEED.replace("ice", "lip balm"), "utf-8")
