@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 URL = re.compile(r"https?://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]]")
 # A hashtag starts with a letter and is not glued to a word, a URL path or an entity: so "#1",
-# "room #12", "C#" and "&#39;" are not hashtags.
-HASHTAG = re.compile(r"(?<![\w&/#])#([^\W\d_][\w]*)")
+# "room #12", "C#" and "&#39;" are not hashtags. A hyphen between word characters stays in it
+# ("#tear-trough"); one that ends it ("#botox-") does not.
+HASHTAG = re.compile(r"(?<![\w&/#])#([^\W\d_]\w*(?:-\w+)*)")
 _BULLET = re.compile(r"^[•●▪◦‣∙·*\-]\s+(.*)$")
 _NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(.*)$")
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")  # "<": or "<http://x>" loses its brackets

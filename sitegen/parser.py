@@ -196,7 +196,10 @@ def _drop_disclaimer(blocks: list[Block], notes: _Notes) -> list[Block]:
 def _check_title(title: str, line: int, path: str) -> None:
     why = None
     if len(title) > _MAX_TITLE:
-        why = f"the first line is {len(title)} characters long, a paragraph rather than a title"
+        why = (
+            f"the first line is {len(title)} characters long, a paragraph rather than a title"
+            f" (a title has at most {_MAX_TITLE}; if it is the title, shorten it)"
+        )
     elif len(_SENTENCE_BREAK.findall(title)) >= 2:
         why = "the first line reads as several sentences, a paragraph rather than a title"
     elif RATING_LINE.match(title) or COUNT_LINE.match(title):

@@ -148,6 +148,21 @@ def test_not_hashtags(text: str) -> None:
     assert tags == []
 
 
+@pytest.mark.parametrize(
+    ("text", "kept", "tag"),
+    [
+        ("#tear-trough filler", "tear-trough filler", "tear-trough"),
+        ("#Non-Surgical-Nose-Job.", "Non-Surgical-Nose-Job.", "non-surgical-nose-job"),
+        ("#botox- and more", "botox- and more", "botox"),
+        ("#botox--x", "botox--x", "botox"),
+    ],
+)
+def test_a_hyphen_between_words_stays_in_the_hashtag(text: str, kept: str, tag: str) -> None:
+    tags: list[str] = []
+    assert extract_tags(text, tags) == kept
+    assert tags == [tag]
+
+
 def test_hashtag_of_non_ascii_word() -> None:
     tags: list[str] = []
     assert extract_tags("#Ästhetik", tags) == "Ästhetik"

@@ -697,6 +697,14 @@ def test_copy_starting_mid_page_with_a_long_paragraph_is_rejected() -> None:
     assert "mid-page" in error.message
 
 
+def test_an_overlong_title_is_rejected_saying_how_long_a_title_may_be() -> None:
+    title = "Why " + "very " * 60 + "swollen?"
+    error = rejects(SIMPLE.replace("Will my twitch go away?", title))
+    assert error.line == 1
+    assert f"is {len(title)} characters long" in error.message
+    assert "a title has at most 200" in error.message
+
+
 def test_copy_starting_with_several_sentences_is_rejected() -> None:
     error = rejects(
         "It is unusual. The nerves are deep. Perhaps massage helps.\n\nTampa Plastic Surgeon\n"
