@@ -30,6 +30,8 @@ PROGRESS_THRESHOLD = 300
 # Warnings a build or parse prints before it sums up the rest: every build repeats them, and a
 # corpus with many shared titles would print thousands. `sitegen check` lists them all.
 WARNINGS_SHOWN = 20
+# A build that wrote or removed at most this many files names them.
+CHANGES_SHOWN = 8
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -225,12 +227,15 @@ def _do_build(
     _print_diagnostics(report.diagnostics, args.quiet)
     if not args.quiet and report.written is not None:
         seconds = time.perf_counter() - started
+        written = report.written
         print(
             f"built {report.questions} questions ({report.hidden} hidden), {report.pages} pages"
-            f" in {seconds:.2f}s: {report.written.written} files written,"
-            f" {report.written.unchanged} unchanged, {report.written.removed} removed"
-            f" -> {paths.output}"
+            f" in {seconds:.2f}s: {_files(written.written)} written,"
+            f" {written.unchanged} unchanged, {written.removed} removed -> {paths.output}"
         )
+        if written.changed and len(written.changed) <= CHANGES_SHOWN:
+            # After one edit, the pages it reached: an editor sees the edit was taken.
+            print(f"  changed: {', '.join(written.changed)}")
         search = report.search
         if search is not None and search.reused:
             print("search index: no question page changed, index kept")
@@ -240,6 +245,10 @@ def _do_build(
                 f" {search.seconds:.2f}s; {search.files} files, {search.bytes / 1e6:.1f} MB"
             )
     return report, paths
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
 
 
 def _run_build(args: argparse.Namespace) -> int:

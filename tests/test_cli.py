@@ -76,6 +76,26 @@ def test_build_writes_the_site(project: Path, capsys: pytest.CaptureFixture[str]
     assert "built 1 questions" in capsys.readouterr().out
 
 
+def test_a_build_after_an_edit_names_the_files_it_changed(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "--no-search"]) == 0
+    record = project / "content" / "questions" / "does-ice-help-bruising.yaml"
+    record.write_text(record.read_text("utf-8").replace("two days", "three days"), "utf-8")
+    capsys.readouterr()
+    assert main(["build", "--no-search"]) == 0
+    out = capsys.readouterr().out
+    assert "1 file written" in out
+    assert "  changed: questions/does-ice-help-bruising/index.html\n" in out
+
+
+def test_a_build_that_changes_many_files_does_not_list_them(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "--no-search"]) == 0
+    assert "changed:" not in capsys.readouterr().out
+
+
 def test_build_takes_other_directories(project: Path) -> None:
     (project / "seeds").rename(project / "in")
     assert main(["build", "-q", "--seeds", "in", "--content", "recs", "--output", "site"]) == 0
