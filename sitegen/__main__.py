@@ -1,5 +1,5 @@
 """Allow `python -m sitegen`."""
 
-from sitegen.cli import main
+from sitegen.cli import run
 
-raise SystemExit(main())
+run()

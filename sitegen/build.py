@@ -92,13 +92,16 @@ def build(
     cache: bool = True,
     looked: snapshot.Look | None = None,
     pages_written: Callable[[], None] | None = None,
+    left: list[object] | None = None,
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed.
     `looked` is what `snapshot.look` saw of the inputs just before, if the caller looked.
     `pages_written` is called once every page is written, before the search index is made
-    (the dev server reloads the open tabs then: the index can take a minute)."""
+    (the dev server reloads the open tabs then: the index can take a minute). `left`: a list
+    to put the build's records, pages' keys and indexes in, instead of freeing them, for a
+    process that exits right after (see cli.run)."""
     with _collector_paused() as rendering:
-        return _build(paths, config, force, progress, cache, looked, rendering, pages_written)
+        return _build(paths, config, force, progress, cache, looked, rendering, pages_written, left)
 
 
 @contextlib.contextmanager
@@ -138,6 +141,7 @@ def _build(
     looked: snapshot.Look | None,
     rendering: Callable[[], None],
     pages_written: Callable[[], None] | None,
+    left: list[object] | None,
 ) -> BuildReport:
     version = code_version()
     cache_dir = paths.root / CACHE_DIR if cache else None
@@ -277,6 +281,8 @@ def _build(
             maps = {"maps": renderer.browse.url_maps()}
             cache_files.save(cache_dir / URL_MAPS_FILE, version, maps)
             cache_files.save(cache_dir / TEMPLATES_FILE, version, {"keys": template_keys})
+    if left is not None:
+        left += (questions, site, renderer, keys, families, output)
     if pages_written is not None:
         pages_written()
     # The index reads the written pages, so it comes last; without search, drop an old index.

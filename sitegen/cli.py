@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from sitegen import __version__, snapshot, timings
 from sitegen.cache import CACHE_DIR
@@ -34,10 +35,25 @@ WARNINGS_SHOWN = 20
 CHANGES_SHOWN = 8
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the sitegen command line; return the exit code."""
+def run() -> NoReturn:
+    """The `sitegen` command: run `main` and exit. A build leaves its loaded records, pages'
+    keys and indexes to the exit instead of taking them apart object by object (1.4 s of an
+    18 s build at 100,000 questions), and the exit skips that too."""
+    left: list[object] = []
+    code = main(left=left)
+    if left:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
+def main(argv: Sequence[str] | None = None, left: list[object] | None = None) -> int:
+    """Run the sitegen command line; return the exit code. `left`: a list that `build` puts
+    what it built in (see `run`), for a process that exits right after."""
     parser = _parser()
     args = parser.parse_args(argv)
+    args.left = left
     if args.command is None:
         parser.print_help()
         return 2
@@ -198,9 +214,10 @@ def _do_build(
     args: argparse.Namespace,
     locked: bool = False,
     pages_written: Callable[[], None] | None = None,
+    left: list[object] | None = None,
 ) -> tuple[BuildReport, Paths]:
     """Build once; `locked`: the caller holds the project's build lock already.
-    `pages_written`: see `build.build` (not called when nothing changed)."""
+    `pages_written` and `left`: see `build.build` (not called when nothing changed)."""
     paths, config = _paths(args)
     started = time.perf_counter()
     timings.take()  # only this build's phases
@@ -220,6 +237,7 @@ def _do_build(
                 progress=_progress(args),
                 looked=look,
                 pages_written=pages_written,
+                left=left,
             )
     if getattr(args, "timings", False):
         for name, seconds in timings.take():
@@ -257,7 +275,9 @@ def _run_build(args: argparse.Namespace) -> int:
     # The lock covers the check too: its scratch build reads content/ and the seeds, and
     # notes a started build in the project's cache dir, as any build does.
     with project_lock(paths.root / CACHE_DIR):
-        report, paths = _do_build(args, locked=True)
+        # What the build leaves behind is only left to the exit when nothing follows it.
+        left = None if args.verify else args.left
+        report, paths = _do_build(args, locked=True, left=left)
         status = _finish(report)
         if args.verify:
             from sitegen.verify import verify

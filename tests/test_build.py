@@ -20,6 +20,7 @@ from sitegen.corpus import write_corpus
 from sitegen.pages import page_ranges, paged_url
 from sitegen.render import PAGES_AHEAD, Renderer
 from sitegen.reports import BuildReport
+from sitegen.site import Site
 from sitegen.slugs import slugify
 from sitegen.writer import MANIFEST
 
@@ -246,6 +247,15 @@ SEED = """
     Tampa Plastic Surgeon
     5.0 out of 5 stars 3 reviews
 """
+
+
+def test_a_build_asked_to_leave_what_it_built_puts_it_in_the_list(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    left: list[object] = []
+    build(Paths.from_config(root, Config()), Config(), left=left)
+    sites = [item for item in left if isinstance(item, Site)]
+    assert [q.id for site in sites for q in site.questions] == ["does-ice-help-bruising"]
 
 
 def test_a_new_seed_appears_after_a_rebuild(tmp_path: Path) -> None:

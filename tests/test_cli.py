@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -62,6 +63,22 @@ def test_python_dash_m_sitegen_runs_the_cli() -> None:
     )
     assert done.returncode == 0
     assert done.stdout.startswith("sitegen ")
+
+
+def test_a_build_run_as_a_command_prints_everything_and_exits_with_its_status(
+    project: Path,
+) -> None:
+    (project / "seeds" / "empty.txt").write_text("", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", "--no-search"],
+        capture_output=True,  # pipes: output is buffered until the exit flushes it
+        text=True,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+    )
+    assert done.returncode == 1
+    assert "built 1 questions" in done.stdout
+    assert "seeds/empty.txt" in done.stderr.splitlines()[-1]
 
 
 def test_parse_writes_records_only(project: Path) -> None:
