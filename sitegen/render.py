@@ -4,7 +4,7 @@ the template loader."""
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -134,6 +134,20 @@ def _per_question(summary: Callable[[Question], str]) -> Callable[[Question], st
         return text
 
     return cached
+
+
+def _title_marks(questions: Sequence[Question]) -> dict[str, str]:
+    """Return what tells apart the page titles of questions that share a title (case and
+    spacing ignored): "(2 of 3)", numbered in id order, so every page title stays unique."""
+    shared: dict[str, list[str]] = defaultdict(list)
+    for question in questions:
+        shared[" ".join(question.title.casefold().split())].append(question.id)
+    return {
+        id_: f"({n} of {len(ids)})"
+        for ids in shared.values()
+        if len(ids) > 1
+        for n, id_ in enumerate(sorted(ids), 1)
+    }
 
 
 def _paragraphs(text: str) -> list[list[str]]:
@@ -290,8 +304,7 @@ class Renderer:
         self.site = site
         self.browse = build_browse(site)
         self.related = RelatedLists(site.questions, related_memo, record_digests)
-        titles = Counter(q.title.casefold() for q in site.questions)
-        self._shared_titles = {title for title, n in titles.items() if n > 1}
+        self._title_marks = _title_marks(site.questions)
         # With keys, a page whose inputs did not change since it was written is not rendered
         # (render returns None: keep the file on disk).
         self.keys = keys
@@ -554,15 +567,15 @@ class Renderer:
         assert self.keys is not None
         return self.keys.key(b"family", self._template_key(template), *source)
 
-    def _question_source(self, question: Question, shared: bool) -> bytes:
-        """Return the source digest of a question's page: the question, whether its title is
-        shared and its related questions, each question by its digest (no tuple of related
-        Question objects is built: 100,000 of these run in a build)."""
+    def _question_source(self, question: Question, mark: str) -> bytes:
+        """Return the source digest of a question's page: the question, the mark that tells
+        its shared title apart and its related questions, each question by its digest (no
+        tuple of related Question objects is built: 100,000 of these run in a build)."""
         digests = self._question_digests
         if digests is None:
             digests = self._digest_questions()
         related = map(digests.__getitem__, self.related.related_ids(question))
-        source = (digests[question.id], b"shared" if shared else b"", *related)
+        source = (digests[question.id], mark, *related)
         return self._source_digest("question.html", source)
 
     def _digest_questions(self) -> dict[str, bytes]:
@@ -625,19 +638,17 @@ class Renderer:
         path = f"questions/{question.id}/index.html"
         if not self._mine():  # before ranking its related questions: the costly part
             return path, NOT_MINE
-        shared = question.title.casefold() in self._shared_titles
+        mark = self._title_marks.get(question.id, "")
         families, keys = self.families, self.keys
         if families is not None and keys is not None:
             # A family of one page, rendered by one share: only that share keys it.
             name = f"q:{question.id}"
-            digest = self._question_source(question, shared)
+            digest = self._question_source(question, mark)
             families.add(name, digest, (path,))
             if families.skip(name, digest) is not None and keys.still(self.out_dir, path):
                 return path, None
         related = self.related.related(question)
-        title = question.title
-        if shared:
-            title = f"{title} ({question.id})"  # two seeds asked the same: keep titles unique
+        title = f"{question.title} {mark}" if mark else question.title
         page = PageInfo(
             url=f"questions/{question.id}/",
             title=title,

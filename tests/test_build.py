@@ -258,6 +258,24 @@ def test_a_build_asked_to_leave_what_it_built_puts_it_in_the_list(tmp_path: Path
     assert [q.id for site in sites for q in site.questions] == ["does-ice-help-bruising"]
 
 
+def test_questions_sharing_a_title_are_told_apart_in_page_titles_by_number(
+    tmp_path: Path,
+) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    write_seed(
+        root, "ice-2.txt", SEED.replace("Does ice help bruising?", "Does ICE help bruising?")
+    )
+    run_build(root)
+    titles, headings = [], []
+    for page in sorted((root / "public" / "questions").glob("*/index.html")):
+        html = soup(page)
+        titles.append(html.title.get_text().split(" · ")[0])
+        headings.append(html.h1.get_text())
+    assert titles == ["Does ice help bruising? (1 of 2)", "Does ICE help bruising? (2 of 2)"]
+    assert headings == ["Does ice help bruising?", "Does ICE help bruising?"]
+
+
 def test_a_new_seed_appears_after_a_rebuild(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     run_build(root)

@@ -131,7 +131,7 @@ def test_a_question_whose_title_becomes_shared_is_titled_again(root: Path) -> No
     add(root, "again.txt", "Does ice help?", "hair", "Dr. Fay Gu", "Reno Dentist")
     run(root)
     page = (root / "public/questions/does-ice-help/index.html").read_text("utf-8")
-    assert "<title>Does ice help? (does-ice-help)" in page
+    assert "<title>Does ice help? (1 of 2)" in page
 
 
 def test_url_answers_count_as_kept_while_the_maps_only_grow() -> None:
