@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sitegen.model import Answer, Doctor, Question
@@ -181,25 +181,27 @@ def question_tags(question: Question) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tag for answer in question.answers for tag in answer.tags))
 
 
-def answer_refs(site: Site) -> Iterable[AnswerRef]:
-    for question in site.questions:
-        for answer in question.answers:
-            yield AnswerRef(question, answer.number, answer)
-
-
 def build_browse(site: Site) -> Browse:
     """Return every cross-record index of the published site."""
-    refs = list(answer_refs(site))
-    # Each answer's doctor identity, computed once (three passes below need it), and once for
-    # each way a doctor is written: at 100,000 questions, 234,000 answers by 10,000 doctors.
-    written: dict[tuple[str | None, str | None, str | None], DoctorKey | None] = {}
+    # Each answer's doctor as written, an index into `as_keys` (identity computed once for
+    # each way a doctor is written: 234,000 answers by 10,000 doctors at 100,000 questions).
+    refs: list[AnswerRef] = []
     keys: list[DoctorKey | None] = []
-    for ref in refs:
-        doctor = ref.answer.doctor
-        as_written = (doctor.name, doctor.location, doctor.specialty)
-        if as_written not in written:
-            written[as_written] = doctor_key(doctor)
-        keys.append(written[as_written])
+    spots: list[int] = []
+    written: dict[tuple[str | None, str | None, str | None], int] = {}
+    as_keys: list[DoctorKey | None] = []
+    add_ref, add_key, add_spot = refs.append, keys.append, spots.append
+    for question in site.questions:
+        for answer in question.answers:
+            doctor = answer.doctor
+            as_written = (doctor.name, doctor.location, doctor.specialty)
+            spot = written.get(as_written)
+            if spot is None:
+                spot = written[as_written] = len(as_keys)
+                as_keys.append(doctor_key(doctor))
+            add_ref(AnswerRef(question, answer.number, answer))
+            add_key(as_keys[spot])
+            add_spot(spot)
     doctors = _doctors(refs, keys)
     by_key = {doctor_key(d.figures_from.answer.doctor): d for d in doctors}
     doctor_ids = {key: d.id for key, d in by_key.items() if key is not None}
@@ -211,8 +213,9 @@ def build_browse(site: Site) -> Browse:
     topic_slugs = unique_slugs(tags)
     topics = [Group("topics", topic_slugs[t], t, tuple(qs), ()) for t, qs in tags.items()]
 
-    specialties = _groups(refs, keys, by_key, "specialties", lambda d: d.specialty)
-    locations = _groups(refs, keys, by_key, "locations", lambda d: d.location)
+    profiles = [by_key[key] if key is not None else None for key in as_keys]
+    specialties = _groups(refs, spots, [w[2] for w in written], profiles, "specialties")
+    locations = _groups(refs, spots, [w[1] for w in written], profiles, "locations")
     return Browse(
         doctors=tuple(sorted(doctors, key=lambda d: (sort_name(d.name), d.name, d.id))),
         topics=_by_size(topics),
@@ -306,21 +309,25 @@ def unique_slugs(labels: Iterable[str]) -> dict[str, str]:
 
 def _groups(
     refs: list[AnswerRef],
-    keys: list[DoctorKey | None],
-    profiles: dict[DoctorKey | None, DoctorProfile],
+    spots: list[int],
+    values: list[str | None],
+    profiles: list[DoctorProfile | None],
     kind: str,
-    field: Callable[[Doctor], str | None],
 ) -> list[Group]:
+    """Return a group per value the answers' doctors give (`values`, by how a doctor is
+    written: `spots`) holding its questions in listing order and the named doctors who
+    answered as that value."""
     questions: dict[str, dict[str, Question]] = defaultdict(dict)
+    last: dict[str, str] = {}  # value -> the question it took last (most answers repeat it)
+    for ref, spot in zip(refs, spots, strict=True):
+        value = values[spot]
+        if value and last.get(value) != ref.question.id:
+            questions[value].setdefault(ref.question.id, ref.question)
+            last[value] = ref.question.id
     doctors: dict[str, dict[str, DoctorProfile]] = defaultdict(dict)
-    for ref, key in zip(refs, keys, strict=True):
-        value = field(ref.answer.doctor)
-        if not value:
-            continue
-        questions[value].setdefault(ref.question.id, ref.question)
-        if key is not None:
-            profile = profiles[key]
-            doctors[value].setdefault(profile.id, profile)
+    for value, profile in zip(values, profiles, strict=True):
+        if value and profile is not None:
+            doctors[value][profile.id] = profile  # any order: sorted below
     slugs = unique_slugs(questions)
     return [
         Group(
