@@ -9,10 +9,7 @@ const input = document.getElementById("search-q");
 const filtersBox = document.getElementById("search-filters");
 const statusLine = document.getElementById("search-status");
 const resultsList = document.getElementById("search-results");
-const FILTERS = [
-  ["specialty", "Specialty", "Any specialty"],
-  ["topic", "Topic", "Any topic"],
-];
+const FILTERS = ["specialty", "topic"]; // the names of the filter lists in search.html
 const PAGE = 20;
 
 let pagefind = null;
@@ -48,32 +45,23 @@ function excerptNodes(html) {
 
 function selectedFilters() {
   const filters = {};
-  for (const [name] of FILTERS) {
+  for (const name of FILTERS) {
     const select = form.elements.namedItem(name);
     if (select && select.value) filters[name] = select.value;
   }
   return filters;
 }
 
-function buildFilters(available, params) {
-  for (const [name, label, anyLabel] of FILTERS) {
-    const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b));
-    if (!values.length) continue;
-    const wrap = element("div", "search-filter");
-    const id = `search-filter-${name}`;
-    const labelNode = element("label", "", label);
-    labelNode.htmlFor = id;
-    const select = element("select");
-    select.id = id;
-    select.name = name;
-    select.append(new Option(anyLabel, ""));
-    for (const value of values) select.append(new Option(`${value} (${available[name][value]})`, value));
-    select.value = values.includes(params.get(name)) ? params.get(name) : "";
+// The filter lists come with the page (search.html), each value with its question count.
+function attachFilters(params) {
+  for (const name of FILTERS) {
+    const select = form.elements.namedItem(name);
+    if (!select) continue;
+    const wanted = params.get(name);
+    select.value = [...select.options].some((option) => option.value === wanted) ? wanted : "";
     select.addEventListener("change", () => run(true));
-    wrap.append(labelNode, select);
-    filtersBox.append(wrap);
   }
-  filtersBox.hidden = !filtersBox.childElementCount;
+  filtersBox.hidden = !filtersBox.querySelector("select");
 }
 
 function resultItem(data) {
@@ -159,12 +147,8 @@ async function start() {
     run(true);
   });
   input.addEventListener("input", () => run(true));
-  // The filter lists load every shard's filter files (about 260 KB a shard at 100,000
-  // questions): show the first results before them, unless the address asks for a filter.
-  const wantsFilter = FILTERS.some(([name]) => params.has(name));
-  if (wantsFilter) buildFilters(await pagefind.filters(), params);
+  attachFilters(params);
   await run(false);
-  if (!wantsFilter) buildFilters(await pagefind.filters(), params);
 }
 
 start();

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from sitegen.build import build
 from sitegen.config import Config, Paths
@@ -161,6 +162,31 @@ def test_a_changed_question_is_indexed_again(tmp_path: Path) -> None:
     report = run(root)
     assert report.search is not None and not report.search.reused
     assert "witch hazel" in indexed(root)["/questions/does-ice-help-bruising/"]
+
+
+def test_the_search_page_lists_each_filter_value_once_with_its_question_count(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path)
+    add_seeds(root, "heat")
+    second = "\nRest\n\nRest it. #bruising\n\nBo Chu, MD\nMiami Dermatologist\n5.0 out of 5 stars"
+    seed = SEED.replace("Doctor Answers 1", "Doctor Answers 2") + second + "\n"
+    (root / "seeds" / "ice.txt").write_text(seed, "utf-8")
+    run(root)
+    html = (root / "public" / "search" / "index.html").read_text("utf-8")
+    page = BeautifulSoup(html, "html.parser")
+    options = {
+        select["name"]: [(o["value"], o.get_text()) for o in select.find_all("option")]
+        for select in page.find_all("select")
+    }
+    assert options == {
+        "specialty": [
+            ("", "Any specialty"),
+            ("Dermatologist", "Dermatologist (1)"),
+            ("Plastic Surgeon", "Plastic Surgeon (2)"),
+        ],
+        "topic": [("", "Any topic"), ("bruising", "bruising (1)")],
+    }
 
 
 def test_search_off_removes_the_index_page_and_box(tmp_path: Path) -> None:
