@@ -50,7 +50,7 @@ DIGESTS_VERSION = "search-digests-3"  # bump when index_digest changes what it c
 # pages `index_digest` may take apart: checked against Pagefind itself by
 # tests/test_search.py. Any other templates, say with an <h1> or <img> outside the
 # data-pagefind-body element (Pagefind reads both anywhere), re-index a shard for any change.
-VERIFIED_TEMPLATES = "bdaa14dc2018e05b5df91ed21e2c7a03"
+VERIFIED_TEMPLATES = "edec2424b40420e6e356d72ce9398510"
 
 
 class SearchIndexError(SitegenError):

@@ -120,6 +120,19 @@ def test_the_rating_and_the_count_are_meta_not_words_a_search_matches_or_quotes(
     assert "Tampa" in str(page["content"])  # where the doctor works stays searchable
 
 
+def test_the_topic_lists_are_not_indexed_but_their_words_and_filters_are(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path)
+    seed = SEED.replace("arnica is optional", "#arnica is optional")
+    (root / "seeds" / "ice.txt").write_text(seed, "utf-8")
+    run(root)
+    page = fragments(root)["/questions/does-ice-help-bruising/"]
+    assert "Topics" not in str(page["content"]) and "#" not in str(page["content"])
+    assert "arnica is optional" in str(page["content"])
+    assert page["filters"]["topic"] == ["arnica"]  # type: ignore[index]
+
+
 def test_a_page_counts_once_for_a_specialty_however_many_of_its_doctors_share_it(
     tmp_path: Path,
 ) -> None:
