@@ -272,9 +272,11 @@ def _doctor_parts(block: Block) -> _DoctorParts | None:
         if place is not None and _reads_as_prose(place):
             return None  # "My patients rate this:" above a rating: the answer's own words
         name = above[-2] if len(above) >= 2 else None
-        if name is not None and not _looks_like_name(name):
-            # Answer text glued above an unnamed doctor's place line ("Hope this helps."):
-            # it stays the answer's, and no name is made up from it.
+        glued = len(above) > 2  # answer text runs into the doctor lines
+        if name is not None and (_reads_as_prose(name) or (glued and not _looks_like_name(name))):
+            # The answer's last line above an unnamed doctor ("Hope this helps."): it stays
+            # the answer's, and no name is made up from it. A name line of a block of its own
+            # is taken as written unless it reads as a sentence ("Dr. Paolo d'Amico" is kept).
             return _DoctorParts(above[:-1], None, place, rating)
         return _DoctorParts(above[:-2], name, place, rating)
     if len(lines) <= 2 and known_specialty(lines[-1]) is not None:

@@ -569,6 +569,22 @@ def test_answer_text_glued_above_an_unnamed_doctor_is_not_taken_as_the_name(line
     assert "reads as no name: kept as answer text" in " ".join(warnings(result))
 
 
+@pytest.mark.parametrize("name", ["Dr. Paolo d'Amico", "dr. jane roe", "Maria do Carmo Silva, MD"])
+def test_a_name_line_of_a_doctor_block_of_its_own_is_taken_as_written(name: str) -> None:
+    result = parse(SIMPLE.replace("Jane Doe, MD", name))
+    answer = result.question.answers[0]
+    assert answer.doctor.name == name
+    assert answer.body == "It should settle with time."
+    assert warnings(result) == []
+
+
+def test_a_sentence_above_the_place_line_of_a_block_of_its_own_is_no_name() -> None:
+    result = parse(SIMPLE.replace("Jane Doe, MD", "Hope this helps, see your injector."))
+    answer = result.question.answers[0]
+    assert answer.doctor.name is None
+    assert answer.body == "It should settle with time.\n\nHope this helps, see your injector."
+
+
 def test_a_glued_name_warning_says_which_line_was_read_as_the_name() -> None:
     seed = SIMPLE.replace("It should settle with time.\n\n", "It should settle with time.\n")
     assert "'Jane Doe, MD' read as the doctor's name" in " ".join(warnings(parse(seed)))
