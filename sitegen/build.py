@@ -27,6 +27,7 @@ from sitegen.errors import SitegenError
 from sitegen.families import FAMILIES_DIR, Families, Family
 from sitegen.filefacts import FileFacts, Signatures, Stat, signature
 from sitegen.ingest import FACTS_VERSION, ingest, load_records, records_shown
+from sitegen.model import Question
 from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys
 from sitegen.parallel import run_forked, workers
 from sitegen.related_lists import load_memo, save_memo
@@ -96,8 +97,9 @@ def build(
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed.
     `looked` is what `snapshot.look` saw of the inputs just before, if the caller looked.
-    `pages_written` is called once every page is written, before the search index is made
-    (the dev server reloads the open tabs then: the index can take a minute). `left`: a list
+    `pages_written` is called once every page is written, before the search index is made,
+    when a file was written or removed (the dev server reloads the open tabs then: the index
+    can take a minute). `left`: a list
     to put the build's records, pages' keys and indexes in, instead of freeing them, for a
     process that exits right after (see cli.run)."""
     with _collector_paused() as rendering:
@@ -201,7 +203,8 @@ def _build(
             facts.save()
     with phase("assemble the site"):
         records = records_shown(paths.content, paths.root)
-        diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions, records)]
+        shared = duplicate_titles(questions, lambda q: f"{records}{q.id}.yaml")
+        diagnostics = [*report.diagnostics, *problems, *shared]
         site = build_site(questions)
         keys = PageKeys(cache_dir / KEYS_DIR if cache_dir else None, version, {})
         for question in questions:
@@ -283,7 +286,7 @@ def _build(
             cache_files.save(cache_dir / TEMPLATES_FILE, version, {"keys": template_keys})
     if left is not None:
         left += (questions, site, renderer, keys, families, output)
-    if pages_written is not None:
+    if pages_written is not None and written.changed:
         pages_written()
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
@@ -404,7 +407,14 @@ def check(paths: Paths) -> BuildReport:
     report = ingest(paths.seeds, paths.content, paths.root, write=False, reparse_all=True)
     questions, problems = load_records(paths.content, paths.root, report.fresh)
     records = records_shown(paths.content, paths.root)
-    diagnostics = [*report.diagnostics, *problems, *duplicate_titles(questions, records)]
+    folder = paths.content / "questions"
+
+    def where(question: Question) -> str:  # check writes no record: a new seed's is not there
+        written = (folder / f"{question.id}.yaml").is_file()
+        return f"{records}{question.id}.yaml" if written else question.source
+
+    shared = duplicate_titles(questions, where)
+    diagnostics = [*report.diagnostics, *problems, *shared]
     return BuildReport(
         ingest=report, diagnostics=tuple(diagnostics), questions=len(questions), pages=0
     )

@@ -28,6 +28,7 @@ from sitegen.browse import (
     Group,
     build_browse,
     question_tags,
+    sort_name,
 )
 from sitegen.config import Config
 from sitegen.families import Families
@@ -109,6 +110,8 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["excerpt"] = excerpt
     env.filters["paragraphs"] = _paragraphs
     env.filters["answer_count"] = answer_count_text
+    # A-Z as a reader expects it, accents and case aside (Jinja's sort puts Ä after Z).
+    env.filters["by_label"] = lambda groups: sorted(groups, key=_label_order)
     env.globals["doctor_label"] = doctor_label
     env.globals["specialties_of"] = specialties_of
     env.globals["summary_text"] = _per_question(question_summary_text)
@@ -134,6 +137,10 @@ def _per_question(summary: Callable[[Question], str]) -> Callable[[Question], st
         return text
 
     return cached
+
+
+def _label_order(group: Group) -> tuple[str, str]:
+    return sort_name(group.label), group.label
 
 
 def _title_marks(questions: Sequence[Question]) -> dict[str, str]:

@@ -37,7 +37,7 @@ _JS = f"""// sitegen serve: reload this tab after each successful rebuild.
 
 
 class BuildVersion:
-    """A counter of successful builds that the reload script watches."""
+    """A counter of rebuilds that changed the site's files, which the reload script watches."""
 
     def __init__(self) -> None:
         self._value = 0

@@ -5,6 +5,7 @@ list or count can show them."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sitegen.errors import Diagnostic
@@ -61,18 +62,21 @@ def numbered_visible(answers: tuple[Answer, ...]) -> tuple[Answer, ...]:
     )
 
 
-def duplicate_titles(questions: list[Question], records: str) -> list[Diagnostic]:
-    """Warn about questions that share a title (case and spacing ignored), naming their
-    records (`records` is the folder they are in, as shown): a record's seed may be gone."""
+def duplicate_titles(
+    questions: list[Question], where: Callable[[Question], str]
+) -> list[Diagnostic]:
+    """Warn about questions that share a title (case and spacing ignored), each naming the
+    files `where` gives: their records (a record's seed may be gone, and the title to change
+    is the record's), or a seed whose record is not written yet."""
     groups: dict[str, list[str]] = defaultdict(list)
     for question in questions:
-        groups[" ".join(question.title.casefold().split())].append(f"{records}{question.id}.yaml")
+        groups[" ".join(question.title.casefold().split())].append(where(question))
     problems = []
     for group in groups.values():
         if len(group) > 1:
-            for where in group:
-                others = ", ".join(sorted(w for w in group if w != where))
-                problems.append(Diagnostic(where, None, f"same title as {others}"))
+            for path in group:
+                others = ", ".join(sorted(p for p in group if p != path))
+                problems.append(Diagnostic(path, None, f"same title as {others}"))
     return sorted(problems, key=lambda d: d.path)
 
 

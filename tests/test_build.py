@@ -14,7 +14,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from sitegen.build import build
+from sitegen.build import build, check
 from sitegen.config import DEFAULT_DISCLAIMER, Config, Paths
 from sitegen.corpus import write_corpus
 from sitegen.pages import page_ranges, paged_url
@@ -274,6 +274,32 @@ def test_questions_sharing_a_title_are_told_apart_in_page_titles_by_number(
         headings.append(html.h1.get_text())
     assert titles == ["Does ice help bruising? (1 of 2)", "Does ICE help bruising? (2 of 2)"]
     assert headings == ["Does ice help bruising?", "Does ICE help bruising?"]
+
+
+def test_a_shared_title_warning_names_the_records_when_a_seed_is_gone(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    write_seed(root, "ice-2.txt", SEED.replace("Use ice", "Try ice"))
+    run_build(root)
+    records = sorted(f"content/questions/{p.name}" for p in (root / "content/questions").iterdir())
+    (record,) = (root / "content" / "questions").glob("*-2.yaml")
+    record.write_text(record.read_text("utf-8").replace("Try ice", "Use cold"), "utf-8")
+    (root / "seeds" / "ice-2.txt").unlink()  # the edited record is kept
+    report = run_build(root)
+    shared = sorted(d.path for d in report.diagnostics if "same title" in d.message)
+    assert len(records) == 2 and shared == records
+
+
+def test_check_names_the_seeds_of_records_not_written_yet(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    write_seed(root, "ice-2.txt", SEED)
+    report = check(Paths.from_config(root, Config()))
+    shared = sorted((d.path, d.message) for d in report.diagnostics if "same title" in d.message)
+    assert shared == [
+        ("seeds/ice-2.txt", "same title as seeds/ice.txt"),
+        ("seeds/ice.txt", "same title as seeds/ice-2.txt"),
+    ]
 
 
 def test_a_new_seed_appears_after_a_rebuild(tmp_path: Path) -> None:

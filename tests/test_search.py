@@ -182,7 +182,7 @@ def test_the_search_page_lists_each_filter_value_once_with_its_question_count(
 ) -> None:
     root = project(tmp_path)
     add_seeds(root, "heat")
-    second = "\nRest\n\nRest it. #bruising\n\nBo Chu, MD\nMiami Dermatologist\n5.0 out of 5 stars"
+    second = "\nRest\n\nRest it. #zyste #Ödem\n\nBo Chu, MD\nMiami Dermatologist\n5 out of 5 stars"
     seed = SEED.replace("Doctor Answers 1", "Doctor Answers 2") + second + "\n"
     (root / "seeds" / "ice.txt").write_text(seed, "utf-8")
     run(root)
@@ -198,7 +198,7 @@ def test_the_search_page_lists_each_filter_value_once_with_its_question_count(
             ("Dermatologist", "Dermatologist (1)"),
             ("Plastic Surgeon", "Plastic Surgeon (2)"),
         ],
-        "topic": [("", "Any topic"), ("bruising", "bruising (1)")],
+        "topic": [("", "Any topic"), ("ödem", "ödem (1)"), ("zyste", "zyste (1)")],  # Ö as O
     }
 
 

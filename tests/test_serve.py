@@ -3,6 +3,7 @@ failed rebuild under `serve` keeps the last good site and names the file and lin
 
 from __future__ import annotations
 
+import os
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,6 +92,17 @@ def test_open_tabs_reload_once_the_pages_are_written_before_the_search_index(
     assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version) is not None
     assert seen == [(1, True)]
     assert version.value == 1
+
+
+def test_a_rebuild_that_writes_no_file_does_not_reload_the_tabs(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed = site / "seeds" / "ice.txt"
+    os.utime(seed, ns=(seed.stat().st_atime_ns, seed.stat().st_mtime_ns + 10**9))  # touched
+    monkeypatch.chdir(site)
+    version = BuildVersion()
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version) is not None
+    assert version.value == 0
 
 
 def test_a_rebuild_that_changes_nothing_does_not_reload_the_tabs(
