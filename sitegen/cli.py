@@ -40,9 +40,15 @@ def run() -> NoReturn:
     keys and indexes to the exit instead of taking them apart object by object (1.4 s of an
     18 s build at 100,000 questions), and the exit skips that too."""
     left: list[object] = []
-    code = main(left=left)
-    if left:
+    try:
+        code = main(left=left)
         sys.stdout.flush()
+    except BrokenPipeError:
+        # Whoever read the output stopped (`sitegen build | head`): end quietly, as the
+        # Python docs advise, with stdout pointed at devnull so no later flush fails.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    if left:
         sys.stderr.flush()
         os._exit(code)
     raise SystemExit(code)

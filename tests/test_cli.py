@@ -81,6 +81,25 @@ def test_a_build_run_as_a_command_prints_everything_and_exits_with_its_status(
     assert "seeds/empty.txt" in done.stderr.splitlines()[-1]
 
 
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_a_build_whose_reader_stops_early_ends_without_a_traceback(
+    project: Path, unbuffered: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    done = subprocess.run(
+        f"{sys.executable} -m sitegen build --no-search | head -c 0",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+    assert (project / "public" / "questions" / "does-ice-help-bruising" / "index.html").is_file()
+
+
 def test_parse_writes_records_only(project: Path) -> None:
     assert main(["parse", "--quiet"]) == 0
     assert (project / "content" / "questions" / "does-ice-help-bruising.yaml").is_file()
