@@ -60,6 +60,23 @@ def test_saving_shards_rewrites_only_the_shards_that_changed(tmp_path: Path) -> 
     assert cache.load_shards(tmp_path, "v1") == changed
 
 
+def test_saving_unchanged_shards_writes_nothing(tmp_path: Path) -> None:
+    entries = {f"k{i}": [i] for i in range(200)}
+    cache.save_shards(tmp_path, "v1", entries, {})
+    loaded = cache.load_shards(tmp_path, "v1")
+    equal = {key: list(value) for key, value in loaded.items()}  # equal, not the same objects
+    assert cache.save_shards(tmp_path, "v1", equal, loaded) == 0
+
+
+def test_a_shard_whose_file_was_lost_is_written_again(tmp_path: Path) -> None:
+    entries = {f"k{i}": i for i in range(200)}
+    cache.save_shards(tmp_path, "v1", entries, {})
+    lost = tmp_path / f"{cache.hashed_shard('k7')}.pickle"
+    lost.unlink()
+    assert cache.save_shards(tmp_path, "v1", entries, cache.load_shards(tmp_path, "v1")) == 1
+    assert cache.load_shards(tmp_path, "v1") == entries
+
+
 def test_a_shard_no_entry_falls_in_is_removed(tmp_path: Path) -> None:
     cache.save_shards(tmp_path, "v1", {"a": 1, "b": 2}, {})
     cache.save_shards(tmp_path, "v1", {"a": 1}, cache.load_shards(tmp_path, "v1"))
