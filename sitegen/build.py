@@ -99,9 +99,8 @@ def build(
     `looked` is what `snapshot.look` saw of the inputs just before, if the caller looked.
     `pages_written` is called once every page is written, before the search index is made,
     when a file was written or removed (the dev server reloads the open tabs then: the index
-    can take a minute). `left`: a list
-    to put the build's records, pages' keys and indexes in, instead of freeing them, for a
-    process that exits right after (see cli.run)."""
+    can take a minute). `left`: a list to put the build's records, pages' keys and indexes in,
+    instead of freeing them, for a process that exits right after (see cli.run)."""
     with _collector_paused() as rendering:
         return _build(paths, config, force, progress, cache, looked, rendering, pages_written, left)
 

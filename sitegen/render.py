@@ -45,6 +45,7 @@ from sitegen.site import (
     excerpt,
     question_summary_text,
     specialties_of,
+    title_key,
 )
 from sitegen.sitemap import robots_txt, sitemap_files
 
@@ -148,7 +149,7 @@ def _title_marks(questions: Sequence[Question]) -> dict[str, str]:
     spacing ignored): "(2 of 3)", numbered in id order, so every page title stays unique."""
     shared: dict[str, list[str]] = defaultdict(list)
     for question in questions:
-        shared[" ".join(question.title.casefold().split())].append(question.id)
+        shared[title_key(question.title)].append(question.id)
     return {
         id_: f"({n} of {len(ids)})"
         for ids in shared.values()

@@ -62,6 +62,11 @@ def numbered_visible(answers: tuple[Answer, ...]) -> tuple[Answer, ...]:
     )
 
 
+def title_key(title: str) -> str:
+    """Return what makes two titles the same one: case and spacing ignored."""
+    return " ".join(title.casefold().split())
+
+
 def duplicate_titles(
     questions: list[Question], where: Callable[[Question], str]
 ) -> list[Diagnostic]:
@@ -70,7 +75,7 @@ def duplicate_titles(
     is the record's), or a seed whose record is not written yet."""
     groups: dict[str, list[str]] = defaultdict(list)
     for question in questions:
-        groups[" ".join(question.title.casefold().split())].append(where(question))
+        groups[title_key(question.title)].append(where(question))
     problems = []
     for group in groups.values():
         if len(group) > 1:
