@@ -14,6 +14,7 @@ stands in for it: an id is never empty.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import time
@@ -337,6 +338,11 @@ def _record(
 def _assign_ids(
     parsed: list[_Parsed], existing: dict[str, ExistingRecord], freed: set[str]
 ) -> dict[str, str]:
+    """Give each parsed seed an id: its record's, or for a new seed the slug of its title,
+    with its file name's slug added when another seed wants the same slug or the slug is
+    taken. A seed wants its title's slug even when its record has a suffixed id already:
+    a run killed while it wrote records may have written one twin's and not the other's,
+    and the other must get the id a run over both seeds from scratch gives it."""
     ids: dict[str, str] = {}
     new = [p for p in parsed if p.existing is None]
     for item in parsed:
@@ -345,6 +351,10 @@ def _assign_ids(
     slugs = {p.source: slugify(p.question.title) or _name_slug(p.source) for p in new}
     wanted = Counter(slugs.values())
     taken = set(existing) - freed
+    alone = sorted(s for s, n in wanted.items() if n == 1 and s not in taken)
+    ordered = sorted(existing) if alone else []
+    for slug in alone:
+        wanted[slug] += _twins(slug, ordered, existing, freed)
     for item in new:
         slug = slugs[item.source]
         if slug in taken or wanted[slug] > 1:
@@ -355,6 +365,28 @@ def _assign_ids(
         taken.add(slug)
         ids[item.source] = slug
     return ids
+
+
+def _twins(
+    slug: str, ordered: list[str], existing: dict[str, ExistingRecord], freed: set[str]
+) -> int:
+    """Return how many records of other seeds have a title whose slug is `slug`, among those
+    whose id is that slug with a suffix (`ordered`: the ids of `existing`, sorted): only those
+    few are read."""
+    found = 0
+    prefix = f"{slug}-"
+    for record_id in ordered[bisect.bisect_left(ordered, prefix) :]:
+        if not record_id.startswith(prefix):
+            break
+        record = existing[record_id]
+        if record_id in freed or record.source is None:
+            continue
+        try:
+            question = load_question(record.path.read_text("utf-8"), str(record.path))
+        except (OSError, UnicodeDecodeError, RecordError):
+            continue  # the load reports it
+        found += slugify(question.title) == slug
+    return found
 
 
 def _name_slug(source: str) -> str:

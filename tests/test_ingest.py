@@ -333,6 +333,19 @@ def test_id_is_stable_when_a_colliding_seed_appears_later(project: Path, seed: S
     }
 
 
+def test_a_seed_whose_twin_has_its_record_already_gets_the_id_a_clean_run_gives(
+    project: Path, seed: SeedFactory
+) -> None:
+    # A run killed while it wrote records leaves one twin's record and not the other's: the
+    # next run must still suffix the other, as a run over both seeds from scratch does.
+    seed(SEED, name="a.txt")
+    seed(SEED, name="b.txt")
+    run(project)
+    (project / "content" / "questions" / "will-my-twitch-go-away-b.yaml").unlink()
+    run(project)
+    assert list(records(project)) == ["will-my-twitch-go-away-a", "will-my-twitch-go-away-b"]
+
+
 # --- failures --------------------------------------------------------------------------------
 
 
