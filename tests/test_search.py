@@ -268,6 +268,23 @@ def test_a_changed_question_is_indexed_in_the_recent_shard_not_its_own(tmp_path:
     assert languages(root) == languages(fresh)
 
 
+def test_the_report_counts_the_files_pagefind_wrote_in_every_shard(tmp_path: Path) -> None:
+    root = project(tmp_path / "site")
+    add_seeds(root, "heat", "rest", "arnica", "compression")
+    config = Config(search_shard_size=2)
+    run(root, config)
+    seed = root / "seeds" / "heat.txt"
+    seed.write_text(seed.read_text("utf-8").replace("heat-remedy", "warm pads"), "utf-8")
+    report = run(root, config)
+    assert report.search is not None and report.search.recent == 1
+    index = root / "public" / "pagefind"
+    files = [p for p in index.glob("*/**/*") if p.is_file() and not p.name.startswith(".sitegen-")]
+    assert (report.search.files, report.search.bytes) == (
+        len(files),
+        sum(p.stat().st_size for p in files),
+    )
+
+
 def test_a_removed_question_is_superseded_without_indexing_a_shard(tmp_path: Path) -> None:
     root = project(tmp_path / "site")
     add_seeds(root, "heat", "rest", "arnica", "compression")
