@@ -277,9 +277,23 @@ def ingest(
     folder = str(questions_dir) if write else None
     # Facts only for a caller that keeps them (`sitegen parse` does not).
     prefix = records_prefix if facts is not None else None
-    items = [(q, seed_hash, folder, prefix) for q, seed_hash in accepted]
-    for (question, _), (name, made) in zip(accepted, imap_ordered(_record, items), strict=True):
-        report.written.append(f"{records_prefix}{name}")
+    items = [(q, seed_hash, folder, prefix, force) for q, seed_hash in accepted]
+    for (question, _), (file, made) in zip(accepted, imap_ordered(_record, items), strict=True):
+        if file is None:  # edited by hand since the scan, while this build ran: keep it
+            del report.fresh[question.id]
+            where = f"{records_prefix}{question.id}.yaml"
+            report.kept_edits.append(where)
+            report.diagnostics.append(
+                Diagnostic(
+                    where,
+                    None,
+                    f"kept your edit: {question.source} changed, and this record was edited by"
+                    " hand while the build ran (rebuild with --force to replace it with the"
+                    " re-parsed seed)",
+                )
+            )
+            continue
+        report.written.append(f"{records_prefix}{file}")
         if made is not None:
             report.written_facts[question.id] = made
 
@@ -319,20 +333,35 @@ def _unreadable(source: str, exc: OSError) -> Diagnostic:
 
 
 def _record(
-    item: tuple[Question, str, str | None, str | None],
-) -> tuple[str, RecordFacts | None]:
+    item: tuple[Question, str, str | None, str | None, bool],
+) -> tuple[str | None, RecordFacts | None]:
     """Write a question's record into the folder (if one is given); return its file name and,
     given the records' `prefix`, what scanning it would find (worked out here, on every core,
-    from the bytes written)."""
-    question, seed_hash, folder, prefix = item
+    from the bytes written). Unless forced, a record file that a person edited (or made) since
+    the scan, while this build parsed, is left as it is: the name returned is then None."""
+    question, seed_hash, folder, prefix, force = item
     name = f"{question.id}.yaml"
     if folder is None:
         return name, None
+    path = Path(folder) / name
+    if not force and _edited_now(path):
+        return None, None
     data = record_with_mark(question, seed_hash)
-    write_atomic(Path(folder) / name, data)
+    write_atomic(path, data)
     if prefix is None:
         return name, None
     return name, _record_facts_of(data, prefix + name, cache.key(data))
+
+
+def _edited_now(path: Path) -> bool:
+    """Return whether the record at `path` holds a person's edit right now (the scan found it
+    unedited, or missing, a moment ago: an editor may have saved it since). Read just before
+    the write, the window left for an edit to be lost is that of one rename."""
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return False
+    return is_edited(text)
 
 
 def _assign_ids(

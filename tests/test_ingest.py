@@ -7,11 +7,13 @@ import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SeedFactory
 
 from sitegen import cache
+from sitegen import ingest as ingest_module
 from sitegen.ingest import ingest, load_records
 from sitegen.records import is_edited, load_question
 from sitegen.reports import IngestReport
@@ -128,6 +130,32 @@ def test_edited_record_is_kept_when_its_seed_changes_with_a_warning(
     assert warning.path == "content/questions/will-my-twitch-go-away.yaml"
     assert "kept your edit" in warning.message
     assert "--force" in warning.message
+
+
+def test_a_record_edited_while_the_build_runs_is_kept_with_a_warning(
+    project: Path, seed: SeedFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The scan finds the record untouched; a person saves an edit before its new bytes are
+    # written (its seed changed too, as after a `git pull`): the edit must not be lost.
+    seed(SEED)
+    run(project)
+    seed(SEED.replace("settle with time", "settle within weeks"))
+    scan = ingest_module.scan_records
+
+    def scan_then_edit(*args: Any, **kwargs: Any) -> Any:
+        found = scan(*args, **kwargs)
+        edit_record(project)
+        return found
+
+    monkeypatch.setattr(ingest_module, "scan_records", scan_then_edit)
+    report = run(project)
+    path = project / "content" / "questions" / "will-my-twitch-go-away.yaml"
+    assert "settle, edited" in path.read_text("utf-8")
+    assert report.kept_edits == ["content/questions/will-my-twitch-go-away.yaml"]
+    assert report.written == [] and report.fresh == {}
+    (warning,) = report.diagnostics
+    assert warning.path == "content/questions/will-my-twitch-go-away.yaml"
+    assert "edited by hand while the build ran" in warning.message
 
 
 def test_edited_record_survives_an_unchanged_seed(project: Path, seed: SeedFactory) -> None:
