@@ -167,11 +167,11 @@ def _progress(args: argparse.Namespace, stream: TextIO = sys.stderr) -> Progress
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
-    """Print every error, and unless quiet the first WARNINGS_SHOWN warnings and a count of
-    the rest."""
+    """Print every error and every hand edit kept (a person's work: never lost in a long
+    list), and unless quiet the first WARNINGS_SHOWN other warnings and a count of the rest."""
     warnings = 0
     for diagnostic in diagnostics:
-        if diagnostic.severity == "error":
+        if diagnostic.severity == "error" or diagnostic.message.startswith(KEPT_EDIT):
             print(diagnostic, file=sys.stderr)
         elif not quiet:
             warnings += 1
@@ -183,6 +183,9 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
             f"... and {more} more warning{'s' * (more != 1)}: `sitegen check` lists every one",
             file=sys.stderr,
         )
+
+
+KEPT_EDIT = "kept your edit"  # how ingest's warnings about a kept hand edit begin
 
 
 def _finish(report: BuildReport) -> int:

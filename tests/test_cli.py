@@ -166,6 +166,24 @@ def test_build_prints_the_first_warnings_and_counts_the_rest(
     assert capsys.readouterr().out.count("  warning: ") == 25
 
 
+def test_a_kept_hand_edit_is_printed_however_many_warnings_come_first(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "--no-search"]) == 0
+    record = project / "content" / "questions" / "does-ice-help-bruising.yaml"
+    record.write_text(record.read_text("utf-8").replace("I bruise easily", "I bruise"), "utf-8")
+    for n in range(25):  # 25 seeds, each with a warning, listed before the edited record's
+        seed = textwrap.dedent(SEED).lstrip().replace("Doctor Answers 1", "Doctor Answers 2")
+        (project / "seeds" / f"a-{n:02}.txt").write_text(seed, "utf-8")
+    seed = project / "seeds" / "ice.txt"
+    seed.write_text(seed.read_text("utf-8").replace("two days", "three days"), "utf-8")
+    capsys.readouterr()
+    assert main(["build", "--no-search"]) == 0
+    err = capsys.readouterr().err
+    assert "content/questions/does-ice-help-bruising.yaml: warning: kept your edit" in err
+    assert "more warnings" in err
+
+
 def test_check_reports_per_file_and_writes_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
