@@ -39,6 +39,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sitegen import cache
 from sitegen.atomic import write_if_changed
@@ -471,6 +472,28 @@ def _digests(site: Path, ids: list[str]) -> dict[str, bytes]:
         question_id: index_digest((site / INDEXED_PREFIX / question_id / "index.html").read_bytes())
         for question_id in ids
     }
+
+
+def searchable(output: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Return (fragment id, page) of each page a search of the index under `output` can find,
+    in the order of the shards `shards.json` lists: every fragment of those shards but the
+    copies it lists as superseded. A page is what Pagefind holds of it (url, content, meta,
+    filters, anchors); a fragment id starts with the page's language."""
+    index = output / INDEX_DIR
+    try:
+        listing = json.loads((index / SHARDS_FILE).read_text("utf-8"))
+        shards, superseded = listing["shards"], listing.get("superseded", {})
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    found = []
+    for shard in shards:
+        for path in sorted((index / shard / "fragment").glob("*.pf_fragment")):
+            data = gzip.decompress(path.read_bytes()).removeprefix(FRAGMENT_PREFIX)
+            page = json.loads(data)
+            fragment = path.name.removesuffix(".pf_fragment")
+            if superseded.get(fragment) != page.get("url"):
+                found.append((fragment, page))
+    return found
 
 
 def remove_index(output: Path) -> None:

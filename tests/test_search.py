@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 from pathlib import Path
@@ -19,6 +18,7 @@ from sitegen.reports import BuildReport
 from sitegen.search import (
     VERIFIED_TEMPLATES,
     index_digest,
+    searchable,
     shard_count,
     shard_of,
     templates_digest,
@@ -61,19 +61,9 @@ def run(root: Path, config: Config | None = None) -> BuildReport:
     return build(Paths.from_config(root, config), config)
 
 
-def visible(root: Path) -> list[tuple[str, dict[str, object]]]:
-    """Return (fragment id, page) of every page the index holds, as a search sees it: not the
-    copies shards.json lists as superseded. Each page once."""
-    index = root / "public" / "pagefind"
-    listing = json.loads((index / "shards.json").read_text("utf-8")) if index.is_dir() else {}
-    superseded = listing.get("superseded", {})
-    found: list[tuple[str, dict[str, object]]] = []
-    for shard in listing.get("shards", []):
-        for fragment in sorted((index / shard / "fragment").glob("*.pf_fragment")):
-            data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-            page = json.loads(data)
-            if superseded.get(fragment.stem) != page["url"]:
-                found.append((fragment.stem, page))
+def visible(root: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Return (fragment id, page) of every page a search finds, asserting each is found once."""
+    found = searchable(root / "public")
     urls = [page["url"] for _, page in found]
     assert len(urls) == len(set(urls)), "a page is found twice"
     return found

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -58,3 +61,24 @@ def test_verify_lists_a_page_a_clean_build_no_longer_produces(built: Path) -> No
     assert (
         f"output: questions/{record.stem}/index.html: on disk but a clean build does not produce it"
     ) in differences(built)
+
+
+def test_verify_lists_the_pages_of_a_lost_search_shard(built: Path) -> None:
+    index = built / "public" / "pagefind"
+    (shard,) = [p for p in index.iterdir() if p.is_dir()]
+    urls = sorted(
+        json.loads(gzip.decompress(f.read_bytes())[12:])["url"]
+        for f in (shard / "fragment").iterdir()
+    )
+    shutil.rmtree(shard)
+    assert differences(built) == [
+        f"search index: {url}: not found (a clean build's index finds it)" for url in urls
+    ]
+
+
+def test_verify_passes_a_search_index_with_a_recent_shard(built: Path) -> None:
+    seed = sorted((built / "seeds").iterdir())[0]
+    seed.write_text(seed.read_text("utf-8").replace("\n\n", "\n\nEdited.\n\n", 1), "utf-8")
+    assert main(["build", "--quiet"]) == 0
+    assert (built / "public" / "pagefind" / "recent").is_dir()
+    assert differences(built) == []
