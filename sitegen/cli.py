@@ -252,7 +252,13 @@ def _do_build(
         for name, seconds in timings.take():
             print(f"{seconds:8.2f}s  {name}", file=sys.stderr)
     _print_diagnostics(report.diagnostics, args.quiet)
-    if not args.quiet and report.written is not None:
+    if not args.quiet and report.skipped and report.written is not None:
+        print(
+            f"no input changed since the last build: nothing to do ({report.questions} questions,"
+            f" {_files(report.written.unchanged)} as it left them in {paths.output}; not checked"
+            " again: `sitegen build --verify` compares them with a clean build)"
+        )
+    elif not args.quiet and report.written is not None:
         seconds = time.perf_counter() - started
         written = report.written
         print(

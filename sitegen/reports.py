@@ -61,8 +61,9 @@ class BuildReport:
     pages: int
     written: WriteReport | None = None
     hidden: int = 0
-    notes: tuple[str, ...] = field(default=())
     search: SearchReport | None = None
+    # No input changed since the last build: it returned at once, checking no output file.
+    skipped: bool = False
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

@@ -69,7 +69,7 @@ def look(paths: Paths, config: Config, version: str, cache_dir: Path) -> Look:
     walked.close()  # a no-op build reads no file
     files = last.written.written + last.written.unchanged if last.written else 0
     search = replace(last.search, reindexed=0, seconds=0.0) if last.search else None
-    unchanged = replace(last, written=WriteReport(0, files, 0), search=search)
+    unchanged = replace(last, written=WriteReport(0, files, 0), search=search, skipped=True)
     return Look(inputs, content, unchanged, newest)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import snapshot
 from sitegen.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -182,6 +183,18 @@ def test_a_kept_hand_edit_is_printed_however_many_warnings_come_first(
     err = capsys.readouterr().err
     assert "content/questions/does-ice-help-bruising.yaml: warning: kept your edit" in err
     assert "more warnings" in err
+
+
+def test_a_build_with_no_input_changed_says_it_checked_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # every file older than a clock tick
+    assert main(["build", "--no-search"]) == 0
+    assert "built 1 questions" in capsys.readouterr().out
+    assert main(["build", "--no-search"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("no input changed since the last build: nothing to do (1 questions,")
+    assert "`sitegen build --verify`" in out and "unchanged" not in out
 
 
 def test_check_reports_per_file_and_writes_nothing(
