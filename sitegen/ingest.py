@@ -357,6 +357,8 @@ def _edited_now(path: Path) -> bool:
     """Return whether the record at `path` holds a person's edit right now (the scan found it
     unedited, or missing, a moment ago: an editor may have saved it since). Read just before
     the write, the window left for an edit to be lost is that of one rename."""
+    if not path.exists():  # a new record's file (most of them): nothing to read
+        return False
     try:
         text = path.read_bytes().decode("utf-8", errors="replace")
     except FileNotFoundError:
