@@ -273,11 +273,9 @@ def _do_build(
         if search is not None and search.reused:
             print("search index: no question page changed, index kept")
         elif search is not None:
-            recent = f" ({search.recent} changed pages in the recent one)" if search.recent else ""
             print(
-                f"search index: {search.reindexed} shard(s) indexed in {search.seconds:.2f}s,"
-                f" {search.shards} shard(s){recent}; {search.files} files,"
-                f" {search.bytes / 1e6:.1f} MB"
+                f"search index: {search.reindexed} of {search.shards} shard(s) indexed in"
+                f" {search.seconds:.2f}s; {search.files} files, {search.bytes / 1e6:.1f} MB"
             )
     return report, paths
 

@@ -46,7 +46,6 @@ class SearchReport:
     bytes: int
     shards: int = 0
     reindexed: int = 0  # shards indexed by this build; 0 with shards > 0: index kept as it was
-    recent: int = 0  # pages in the recent shard: changed since their own shard indexed them
 
     @property
     def reused(self) -> bool:

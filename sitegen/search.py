@@ -8,15 +8,12 @@ Each index is one subprocess over a directory: its Python API adds pages one by 
 Pagefind holds a whole index in memory while it builds it (about 2 GB at 10,000 questions), so
 the questions are split into ceil(n / shard_size) shards, shard = crc32(id) mod count (about
 `shard_size` pages each, a few more or fewer; a later build keeps the count while shards stay
-within a quarter of `shard_size`), each indexed on its own into `pagefind/<n>/`, and the search
-page merges them in the browser (Pagefind's `mergeIndex`). Pagefind cannot add a page to an
-index, so a changed question page (with the shipped question templates, only one whose indexed
-part changed, `index_digest`: a new related list is not a change) goes to the recent shard,
-`pagefind/recent/`, indexed again by every build that changes it: a few pages where its own
-shard has 20,000. Its own shard keeps its older copy until it is indexed again; `shards.json`
-lists the shards and, by fragment id, the copies they hold of pages changed since or removed,
-which the search page drops. Past `recent_limit` pages the shards holding such copies are indexed
-again and the recent shard goes; a new shard count indexes them all.
+within a quarter of `shard_size`), each indexed on its own into `pagefind/<n>/`,
+and the search page merges them in the browser
+(Pagefind's `mergeIndex`). A build re-indexes only the shards holding a question page it
+changed, and with the shipped question templates only where what Pagefind reads of the page
+changed (`index_digest`: a new related list is not a change); a change in the shard count
+re-indexes them all. `pagefind/shards.json` lists the shards.
 
 The binary comes with the `pagefind[extended]` Python package; nothing is downloaded at run
 time. Each shard is written beside the live one and swapped in, so no stale fragments of an
@@ -37,7 +34,6 @@ import subprocess
 import time
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,18 +85,12 @@ def index_site(
     shard_size: int = SHARD_SIZE,
     templates: str | None = None,
 ) -> SearchReport:
-    """Index the question pages under `output` into `output/pagefind/<n>/` and, for pages
-    changed since their shard indexed them, `output/pagefind/recent/`.
+    """Index the question pages under `output` into `output/pagefind/<n>/`.
 
-    `changed` lists the output paths this build wrote or removed (None: index every shard
-    afresh). A question page whose indexed part changed, a new one included, goes to the
-    recent shard, which is indexed again instead of the page's own shard: a few pages, not
-    20,000. Its own shard's copy, or a removed page's, is listed in `shards.json` as
-    superseded, and the search page drops it from the results. When the recent shard's pages
-    and the removed ones outgrow `recent_limit`, the shards holding superseded pages are
-    indexed again and the recent shard goes. When the pages come from VERIFIED_TEMPLATES (their
-    `templates_digest` is `templates`), a changed page whose `index_digest` is the one its
-    indexed copy had is left as it is.
+    `changed` lists the output paths this build wrote or removed; only the shards holding one
+    of those question pages are indexed again (None: index every shard). When the pages come
+    from VERIFIED_TEMPLATES (their `templates_digest` is `templates`), a shard is left alone if
+    each of its changed pages has the `index_digest` it had when the shard was indexed.
     """
     partial = templates == VERIFIED_TEMPLATES
     root = output / INDEX_DIR
@@ -110,157 +100,27 @@ def index_site(
         remove_index(output)
         return SearchReport(root, 0.0, 0, 0)
     listing = _read_listing(root)
-    count = shard_count(len(ids), shard_size, listing)
+    count = shard_count(len(ids), shard_size, listing[0] if listing else None)
     shards: list[list[str]] = [[] for _ in range(count)]
     for question_id in ids:
         shards[shard_of(question_id, count)].append(question_id)
-    if listing is None:
+    if not (root / SHARDS_FILE).is_file():
         remove_index(output)  # an index of another layout, or half of one
+    todo = _stale_shards(root, count, changed, listing, output, partial)
     started = time.perf_counter()
-    version = _digests_version(count)
-    present = set(ids)
-    states: dict[int, _State | None] = {}
-    before: _State | None = None
-    if listing == count and changed is not None:
-        states = {n: _load_state(root / str(n), version) for n in range(count) if shards[n]}
-        before = _load_state(root / RECENT, version)
-    todo, recent, stale = _plan(output, count, changed, states, before, present, partial)
-    removed = {q for state in states.values() if state for q in state.pages.keys() - present}
-    if len(recent) + len(removed) > recent_limit(len(ids), shard_size):
-        # Fold the recent shard back into the shards its pages belong to.
-        todo |= {shard_of(question_id, count) for question_id in recent | removed}
-        recent, stale = set(), True
-    indexed = {number for number in todo if shards[number]}
-    for number in sorted(indexed):
-        target = root / str(number)
-        states[number] = _index_shard(output, target, shards[number], version, partial)
-    while recent and stale:
-        before = _index_shard(output, root / RECENT, sorted(recent), version, partial)
-        indexed.add(-1)  # the recent shard, however many times
-        # A recent copy that is the very fragment its own shard holds supersedes nothing.
-        same = {q for q in recent if before.pages.get(q) == _home(states, q, count)}
-        recent -= same
-        stale = bool(same)
-    if not recent:
-        shutil.rmtree(root / RECENT, ignore_errors=True)
-    live = {str(n) for n in range(count) if shards[n]} | ({RECENT} if recent else set())
+    for number in sorted(todo):
+        if shards[number]:
+            _index_shard(output, root / str(number), shards[number], count, partial)
+    live = {str(n) for n in range(count) if shards[n]}  # a small site may leave a shard empty
     for extra in sorted(root.glob("*")):
         if extra.is_dir() and extra.name not in live:
             shutil.rmtree(extra)
-    listed = [f"{n}/" for n in range(count) if shards[n]] + ([f"{RECENT}/"] if recent else [])
-    written = {
-        "layout": LAYOUT,
-        "count": count,
-        "shards": listed,
-        "superseded": _superseded(states, recent, present),
-    }
+    written = {"count": count, "shards": [f"{n}/" for n in range(count) if shards[n]]}
     write_if_changed(root / SHARDS_FILE, (json.dumps(written) + "\n").encode("utf-8"))
     seconds = time.perf_counter() - started
-    # Each shard's size as noted when it was indexed: a walk of 300,000 index files at
-    # 100,000 questions took longer than indexing the recent shard.
-    sizes = [state.size for state in [*states.values(), before if recent else None] if state]
-    files, total = sum(n for n, _ in sizes), sum(b for _, b in sizes)
-    return SearchReport(root, seconds, files, total, count, len(indexed), len(recent))
-
-
-LAYOUT = 2  # shards.json: numbered shards, the recent shard and the superseded pages
-RECENT = "recent"  # the shard of question pages changed since their own shard indexed them
-FRAGMENTS_FILE = ".sitegen-fragments"  # in each shard: the Pagefind fragment of each page
-FRAGMENT_PREFIX = b"pagefind_dcd"  # what a fragment's JSON follows, once inflated
-
-
-def recent_limit(questions: int, shard_size: int) -> int:
-    """Return how many changed or removed pages the recent shard may stand for before the
-    shards are indexed again: a twentieth of a shard, so indexing the recent shard after each
-    change stays a small part of indexing a shard (1,000 pages, a few seconds, at 20,000), and
-    at least RECENT_MIN (a small site folds after a few edits, not after each)."""
-    return max(RECENT_MIN, min(questions, shard_size) // 20)
-
-
-RECENT_MIN = 10
-
-
-@dataclass(frozen=True, slots=True)
-class _State:
-    """What a shard holds: each page's index digest (with verified templates) and the id of
-    the Pagefind fragment Pagefind made of it (what a search result names), by question."""
-
-    digests: dict[str, bytes]
-    pages: dict[str, str]
-    size: tuple[int, int]  # Pagefind's files in the shard and their bytes
-
-
-def _load_state(shard: Path, version: str) -> _State | None:
-    """Return what a shard holds, or None when it is not whole (a build killed while it
-    swapped the shard in, or one from an older sitegen) and must be indexed again."""
-    if not (shard / "pagefind-entry.json").is_file():
-        return None
-    held = cache.load(shard / FRAGMENTS_FILE, version)
-    pages, size = held.get("pages"), held.get("size")
-    if not isinstance(pages, dict) or not isinstance(size, tuple):
-        return None
-    return _State(cache.load(shard / DIGESTS_FILE, version), pages, size)
-
-
-def _home(states: dict[int, _State | None], question_id: str, count: int) -> str | None:
-    """Return the fragment of a question in its own shard, if that shard holds it."""
-    state = states.get(shard_of(question_id, count))
-    return state.pages.get(question_id) if state is not None else None
-
-
-def _superseded(
-    states: dict[int, _State | None], recent: set[str], present: set[str]
-) -> dict[str, str]:
-    """Return {fragment: its page's URL} of each copy a numbered shard holds of a page that
-    is gone or in the recent shard."""
-    return {
-        fragment: f"/{INDEXED_PREFIX}{question_id}/"
-        for _, state in sorted(states.items())
-        if state is not None
-        for question_id, fragment in sorted(state.pages.items())
-        if question_id in recent or question_id not in present
-    }
-
-
-def _plan(
-    output: Path,
-    count: int,
-    changed: Sequence[str] | None,
-    states: dict[int, _State | None],
-    before: _State | None,
-    present: set[str],
-    partial: bool,
-) -> tuple[set[int], set[str], bool]:
-    """Return the numbered shards to index again, the questions the recent shard must hold
-    and whether it must be indexed again. Without `states` (a new layout, a new shard count
-    or no list of changes) every shard is indexed afresh and there is no recent shard. Else
-    a shard that is not whole is indexed again, and the recent shard holds what it held and
-    each page changed since, but pages now gone or again as their own shard indexed them."""
-    if not states:
-        return set(range(count)), set(), False
-    todo = {n for n, state in states.items() if state is None}
-    held = before.pages if before is not None else {}
-    recent = held.keys() & present
-    stale = False
-    for path in changed or ():
-        if not path.startswith(INDEXED_PREFIX) or path.count("/") < 2:
-            continue
-        question_id = path.split("/")[1]
-        own = states.get(shard_of(question_id, count))
-        if own is None or question_id not in present:
-            continue  # indexed with its shard, or gone: its copies are superseded
-        if not partial:
-            recent.add(question_id)
-            stale = True
-            continue
-        digest = index_digest((output / INDEXED_PREFIX / question_id / "index.html").read_bytes())
-        if own.digests.get(question_id) == digest:
-            recent.discard(question_id)  # as its own shard indexed it
-        elif before is None or before.digests.get(question_id) != digest:
-            recent.add(question_id)
-            stale = True
-    recent = {q for q in recent if shard_of(q, count) not in todo}
-    return todo, recent, stale or recent != held.keys()
+    files = [p for p in root.rglob("*") if p.is_file()]
+    total = sum(p.stat().st_size for p in files)
+    return SearchReport(root, seconds, len(files), total, count, len(todo))
 
 
 _MARK = b"data-pagefind-"
@@ -361,16 +221,53 @@ def shard_count(questions: int, shard_size: int, previous: int | None) -> int:
     return wanted
 
 
-def _read_listing(root: Path) -> int | None:
-    """Return the shard count of the shards.json the last build wrote, or None when it is
-    missing, unreadable or of another layout."""
+def _read_listing(root: Path) -> tuple[int, set[int]] | None:
+    """Return (shard count, shards listed) from the shards.json the last build wrote, or None
+    when it is missing or unreadable."""
     try:
         listing = json.loads((root / SHARDS_FILE).read_text("utf-8"))
+        listed = {int(shard.rstrip("/")) for shard in listing["shards"]}
         count = listing["count"]
-        layout = listing["layout"]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return count if layout == LAYOUT and isinstance(count, int) and count >= 1 else None
+    return (count, listed) if isinstance(count, int) else None
+
+
+def _stale_shards(
+    root: Path,
+    count: int,
+    changed: Sequence[str] | None,
+    listing: tuple[int, set[int]] | None,
+    output: Path,
+    partial: bool,
+) -> set[int]:
+    """Return the shards to index: all of them unless the existing index (its `listing`) has
+    the same shard count and every shard, then only those holding a changed question page
+    (with `partial`: one whose index digest is not the one its shard indexed, or unknown)."""
+    if listing is None or changed is None or listing[0] != count:
+        return set(range(count))
+    touched = {n for n in listing[1] if not (root / str(n) / "pagefind-entry.json").is_file()}
+    indexed: dict[int, dict[str, bytes]] = {}
+    for path in changed:
+        if not path.startswith(INDEXED_PREFIX) or path.count("/") < 2:
+            continue
+        question_id = path.split("/")[1]
+        number = shard_of(question_id, count)
+        if number in touched:
+            continue
+        if not partial:
+            touched.add(number)
+            continue
+        if number not in indexed:
+            indexed[number] = cache.load(root / str(number) / DIGESTS_FILE, _digests_version(count))
+        try:
+            page = (output / INDEXED_PREFIX / question_id / "index.html").read_bytes()
+        except OSError:  # removed: the shard must forget it
+            touched.add(number)
+            continue
+        if indexed[number].get(question_id) != index_digest(page):
+            touched.add(number)
+    return touched
 
 
 def _digests_version(count: int) -> str:
@@ -388,12 +285,11 @@ def templates_digest(sources: Sequence[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def _index_shard(output: Path, target: Path, ids: list[str], version: str, partial: bool) -> _State:
+def _index_shard(output: Path, target: Path, ids: list[str], count: int, partial: bool) -> None:
     """Index the pages of `ids` into `target`: hard-link them into a staging tree shaped like
-    the site (so result URLs are /questions/<id>/), run Pagefind on it, swap the result in, and
-    return what the shard holds. The fragment of each page (FRAGMENTS_FILE) and, with
-    `partial`, the index digest of each page, taken while Pagefind runs (DIGESTS_FILE), are
-    saved in the new shard, so they are swapped in with the index."""
+    the site (so result URLs are /questions/<id>/), run Pagefind on it, swap the result in.
+    With `partial`, the index digest of each page, taken while Pagefind runs, goes into the
+    new shard (DIGESTS_FILE), so digests and index are swapped in together."""
     stage = output / f".{INDEX_DIR}-stage"
     fresh = target.with_name(f".{target.name}.new")
     shutil.rmtree(stage, ignore_errors=True)
@@ -418,7 +314,7 @@ def _index_shard(output: Path, target: Path, ids: list[str], version: str, parti
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         try:  # the staged pages are the very bytes Pagefind reads
-            digests = _digests(stage, ids) if partial else {}
+            digests = _digests(stage, ids) if partial else None
             stdout, stderr = process.communicate()
         finally:
             if process.returncode is None:  # interrupted: Pagefind must not write on
@@ -432,39 +328,14 @@ def _index_shard(output: Path, target: Path, ids: list[str], version: str, parti
         raise SearchIndexError(
             f"{output}: pagefind failed ({process.returncode}): {detail[-1] if detail else ''}"
         )
-    pages = _fragments(fresh, ids)
-    size = _size(fresh)
-    if digests:
-        cache.save(fresh / DIGESTS_FILE, version, digests)
-    cache.save(fresh / FRAGMENTS_FILE, version, {"pages": pages, "size": size})
+    if digests is not None:
+        cache.save(fresh / DIGESTS_FILE, _digests_version(count), digests)
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-    return _State(digests, pages, size)
-
-
-def _size(index: Path) -> tuple[int, int]:
-    """Return how many files Pagefind wrote into `index` and their bytes."""
-    files = [p for p in index.rglob("*") if p.is_file()]
-    return len(files), sum(p.stat().st_size for p in files)
-
-
-def _fragments(index: Path, ids: list[str]) -> dict[str, str]:
-    """Return {question id: the id of its fragment} of the pages Pagefind indexed into
-    `index` (a search result names its page by that id: a fragment file's name). A page
-    Pagefind left out (one with no text to index) has none."""
-    urls = {f"/{INDEXED_PREFIX}{question_id}/": question_id for question_id in ids}
-    pages: dict[str, str] = {}
-    for path in sorted((index / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(path.read_bytes()).removeprefix(FRAGMENT_PREFIX)
-        question_id = urls.get(json.loads(data).get("url"))
-        if question_id is None:
-            raise SearchIndexError(f"{path}: a fragment of no page sitegen gave Pagefind")
-        pages[question_id] = path.name.removesuffix(".pf_fragment")
-    return pages
 
 
 def _digests(site: Path, ids: list[str]) -> dict[str, bytes]:
@@ -476,24 +347,22 @@ def _digests(site: Path, ids: list[str]) -> dict[str, bytes]:
 
 def searchable(output: Path) -> list[tuple[str, dict[str, Any]]]:
     """Return (fragment id, page) of each page a search of the index under `output` can find,
-    in the order of the shards `shards.json` lists: every fragment of those shards but the
-    copies it lists as superseded. A page is what Pagefind holds of it (url, content, meta,
-    filters, anchors); a fragment id starts with the page's language."""
+    in the order of the shards `shards.json` lists. A page is what Pagefind holds of it (url,
+    content, meta, filters, anchors); a fragment id starts with the page's language."""
     index = output / INDEX_DIR
     try:
-        listing = json.loads((index / SHARDS_FILE).read_text("utf-8"))
-        shards, superseded = listing["shards"], listing.get("superseded", {})
+        shards = json.loads((index / SHARDS_FILE).read_text("utf-8"))["shards"]
     except (OSError, ValueError, KeyError, TypeError):
         return []
     found = []
     for shard in shards:
         for path in sorted((index / shard / "fragment").glob("*.pf_fragment")):
             data = gzip.decompress(path.read_bytes()).removeprefix(FRAGMENT_PREFIX)
-            page = json.loads(data)
-            fragment = path.name.removesuffix(".pf_fragment")
-            if superseded.get(fragment) != page.get("url"):
-                found.append((fragment, page))
+            found.append((path.name.removesuffix(".pf_fragment"), json.loads(data)))
     return found
+
+
+FRAGMENT_PREFIX = b"pagefind_dcd"  # what a fragment's JSON follows, once inflated
 
 
 def remove_index(output: Path) -> None:

@@ -13,8 +13,6 @@ const FILTERS = ["specialty", "topic"]; // the names of the filter lists in sear
 const PAGE = 20;
 
 let pagefind = null;
-// Fragment id -> the page URL it is an outdated copy of (see `current`).
-let superseded = new Map();
 let shown = PAGE;
 let latest = 0;
 
@@ -82,22 +80,6 @@ function resultItem(data) {
   return item;
 }
 
-// A numbered shard may still hold an older copy of a page changed since that shard was
-// indexed (the recent shard holds the page as it is) or of a page since removed; shards.json
-// lists those copies by fragment id. Drop them. Fragment ids are digests of what Pagefind
-// holds of a page: a listed id is checked against its page's URL, as another shard's page
-// may share a short id.
-async function current(results) {
-  if (!superseded.size) return results;
-  const keep = await Promise.all(
-    results.map(async (result) => {
-      const url = superseded.get(result.id);
-      return url === undefined || (await result.data()).raw_url !== url;
-    }),
-  );
-  return results.filter((_, i) => keep[i]);
-}
-
 async function render(results, query, ticket) {
   const page = await Promise.all(results.slice(0, shown).map((r) => r.data()));
   if (ticket !== latest) return;
@@ -138,9 +120,7 @@ async function run(updateUrl) {
   shown = PAGE;
   const search = await pagefind.debouncedSearch(query || null, { filters }, 150);
   if (search === null || ticket !== latest) return;
-  const results = await current(search.results);
-  if (ticket !== latest) return;
-  await render(results, query, ticket);
+  await render(search.results, query, ticket);
 }
 
 async function start() {
@@ -148,11 +128,9 @@ async function start() {
   input.value = params.get("q") || "";
   document.getElementById("search-nojs").hidden = true;
   try {
-    // The index comes in shards (see sitegen/search.py): load the first, merge the others
-    // (the recent shard among them).
+    // The index comes in shards (see sitegen/search.py): load the first, merge the others.
     const listing = await fetch(new URL("pagefind/shards.json", siteRoot));
-    const { shards, superseded: outdated } = await listing.json();
-    superseded = new Map(Object.entries(outdated || {}));
+    const shards = (await listing.json()).shards;
     const bundle = (shard) => new URL(`pagefind/${shard}`, siteRoot).href;
     pagefind = await import(`${bundle(shards[0])}pagefind.js`);
     await pagefind.options({ baseUrl: siteRoot.pathname });

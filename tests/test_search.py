@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 
-from sitegen import search
 from sitegen.build import build
 from sitegen.config import Config, Paths
 from sitegen.render import make_environment, template_sources
@@ -18,7 +17,6 @@ from sitegen.reports import BuildReport
 from sitegen.search import (
     VERIFIED_TEMPLATES,
     index_digest,
-    searchable,
     shard_count,
     shard_of,
     templates_digest,
@@ -61,25 +59,21 @@ def run(root: Path, config: Config | None = None) -> BuildReport:
     return build(Paths.from_config(root, config), config)
 
 
-def visible(root: Path) -> list[tuple[str, dict[str, Any]]]:
-    """Return (fragment id, page) of every page a search finds, asserting each is found once."""
-    found = searchable(root / "public")
-    urls = [page["url"] for _, page in found]
-    assert len(urls) == len(set(urls)), "a page is found twice"
-    return found
-
-
 def fragments(root: Path) -> dict[str, dict[str, object]]:
     """Return {url: everything the index holds of the page} (text, meta, filters, anchors)."""
-    return {str(page["url"]): page for _, page in visible(root)}
+    pages = {}
+    for fragment in sorted((root / "public" / "pagefind").glob("*/fragment/*.pf_fragment")):
+        page = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        pages[page["url"]] = page
+    return pages
 
 
 def languages(root: Path) -> dict[str, int]:
-    """Return {language: pages indexed in it} (a fragment's id starts with its language)."""
+    """Return {language: pages indexed in it} over all shards."""
     counts: dict[str, int] = {}
-    for fragment, _ in visible(root):
-        language = fragment.split("_", 1)[0]
-        counts[language] = counts.get(language, 0) + 1
+    for entry in sorted((root / "public" / "pagefind").glob("*/pagefind-entry.json")):
+        for language, facts in json.loads(entry.read_text("utf-8"))["languages"].items():
+            counts[language] = counts.get(language, 0) + facts["page_count"]
     return counts
 
 
@@ -93,8 +87,13 @@ def built_fresh(root: Path, config: Config) -> Path:
 
 
 def indexed(root: Path) -> dict[str, str]:
-    """Return {url: content} of every page a search finds (see `fragments`)."""
-    return {url: str(page["content"]) for url, page in fragments(root).items()}
+    """Return {url: content} of every page in the index (fragments are gzipped JSON)."""
+    pages = {}
+    for fragment in sorted((root / "public" / "pagefind").glob("*/fragment/*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        page = json.loads(data)
+        pages[page["url"]] = page["content"]
+    return pages
 
 
 def test_only_question_pages_are_indexed_with_answers_and_doctor_names(tmp_path: Path) -> None:
@@ -117,7 +116,7 @@ def test_the_rating_and_the_count_are_meta_not_words_a_search_matches_or_quotes(
     page = fragments(root)["/questions/does-ice-help-bruising/"]
     assert "stars" not in str(page["content"]) and "reviews" not in str(page["content"])
     assert "doctor answer" not in str(page["content"])
-    assert page["meta"]["answers"] == "1"
+    assert page["meta"]["answers"] == "1"  # type: ignore[index]
     assert "Tampa" in str(page["content"])  # where the doctor works stays searchable
 
 
@@ -131,7 +130,7 @@ def test_the_topic_lists_are_not_indexed_but_their_words_and_filters_are(
     page = fragments(root)["/questions/does-ice-help-bruising/"]
     assert "Topics" not in str(page["content"]) and "#" not in str(page["content"])
     assert "arnica is optional" in str(page["content"])
-    assert page["filters"]["topic"] == ["arnica"]
+    assert page["filters"]["topic"] == ["arnica"]  # type: ignore[index]
 
 
 def test_a_page_counts_once_for_a_specialty_however_many_of_its_doctors_share_it(
@@ -227,89 +226,20 @@ def test_a_large_site_is_indexed_in_shards_that_together_hold_every_question(
     assert len(indexed(root)) == 5
 
 
-def entry_times(root: Path) -> dict[str, int]:
-    entries = sorted((root / "public" / "pagefind").glob("*/pagefind-entry.json"))
-    return {entry.parent.name: entry.stat().st_mtime_ns for entry in entries}
-
-
-def listing_of(root: Path) -> Any:
-    return json.loads((root / "public" / "pagefind" / "shards.json").read_text("utf-8"))
-
-
-def test_a_changed_question_is_indexed_in_the_recent_shard_not_its_own(tmp_path: Path) -> None:
-    root = project(tmp_path / "site")
+def test_only_the_shard_of_a_changed_question_is_indexed_again(tmp_path: Path) -> None:
+    root = project(tmp_path)
     add_seeds(root, "heat", "rest", "arnica", "compression")
     config = Config(search_shard_size=2)
     run(root, config)
-    before = entry_times(root)
-    seed = root / "seeds" / "heat.txt"
-    seed.write_text(seed.read_text("utf-8").replace("heat-remedy", "warm pads"), "utf-8")
+    entries = sorted((root / "public" / "pagefind").glob("*/pagefind-entry.json"))
+    before = {e.parent.name: e.stat().st_mtime_ns for e in entries}
+    record = root / "content" / "questions" / "does-heat-help-bruising.yaml"
+    record.write_text(record.read_text("utf-8").replace("heat-remedy", "warm pads"), "utf-8")
     report = run(root, config)
     assert report.search is not None and report.search.reindexed == 1
-    assert report.search.recent == 1
-    after = entry_times(root)
-    assert {k: after[k] for k in before} == before  # no numbered shard indexed again
-    listing = listing_of(root)
-    assert listing["shards"][-1] == "recent/"
-    assert list(listing["superseded"].values()) == ["/questions/does-heat-help-bruising/"]
+    after = {e.parent.name: e.stat().st_mtime_ns for e in entries}
+    assert sum(before[k] != after[k] for k in before) == 1
     assert "warm pads" in indexed(root)["/questions/does-heat-help-bruising/"]
-    fresh = built_fresh(root, config)
-    assert fragments(root) == fragments(fresh)
-    assert languages(root) == languages(fresh)
-
-
-def test_the_report_counts_the_files_pagefind_wrote_in_every_shard(tmp_path: Path) -> None:
-    root = project(tmp_path / "site")
-    add_seeds(root, "heat", "rest", "arnica", "compression")
-    config = Config(search_shard_size=2)
-    run(root, config)
-    seed = root / "seeds" / "heat.txt"
-    seed.write_text(seed.read_text("utf-8").replace("heat-remedy", "warm pads"), "utf-8")
-    report = run(root, config)
-    assert report.search is not None and report.search.recent == 1
-    index = root / "public" / "pagefind"
-    files = [p for p in index.glob("*/**/*") if p.is_file() and not p.name.startswith(".sitegen-")]
-    assert (report.search.files, report.search.bytes) == (
-        len(files),
-        sum(p.stat().st_size for p in files),
-    )
-
-
-def test_a_removed_question_is_superseded_without_indexing_a_shard(tmp_path: Path) -> None:
-    root = project(tmp_path / "site")
-    add_seeds(root, "heat", "rest", "arnica", "compression")
-    config = Config(search_shard_size=2)
-    run(root, config)
-    before = entry_times(root)
-    (root / "seeds" / "heat.txt").unlink()
-    report = run(root, config)
-    assert report.search is not None and report.search.reindexed == 0
-    assert entry_times(root) == before
-    assert list(listing_of(root)["superseded"].values()) == ["/questions/does-heat-help-bruising/"]
-    assert "/questions/does-heat-help-bruising/" not in indexed(root)
-    assert fragments(root) == fragments(built_fresh(root, config))
-
-
-def test_the_recent_shard_is_folded_back_past_its_limit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search, "RECENT_MIN", 2)
-    root = project(tmp_path / "site")
-    add_seeds(root, "heat", "rest", "arnica", "compression")
-    config = Config(search_shard_size=2)
-    run(root, config)
-    for word in ("heat", "rest"):  # two changed pages: within the limit
-        seed = root / "seeds" / f"{word}.txt"
-        seed.write_text(seed.read_text("utf-8").replace(f"{word}-remedy", "warm pads"))
-        report = run(root, config)
-        assert report.search is not None and report.search.recent > 0
-    (root / "seeds" / "arnica.txt").unlink()  # and one removed: past it
-    report = run(root, config)
-    assert report.search is not None and report.search.recent == 0
-    listing = listing_of(root)
-    assert listing["superseded"] == {} and "recent/" not in listing["shards"]
-    assert not (root / "public" / "pagefind" / "recent").exists()
-    assert fragments(root) == fragments(built_fresh(root, config))
 
 
 def test_fewer_questions_mean_fewer_shards_and_no_stale_ones(tmp_path: Path) -> None:
@@ -321,7 +251,7 @@ def test_fewer_questions_mean_fewer_shards_and_no_stale_ones(tmp_path: Path) -> 
         (root / "seeds" / f"{word}.txt").unlink()
     run(root, config)
     listing = json.loads((root / "public" / "pagefind" / "shards.json").read_text("utf-8"))
-    assert listing == {"layout": 2, "count": 1, "shards": ["0/"], "superseded": {}}
+    assert listing == {"count": 1, "shards": ["0/"]}
     assert sorted(p.name for p in (root / "public" / "pagefind").iterdir()) == [
         "0",
         "shards.json",
@@ -443,12 +373,8 @@ def test_the_shipped_question_templates_are_the_verified_ones() -> None:
     )
 
 
-def test_with_other_templates_every_changed_page_goes_to_the_recent_shard(
-    tmp_path: Path,
-) -> None:
-    # Pagefind takes a result's image from the first <img> after the <h1>, anywhere: the
-    # index digest cannot tell what it reads, so each page a build changed is indexed again
-    # (those Pagefind then holds as their own shard holds them leave the recent shard).
+def test_other_templates_re_index_every_shard_a_page_changed_in(tmp_path: Path) -> None:
+    # Pagefind takes a result's image from the first <img> after the <h1>, anywhere.
     root = project(tmp_path / "site")
     question = root / "templates" / "question.html"
     card = '<li class="question-card">'
@@ -458,27 +384,21 @@ def test_with_other_templates_every_changed_page_goes_to_the_recent_shard(
     add_seeds(root, "heat", "rest", "arnica")
     config = Config(search_shard_size=2)
     run(root, config)
-    add_seeds(root, "compression")  # related to every other question: their pages change
+    add_seeds(root, "compression")
     report = run(root, config)
-    assert report.search is not None and report.search.recent >= 1
-    changed = {f"/{p.removesuffix('index.html')}" for p in report.written.changed}
-    assert set(listing_of(root)["superseded"].values()) <= changed
+    assert report.search is not None and report.search.reindexed == 2
     assert fragments(root) == fragments(built_fresh(root, config))
 
 
-def test_a_question_whose_indexed_text_changed_back_leaves_the_recent_shard(
-    tmp_path: Path,
-) -> None:
-    # Its own shard's copy is right again; the recent copy goes with the recent shard.
+def test_a_question_whose_indexed_text_changed_back_is_indexed_again(tmp_path: Path) -> None:
+    # The digests of a shard are those of the pages it indexed, never of a later page.
     root = project(tmp_path)
     run(root)
     record = root / "content" / "questions" / "does-ice-help-bruising.yaml"
     original = record.read_text("utf-8")
     record.write_text(original.replace("arnica", "witch hazel"), "utf-8")
-    assert run(root).search.recent == 1  # type: ignore[union-attr]
+    run(root)
     record.write_text(original, "utf-8")
     report = run(root)
-    assert report.search is not None and report.search.recent == 0
-    assert listing_of(root)["superseded"] == {}
-    assert not (root / "public" / "pagefind" / "recent").exists()
+    assert report.search is not None and report.search.reindexed == 1
     assert "arnica" in indexed(root)["/questions/does-ice-help-bruising/"]

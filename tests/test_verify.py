@@ -74,11 +74,3 @@ def test_verify_lists_the_pages_of_a_lost_search_shard(built: Path) -> None:
     assert differences(built) == [
         f"search index: {url}: not found (a clean build's index finds it)" for url in urls
     ]
-
-
-def test_verify_passes_a_search_index_with_a_recent_shard(built: Path) -> None:
-    seed = sorted((built / "seeds").iterdir())[0]
-    seed.write_text(seed.read_text("utf-8").replace("\n\n", "\n\nEdited.\n\n", 1), "utf-8")
-    assert main(["build", "--quiet"]) == 0
-    assert (built / "public" / "pagefind" / "recent").is_dir()
-    assert differences(built) == []
