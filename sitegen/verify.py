@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sitegen.build import build
 from sitegen.config import Config, Paths
-from sitegen.search import INDEX_DIR, searchable
+from sitegen.search import INDEX_DIR, SHARDS_FILE, searchable
 from sitegen.writer import MANIFEST
 
 
@@ -35,7 +35,11 @@ def verify(paths: Paths, config: Config) -> list[str]:
         output = _compare(
             scratch.output, paths.output, "output", produced | _manifest(paths.output)
         )
-        found = _compare_index(scratch.output, paths.output) if config.search else []
+        found = (
+            _compare_index(scratch.output, paths.output) + _index_parts(paths.output)
+            if config.search
+            else []
+        )
         return records + output + found
 
 
@@ -56,6 +60,32 @@ def _compare_index(expected_dir: Path, actual_dir: Path) -> list[str]:
         elif actual[url] != expected[url]:
             differences.append(f"search index: {url}: differs from a clean build's index")
     return differences
+
+
+def _index_parts(output: Path) -> list[str]:
+    """Return what a search needs of each listed shard besides its fragments and is missing:
+    its entry, each language's meta file and its word index (a search finds nothing without
+    them, though every fragment is there)."""
+    index = output / INDEX_DIR
+    try:
+        shards = json.loads((index / SHARDS_FILE).read_text("utf-8"))["shards"]
+    except (OSError, ValueError, KeyError, TypeError):
+        shards = []
+    missing = []
+    for shard in shards:
+        try:
+            entry = json.loads((index / shard / "pagefind-entry.json").read_text("utf-8"))
+            languages = sorted(entry["languages"].items())
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            missing.append(f"search index: {shard}pagefind-entry.json: missing or unreadable")
+            continue
+        for _, facts in languages:
+            meta = f"{shard}pagefind.{facts.get('hash')}.pf_meta"
+            if not (index / meta).is_file():
+                missing.append(f"search index: {meta}: missing")
+        if not any((index / shard / "index").glob("*.pf_index")):
+            missing.append(f"search index: {shard}index/: no word index files")
+    return missing
 
 
 def _all_files(directory: Path) -> set[str]:

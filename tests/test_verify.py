@@ -72,5 +72,12 @@ def test_verify_lists_the_pages_of_a_lost_search_shard(built: Path) -> None:
     )
     shutil.rmtree(shard)
     assert differences(built) == [
-        f"search index: {url}: not found (a clean build's index finds it)" for url in urls
+        *(f"search index: {url}: not found (a clean build's index finds it)" for url in urls),
+        f"search index: {shard.name}/pagefind-entry.json: missing or unreadable",
     ]
+
+
+def test_verify_lists_a_lost_word_index_of_a_search_shard(built: Path) -> None:
+    (shard,) = [p for p in (built / "public" / "pagefind").iterdir() if p.is_dir()]
+    shutil.rmtree(shard / "index")
+    assert differences(built) == [f"search index: {shard.name}/index/: no word index files"]
