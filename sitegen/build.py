@@ -327,11 +327,11 @@ def _build(
     return result
 
 
-FACTS_FILE = "files.pickle"
+FACTS_FILE = "files"  # shards of what each seed and record held
 URL_MAPS_FILE = "urls.pickle"
 TEMPLATES_FILE = "templates.pickle"  # the page templates' keys of the last whole render
 # Caches earlier versions kept in one file each (up to 400 MB at 100,000 questions).
-RETIRED_CACHE_FILES = ("records.pickle", "pages.pickle", "markdown.pickle")
+RETIRED_CACHE_FILES = ("records.pickle", "pages.pickle", "markdown.pickle", "files.pickle")
 
 # From this many questions on, pages render in one forked process per core.
 PARALLEL_PAGES = 1000

