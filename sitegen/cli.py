@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from sitegen import __version__, snapshot, timings
 from sitegen.cache import CACHE_DIR
 from sitegen.config import CONFIG_FILE, Config, Paths, load_config
-from sitegen.errors import Diagnostic, SitegenError
+from sitegen.errors import KEPT_EDIT, Diagnostic, SitegenError
 from sitegen.lock import project_lock
 from sitegen.reports import BuildReport, Progress
 from sitegen.version import code_version
@@ -183,9 +183,6 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
             f"... and {more} more warning{'s' * (more != 1)}: `sitegen check` lists every one",
             file=sys.stderr,
         )
-
-
-KEPT_EDIT = "kept your edit"  # how ingest's warnings about a kept hand edit begin
 
 
 def _finish(report: BuildReport) -> int:

@@ -27,6 +27,10 @@ class Diagnostic:
         return f"{where}: {self.severity}: {self.message}"
 
 
+# How every warning about a person's edit that a build kept begins (the CLI always shows them).
+KEPT_EDIT = "kept your edit"
+
+
 class SeedError(SitegenError):
     """A seed file that cannot be turned into a question."""
 

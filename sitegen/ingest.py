@@ -26,7 +26,7 @@ import yaml
 
 from sitegen import cache, filefacts, model, records, snapshot
 from sitegen.atomic import write_atomic
-from sitegen.errors import Diagnostic, RecordError, SeedError, SitegenError
+from sitegen.errors import KEPT_EDIT, Diagnostic, RecordError, SeedError, SitegenError
 from sitegen.filefacts import FileFacts, Signature, Signatures, Stat, signature
 from sitegen.model import Question
 from sitegen.parallel import imap_ordered
@@ -258,15 +258,7 @@ def ingest(
                     else f"this record has no first line with sitegen's checksums (deleted, or"
                     f" written by hand), so whether {item.source} changed is unknown"
                 )
-                report.kept_edits.append(display_path(record.path, root))
-                report.diagnostics.append(
-                    Diagnostic(
-                        display_path(record.path, root),
-                        None,
-                        f"kept your edit: {why}, and this record was edited by hand (rebuild"
-                        " with --force to replace it with the re-parsed seed)",
-                    )
-                )
+                _keep_edit(report, display_path(record.path, root), why, "")
             continue
         report.fresh[question_id] = question
         accepted.append((question, item.seed_hash))
@@ -282,16 +274,7 @@ def ingest(
         if file is None:  # edited by hand since the scan, while this build ran: keep it
             del report.fresh[question.id]
             where = f"{records_prefix}{question.id}.yaml"
-            report.kept_edits.append(where)
-            report.diagnostics.append(
-                Diagnostic(
-                    where,
-                    None,
-                    f"kept your edit: {question.source} changed, and this record was edited by"
-                    " hand while the build ran (rebuild with --force to replace it with the"
-                    " re-parsed seed)",
-                )
-            )
+            _keep_edit(report, where, f"{question.source} changed", " while the build ran")
             continue
         report.written.append(f"{records_prefix}{file}")
         if made is not None:
@@ -310,6 +293,17 @@ def ingest(
                 record.path.unlink()
             report.removed.append(where)
     return report
+
+
+def _keep_edit(report: IngestReport, where: str, why: str, when: str) -> None:
+    """Note a record kept because a person edited it (`when`: the edit came while the build
+    ran) although its seed was parsed again."""
+    report.kept_edits.append(where)
+    message = (
+        f"{KEPT_EDIT}: {why}, and this record was edited by hand{when} (rebuild with --force to"
+        " replace it with the re-parsed seed)"
+    )
+    report.diagnostics.append(Diagnostic(where, None, message))
 
 
 def _parse(item: tuple[str, str]) -> tuple[ParseResult | Diagnostic, str | None, int]:
