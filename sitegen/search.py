@@ -345,17 +345,23 @@ def _digests(site: Path, ids: list[str]) -> dict[str, bytes]:
     }
 
 
+def listed_shards(output: Path) -> list[str]:
+    """Return the shards ("0/", "1/", ...) `shards.json` under `output` lists, or none when it
+    is missing or unreadable."""
+    try:
+        shards = json.loads((output / INDEX_DIR / SHARDS_FILE).read_text("utf-8"))["shards"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [str(shard) for shard in shards]
+
+
 def searchable(output: Path) -> list[tuple[str, dict[str, Any]]]:
     """Return (fragment id, page) of each page a search of the index under `output` can find,
     in the order of the shards `shards.json` lists. A page is what Pagefind holds of it (url,
     content, meta, filters, anchors); a fragment id starts with the page's language."""
     index = output / INDEX_DIR
-    try:
-        shards = json.loads((index / SHARDS_FILE).read_text("utf-8"))["shards"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
     found = []
-    for shard in shards:
+    for shard in listed_shards(output):
         for path in sorted((index / shard / "fragment").glob("*.pf_fragment")):
             data = gzip.decompress(path.read_bytes()).removeprefix(FRAGMENT_PREFIX)
             found.append((path.name.removesuffix(".pf_fragment"), json.loads(data)))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sitegen.build import build
 from sitegen.config import Config, Paths
-from sitegen.search import INDEX_DIR, SHARDS_FILE, searchable
+from sitegen.search import INDEX_DIR, listed_shards, searchable
 from sitegen.writer import MANIFEST
 
 
@@ -67,12 +67,8 @@ def _index_parts(output: Path) -> list[str]:
     its entry, each language's meta file and its word index (a search finds nothing without
     them, though every fragment is there)."""
     index = output / INDEX_DIR
-    try:
-        shards = json.loads((index / SHARDS_FILE).read_text("utf-8"))["shards"]
-    except (OSError, ValueError, KeyError, TypeError):
-        shards = []
     missing = []
-    for shard in shards:
+    for shard in listed_shards(output):
         try:
             entry = json.loads((index / shard / "pagefind-entry.json").read_text("utf-8"))
             languages = sorted(entry["languages"].items())
