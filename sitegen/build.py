@@ -94,15 +94,30 @@ def build(
     looked: snapshot.Look | None = None,
     pages_written: Callable[[], None] | None = None,
     left: list[object] | None = None,
+    records_changed: list[str] | None = None,
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed.
     `looked` is what `snapshot.look` saw of the inputs just before, if the caller looked.
     `pages_written` is called once every page is written, before the search index is made,
     when a file was written or removed (the dev server reloads the open tabs then: the index
     can take a minute). `left`: a list to put the build's records, pages' keys and indexes in,
-    instead of freeing them, for a process that exits right after (see cli.run)."""
+    instead of freeing them, for a process that exits right after (see cli.run).
+    `records_changed`: a list to put the paths of the records the build wrote or removed in,
+    as soon as it has (a build that fails later has changed them all the same: the dev server
+    must not take their events for a person's edits)."""
     with _collector_paused() as rendering:
-        return _build(paths, config, force, progress, cache, looked, rendering, pages_written, left)
+        return _build(
+            paths,
+            config,
+            force,
+            progress,
+            cache,
+            looked,
+            rendering,
+            pages_written,
+            left,
+            records_changed,
+        )
 
 
 @contextlib.contextmanager
@@ -143,6 +158,7 @@ def _build(
     rendering: Callable[[], None],
     pages_written: Callable[[], None] | None,
     left: list[object] | None,
+    records_changed: list[str] | None,
 ) -> BuildReport:
     version = code_version()
     cache_dir = paths.root / CACHE_DIR if cache else None
@@ -178,6 +194,8 @@ def _build(
             stat=_signatures(seen),
         )
         seen = None  # 20 MB at 100,000 files, not held through the build
+        if records_changed is not None:
+            records_changed += (*report.written, *report.removed)
     with phase("load records"):
         content_read: tuple[str, int] | None = None
         if cache_dir is not None:

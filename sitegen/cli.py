@@ -221,9 +221,11 @@ def _do_build(
     locked: bool = False,
     pages_written: Callable[[], None] | None = None,
     left: list[object] | None = None,
+    records_changed: list[str] | None = None,
 ) -> tuple[BuildReport, Paths]:
     """Build once; `locked`: the caller holds the project's build lock already.
-    `pages_written` and `left`: see `build.build` (not called when nothing changed)."""
+    `pages_written`, `left` and `records_changed`: see `build.build` (not called when nothing
+    changed)."""
     paths, config = _paths(args)
     started = time.perf_counter()
     timings.take()  # only this build's phases
@@ -244,6 +246,7 @@ def _do_build(
                 looked=look,
                 pages_written=pages_written,
                 left=left,
+                records_changed=records_changed,
             )
     if getattr(args, "timings", False):
         for name, seconds in timings.take():
@@ -331,7 +334,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     paths, _ = _paths(args)
     version = BuildVersion()
-    written = _serve_build(args, version) or set()
+    _, written = _serve_build(args, version)
     try:
         server = make_server(paths.output, args.port, quiet=args.quiet, version=version)
     except OSError as exc:
@@ -346,29 +349,32 @@ def _run_serve(args: argparse.Namespace) -> int:
                 if changed <= written:
                     written = set()
                     continue  # only the records the last build wrote itself
-                result = _serve_build(args, version)
-                if result is not None:
-                    written = result
+                _, written = _serve_build(args, version)
         except KeyboardInterrupt:
             pass
     return 0
 
 
-def _serve_build(args: argparse.Namespace, version: BuildVersion) -> set[Path] | None:
+def _serve_build(args: argparse.Namespace, version: BuildVersion) -> tuple[bool, set[Path]]:
     """Build once for `serve`; on failure print the error (file:line) and keep serving the
-    site as it is. Return the records the build wrote. Open tabs reload (`version` moves on)
-    once the pages are written, not after the search index: at 10,000 questions the pages of
-    a new seed take a second and its index twenty."""
+    site as it is. Return whether it built, and the records the build wrote or removed, a
+    failed build's too: the
+    watcher must not rebuild for them (a build failing on a template after it wrote a new
+    seed's record printed its error twice). Open tabs reload (`version` moves on) once the
+    pages are written, not after the search index: at 10,000 questions the pages of a new
+    seed take a second and its index twenty."""
+    changed: list[str] = []
+    root = Path.cwd()  # as _paths takes it (which may fail on the settings: in the try)
     try:
-        report, paths = _do_build(args, pages_written=version.bump)
+        report, _ = _do_build(args, pages_written=version.bump, records_changed=changed)
     except SitegenError as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
-        return None
     except Exception:  # a bug, not bad input: say so, and keep serving
         traceback.print_exc()
         print("error: the build failed unexpectedly (above); still serving", file=sys.stderr)
         sys.stderr.flush()
-        return None
-    _finish(report)
-    sys.stdout.flush()
-    return {paths.root / p for p in (*report.ingest.written, *report.ingest.removed)}
+    else:
+        _finish(report)
+        sys.stdout.flush()
+        return True, {root / p for p in changed}
+    return False, {root / p for p in changed}

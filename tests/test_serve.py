@@ -69,10 +69,23 @@ def test_a_failed_rebuild_keeps_the_last_good_site_and_prints_file_and_line(
     write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
     monkeypatch.chdir(site)
     version = BuildVersion()
-    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version) is None
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version)[0] is False
     assert "home.html:" in capsys.readouterr().err
     assert page.read_bytes() == before
     assert version.value == 0  # open tabs stay on the last good site
+
+
+def test_a_failed_rebuild_names_the_records_it_wrote_so_their_events_start_no_other(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = site / "templates" / "home.html"
+    template.write_text(template.read_text("utf-8") + "{% if %}\n", "utf-8")
+    write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
+    monkeypatch.chdir(site)
+    built, written = _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion())
+    assert not built
+    assert written == {site / "content" / "questions" / "is-heat-better.yaml"}
+    assert all(path.is_file() for path in written)
 
 
 def test_open_tabs_reload_once_the_pages_are_written_before_the_search_index(
@@ -89,7 +102,7 @@ def test_open_tabs_reload_once_the_pages_are_written_before_the_search_index(
 
     monkeypatch.setattr(build_module, "index_site", indexing)
     monkeypatch.chdir(site)
-    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version) is not None
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version)[0]
     assert seen == [(1, True)]
     assert version.value == 1
 
@@ -101,7 +114,7 @@ def test_a_rebuild_that_writes_no_file_does_not_reload_the_tabs(
     os.utime(seed, ns=(seed.stat().st_atime_ns, seed.stat().st_mtime_ns + 10**9))  # touched
     monkeypatch.chdir(site)
     version = BuildVersion()
-    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version) is not None
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version)[0]
     assert version.value == 0
 
 
@@ -111,9 +124,9 @@ def test_a_rebuild_that_changes_nothing_does_not_reload_the_tabs(
     monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # files just written count as settled
     monkeypatch.chdir(site)
     args = _parser().parse_args(["serve", "--quiet"])
-    assert _serve_build(args, BuildVersion()) is not None
+    assert _serve_build(args, BuildVersion())[0]
     version = BuildVersion()
-    assert _serve_build(args, version) is not None
+    assert _serve_build(args, version)[0]
     assert version.value == 0
 
 
@@ -134,7 +147,7 @@ def test_a_template_failing_as_it_renders_leaves_every_page_as_it_was_and_names_
         "{{ question.titel }}</h1>",
     )
     monkeypatch.chdir(site)
-    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion()) is None
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion())[0] is False
     line = next(
         n
         for n, text in enumerate(
@@ -151,7 +164,7 @@ def test_an_error_a_template_s_call_raises_names_the_template_and_line(
 ) -> None:
     edit(site / "templates" / "about.html", "<h1>", '<h1>{{ browse.topic_url("no such topic") }}')
     monkeypatch.chdir(site)
-    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion()) is None
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion())[0] is False
     err = capsys.readouterr().err
     assert "about.html:" in err and "KeyError" in err and "Traceback" not in err
     assert "(raised in " in err and "browse.py:" in err  # where, if it is a bug of ours
@@ -164,7 +177,7 @@ def test_files_in_templates_that_no_page_uses_do_not_fail_the_build(
     (site / "templates" / ".#question.html").symlink_to("/nonexistent/editor-lock")
     write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
     monkeypatch.chdir(site)
-    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion()) is not None
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion())[0]
     assert (site / "public" / "questions" / "is-heat-better" / "index.html").is_file()
 
 
