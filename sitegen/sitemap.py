@@ -6,12 +6,16 @@ sitemap-1.xml, sitemap-2.xml, ... No <lastmod>: the seeds carry no dates and we 
 
 from __future__ import annotations
 
+import functools
+import html
 from collections.abc import Iterator, Sequence
-from xml.sax.saxutils import escape
 
 MAX_URLS = 50_000
 _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+# &, < and > as XML text needs them (xml.sax.saxutils.escape does the same, but importing it
+# brings in urllib.request and ssl: 15 ms of every build's start).
+escape = functools.partial(html.escape, quote=False)
 
 
 def sitemap_files(
