@@ -238,6 +238,20 @@ def ingest(
     def gone(record: ExistingRecord) -> bool:
         return record.source not in sources and (record.source or "").startswith(seeds_prefix)
 
+    records_prefix = records_shown(content_dir, root)
+    held = _claimed_by_unreadable(parsed, existing)
+    for source, record_id in sorted(held.items()):
+        report.diagnostics.append(
+            Diagnostic(
+                source,
+                None,
+                f"not parsed: {records_prefix}{record_id}.yaml cannot be read, and it may be"
+                " this seed's own record (saved half-way?); fix it or delete it, and build again",
+                "error",
+            )
+        )
+    parsed = [item for item in parsed if item.source not in held]
+
     # Generated records of seeds that are gone are removed below: their ids are free for a
     # new seed now (a renamed seed keeps its id, as deleting and adding it in two builds would).
     freed = {r.id for r in existing.values() if gone(r) and r.seed_hash and not r.edited}
@@ -263,7 +277,6 @@ def ingest(
         report.fresh[question_id] = question
         accepted.append((question, item.seed_hash))
 
-    records_prefix = records_shown(content_dir, root)
     # The workers write the records: in this process, writing 100,000 files was most of the
     # parse phase while the workers waited.
     folder = str(questions_dir) if write else None
@@ -360,6 +373,32 @@ def _edited_now(path: Path) -> bool:
     return is_edited(text)
 
 
+def _claimed_by_unreadable(
+    parsed: list[_Parsed], existing: dict[str, ExistingRecord]
+) -> dict[str, str]:
+    """Return, by source, the new seeds that a record which cannot be read may belong to,
+    with its id: the id the seed would take, plain or suffixed. A record without a source is
+    one (the field is required): its mark and its YAML did not read, so its seed cannot be
+    told (an editor that empties a file before writing it, a half-saved file) and looks new;
+    given an id of its own, the question would be published twice for good."""
+    held = {}
+    for item in parsed:
+        if item.existing is not None:
+            continue
+        slug = _title_slug(item)
+        for record_id in (slug, f"{slug}-{_name_slug(item.source)}"):
+            record = existing.get(record_id)
+            if record is not None and record.source is None:
+                held[item.source] = record_id
+                break
+    return held
+
+
+def _title_slug(item: _Parsed) -> str:
+    """Return the id a new seed wants: its title's slug, else its file name's."""
+    return slugify(item.question.title) or _name_slug(item.source)
+
+
 def _assign_ids(
     parsed: list[_Parsed], existing: dict[str, ExistingRecord], freed: set[str]
 ) -> dict[str, str]:
@@ -373,7 +412,7 @@ def _assign_ids(
     for item in parsed:
         if item.existing is not None:
             ids[item.source] = item.existing.id
-    slugs = {p.source: slugify(p.question.title) or _name_slug(p.source) for p in new}
+    slugs = {p.source: _title_slug(p) for p in new}
     wanted = Counter(slugs.values())
     taken = set(existing) - freed
     alone = sorted(s for s, n in wanted.items() if n == 1 and s not in taken)

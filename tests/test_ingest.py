@@ -374,6 +374,29 @@ def test_a_seed_whose_twin_has_its_record_already_gets_the_id_a_clean_run_gives(
     assert list(records(project)) == ["will-my-twitch-go-away-a", "will-my-twitch-go-away-b"]
 
 
+@pytest.mark.parametrize("cut", [0, 60], ids=["emptied", "half-written"])
+def test_a_seed_whose_record_cannot_be_read_waits_for_it_and_gets_no_second_record(
+    project: Path, seed: SeedFactory, cut: int
+) -> None:
+    # An editor that truncates a record before it writes it (or a half-saved file) leaves a
+    # record whose seed cannot be told: parsing its seed as a new one would publish the
+    # question twice, under a second id, for good.
+    seed(SEED)
+    run(project)
+    record = project / "content" / "questions" / "will-my-twitch-go-away.yaml"
+    saved = record.read_bytes()
+    record.write_bytes(saved[:cut])
+    report = run(project)
+    assert list(records(project)) == ["will-my-twitch-go-away"]
+    (error,) = report.errors
+    assert str(error).startswith("seeds/q.txt: error: not parsed")
+    assert "content/questions/will-my-twitch-go-away.yaml" in error.message
+    record.write_bytes(saved)
+    report = run(project)
+    assert report.errors == [] and report.written == [] and report.unchanged == 1
+    assert list(records(project)) == ["will-my-twitch-go-away"]
+
+
 # --- failures --------------------------------------------------------------------------------
 
 
