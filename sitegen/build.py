@@ -32,7 +32,7 @@ from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys
 from sitegen.parallel import run_forked, workers
 from sitegen.related_lists import load_memo, save_memo
 from sitegen.render import NOT_MINE, Renderer, make_environment
-from sitegen.reports import BuildReport, Progress, WriteReport
+from sitegen.reports import BuildReport, IngestReport, Progress, WriteReport
 from sitegen.search import index_site, remove_index, templates_digest
 from sitegen.site import build_site, duplicate_titles
 from sitegen.timings import phase
@@ -94,7 +94,7 @@ def build(
     looked: snapshot.Look | None = None,
     pages_written: Callable[[], None] | None = None,
     left: list[object] | None = None,
-    records_changed: list[str] | None = None,
+    ingest_reports: list[IngestReport] | None = None,
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed.
     `looked` is what `snapshot.look` saw of the inputs just before, if the caller looked.
@@ -102,8 +102,8 @@ def build(
     when a file was written or removed (the dev server reloads the open tabs then: the index
     can take a minute). `left`: a list to put the build's records, pages' keys and indexes in,
     instead of freeing them, for a process that exits right after (see cli.run).
-    `records_changed`: a list to put the paths of the records the build wrote or removed in,
-    as soon as it has (a build that fails later has changed them all the same: the dev server
+    `ingest_reports`: a list to put the report of the records the build wrote and removed in, as
+    soon as it has (a build that fails later has changed them all the same: the dev server
     must not take their events for a person's edits)."""
     with _collector_paused() as rendering:
         return _build(
@@ -116,7 +116,7 @@ def build(
             rendering,
             pages_written,
             left,
-            records_changed,
+            ingest_reports,
         )
 
 
@@ -158,7 +158,7 @@ def _build(
     rendering: Callable[[], None],
     pages_written: Callable[[], None] | None,
     left: list[object] | None,
-    records_changed: list[str] | None,
+    ingest_reports: list[IngestReport] | None,
 ) -> BuildReport:
     version = code_version()
     cache_dir = paths.root / CACHE_DIR if cache else None
@@ -194,8 +194,8 @@ def _build(
             stat=_signatures(seen),
         )
         seen = None  # 20 MB at 100,000 files, not held through the build
-        if records_changed is not None:
-            records_changed += (*report.written, *report.removed)
+        if ingest_reports is not None:
+            ingest_reports.append(report)
     with phase("load records"):
         content_read: tuple[str, int] | None = None
         if cache_dir is not None:

@@ -18,11 +18,12 @@ from sitegen.cache import CACHE_DIR
 from sitegen.config import CONFIG_FILE, Config, Paths, load_config
 from sitegen.errors import KEPT_EDIT, Diagnostic, SitegenError
 from sitegen.lock import project_lock
-from sitegen.reports import BuildReport, Progress
+from sitegen.reports import BuildReport, IngestReport, Progress
 from sitegen.version import code_version
 
 if TYPE_CHECKING:
     from sitegen.serve import BuildVersion
+    from sitegen.watch import OwnWrites
 
 # The modules that parse, render and serve are imported where a command needs them: a build
 # that finds nothing changed must not spend a third of its time loading Jinja and friends.
@@ -221,10 +222,10 @@ def _do_build(
     locked: bool = False,
     pages_written: Callable[[], None] | None = None,
     left: list[object] | None = None,
-    records_changed: list[str] | None = None,
+    ingest_reports: list[IngestReport] | None = None,
 ) -> tuple[BuildReport, Paths]:
     """Build once; `locked`: the caller holds the project's build lock already.
-    `pages_written`, `left` and `records_changed`: see `build.build` (not called when nothing
+    `pages_written`, `left` and `ingest_reports`: see `build.build` (not called when nothing
     changed)."""
     paths, config = _paths(args)
     started = time.perf_counter()
@@ -246,7 +247,7 @@ def _do_build(
                 looked=look,
                 pages_written=pages_written,
                 left=left,
-                records_changed=records_changed,
+                ingest_reports=ingest_reports,
             )
     if getattr(args, "timings", False):
         for name, seconds in timings.take():
@@ -334,39 +335,39 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     paths, _ = _paths(args)
     version = BuildVersion()
-    _, written = _serve_build(args, version)
-    try:
+    try:  # before the first build, which at 10,000 questions takes a minute: fail fast
         server = make_server(paths.output, args.port, quiet=args.quiet, version=version)
     except OSError as exc:
         print(f"error: cannot serve on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
         print("  (another server may be running; pick another port with --port)", file=sys.stderr)
         return 1
+    _, own = _serve_build(args, version)
     inputs = [paths.seeds, paths.content, paths.templates, paths.static, paths.root / CONFIG_FILE]
     with serving(server) as url:
         print(f"serving {paths.output} at {url} (Ctrl+C stops)", flush=True)
         try:
             for changed in watch_inputs(inputs):
-                if changed <= written:
-                    written = set()
-                    continue  # only the records the last build wrote itself
-                _, written = _serve_build(args, version)
+                if own.explain(changed):
+                    continue  # only the records the last build wrote or removed itself
+                _, own = _serve_build(args, version)
         except KeyboardInterrupt:
             pass
     return 0
 
 
-def _serve_build(args: argparse.Namespace, version: BuildVersion) -> tuple[bool, set[Path]]:
+def _serve_build(args: argparse.Namespace, version: BuildVersion) -> tuple[bool, OwnWrites]:
     """Build once for `serve`; on failure print the error (file:line) and keep serving the
-    site as it is. Return whether it built, and the records the build wrote or removed, a
-    failed build's too: the
-    watcher must not rebuild for them (a build failing on a template after it wrote a new
-    seed's record printed its error twice). Open tabs reload (`version` moves on) once the
-    pages are written, not after the search index: at 10,000 questions the pages of a new
-    seed take a second and its index twenty."""
-    changed: list[str] = []
-    root = Path.cwd()  # as _paths takes it (which may fail on the settings: in the try)
+    site as it is. Return whether it built, and the records it wrote and removed: a failed
+    build's too, or the events of its writes start it again (a build that wrote a new seed's
+    record and then failed on a template printed its error twice). Open tabs reload
+    (`version` moves on) once the pages are written, not after the search index: at 10,000
+    questions the pages of a new seed take a second and its index twenty."""
+    from sitegen.watch import OwnWrites
+
+    reports: list[IngestReport] = []
+    built = False
     try:
-        report, _ = _do_build(args, pages_written=version.bump, records_changed=changed)
+        report, _ = _do_build(args, pages_written=version.bump, ingest_reports=reports)
     except SitegenError as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
     except Exception:  # a bug, not bad input: say so, and keep serving
@@ -376,5 +377,8 @@ def _serve_build(args: argparse.Namespace, version: BuildVersion) -> tuple[bool,
     else:
         _finish(report)
         sys.stdout.flush()
-        return True, {root / p for p in changed}
-    return False, {root / p for p in changed}
+        built = True
+    root = Path.cwd()  # the root _paths takes: the reports' paths are relative to it
+    written = frozenset(root / path for done in reports for path in done.written)
+    removed = frozenset(root / path for done in reports for path in done.removed)
+    return built, OwnWrites(written, removed)

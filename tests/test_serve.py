@@ -4,6 +4,7 @@ failed rebuild under `serve` keeps the last good site and names the file and lin
 from __future__ import annotations
 
 import os
+import socket
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +14,10 @@ import pytest
 
 from sitegen import build as build_module
 from sitegen import snapshot
-from sitegen.cli import _parser, _serve_build
+from sitegen.cli import _parser, _serve_build, main
 from sitegen.render import Renderer
 from sitegen.serve import RELOAD_JS, SCRIPT_TAG, BuildVersion, make_server, serving
+from sitegen.watch import OwnWrites
 from tests.test_build import SEED, make_project, run_build, write_seed
 
 
@@ -82,10 +84,68 @@ def test_a_failed_rebuild_names_the_records_it_wrote_so_their_events_start_no_ot
     template.write_text(template.read_text("utf-8") + "{% if %}\n", "utf-8")
     write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
     monkeypatch.chdir(site)
-    built, written = _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion())
+    built, own = _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion())
     assert not built
-    assert written == {site / "content" / "questions" / "is-heat-better.yaml"}
-    assert all(path.is_file() for path in written)
+    record = site / "content" / "questions" / "is-heat-better.yaml"
+    assert own.written == {record}
+    assert own.explain({record})
+
+
+def own_writes(site: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[OwnWrites, Path, Path]:
+    """Build with one seed added and one removed; return the writes and both records."""
+    write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
+    (site / "seeds" / "ice.txt").unlink()
+    monkeypatch.chdir(site)
+    built, own = _serve_build(_parser().parse_args(["serve", "--quiet"]), BuildVersion())
+    assert built
+    folder = site / "content" / "questions"
+    return own, folder / "is-heat-better.yaml", folder / "does-ice-help-bruising.yaml"
+
+
+def test_the_events_of_a_build_s_own_record_writes_start_no_build(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own, added, removed = own_writes(site, monkeypatch)
+    assert own.written == {added} and own.removed == {removed}
+    assert own.explain({added, removed})
+
+
+def test_a_save_to_a_record_the_build_just_wrote_starts_a_build(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The person's save and the build's write come in one batch of events.
+    own, added, removed = own_writes(site, monkeypatch)
+    edit(added, "Is heat better?", "Is heat better than ice?")
+    assert not own.explain({added, removed})
+
+
+def test_a_record_the_build_removed_made_again_by_hand_starts_a_build(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own, added, removed = own_writes(site, monkeypatch)
+    removed.write_text(added.read_text("utf-8"), "utf-8")
+    assert not own.explain({removed})
+
+
+def test_a_change_to_any_other_input_starts_a_build(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own, added, _ = own_writes(site, monkeypatch)
+    assert not own.explain({added, site / "templates" / "home.html"})
+
+
+def test_serve_on_a_port_in_use_fails_before_it_builds(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
+    monkeypatch.chdir(site)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--quiet", "--port", str(port)]) == 1
+    assert "cannot serve on 127.0.0.1" in capsys.readouterr().err
+    assert not (site / "content" / "questions" / "is-heat-better.yaml").exists()
 
 
 def test_open_tabs_reload_once_the_pages_are_written_before_the_search_index(
