@@ -59,6 +59,7 @@ class _SiteHandler(SimpleHTTPRequestHandler):
     ) -> None:
         self.quiet = quiet
         self.version = version
+        self._cache_said = False  # this response set its Cache-Control itself
         super().__init__(*args, directory=directory, **kwargs)
 
     def do_GET(self) -> None:
@@ -84,9 +85,19 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        self._cache_said = True
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def end_headers(self) -> None:
+        # Files served as they are (the stylesheet, images) are asked for again each time,
+        # answered 304 while unchanged: without this, a tab reloaded after a CSS edit kept
+        # the stylesheet it had (the browser took its copy as fresh for a while).
+        if self.version is not None and not self._cache_said:
+            self.send_header("Cache-Control", "no-cache")
+        self._cache_said = False
+        super().end_headers()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"

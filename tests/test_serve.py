@@ -56,6 +56,14 @@ def test_the_version_changes_after_each_rebuild(site: Path) -> None:
         assert fetch(url + "__sitegen/version") != before
 
 
+def test_with_live_reload_every_file_is_asked_for_again_each_time(site: Path) -> None:
+    for url in serve(site / "public", BuildVersion()):
+        with urllib.request.urlopen(url + "static/style.css") as response:
+            assert response.headers["Cache-Control"] == "no-cache"
+        with urllib.request.urlopen(url) as response:
+            assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_without_live_reload_pages_are_served_as_they_are(site: Path) -> None:
     for url in serve(site / "public", None):
         assert fetch(url) == (site / "public" / "index.html").read_bytes()
