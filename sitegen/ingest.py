@@ -188,7 +188,8 @@ def ingest(
     existing = scan_records(questions_dir, root, facts)
     by_source = {r.source: r for r in existing.values() if r.source is not None}
     ignored: list[str] = []
-    seeds = listed(seeds_dir, ".txt", ignored)
+    # A hidden file is no seed: an editor's lock (.#q.txt, a link to nowhere) or swap file.
+    seeds = [name for name in listed(seeds_dir, ".txt", ignored) if name[:1] != "."]
     sources = set()
     # Seeds to parse: (source, path, record, signature). Their bytes are read (and hashed) by
     # the parse workers, so the build never holds every seed in memory at once.

@@ -244,6 +244,16 @@ def test_a_file_in_seeds_that_is_not_txt_is_reported_and_ignored(
     assert list(records(project)) == ["will-my-twitch-go-away"]
 
 
+def test_hidden_files_in_seeds_are_no_seeds(project: Path, seed: SeedFactory) -> None:
+    # An editor's lock file (Emacs: a link to nowhere) or swap file beside the seed it edits.
+    seed(SEED)
+    (project / "seeds" / ".#q.txt").symlink_to("someone@host.4242:1700000000")
+    seed("Not a seed", name=".q.txt.swp.txt")
+    report = run(project)
+    assert report.diagnostics == []
+    assert list(records(project)) == ["will-my-twitch-go-away"]
+
+
 def test_a_renamed_seed_keeps_its_id(project: Path, seed: SeedFactory) -> None:
     seed(SEED)
     run(project)
