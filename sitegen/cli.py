@@ -350,9 +350,33 @@ def _run_serve(args: argparse.Namespace) -> int:
                 if own.explain(changed):
                     continue  # only the records the last build wrote or removed itself
                 _, own = _serve_build(args, version)
+                moved = _moved_folders(args, paths)
+                if moved:
+                    print(f"warning: {moved}", file=sys.stderr, flush=True)
         except KeyboardInterrupt:
             pass
     return 0
+
+
+def _moved_folders(args: argparse.Namespace, started: Paths) -> str | None:
+    """Say which folders the settings now name other than those `serve` started with (it
+    serves and watches those), or None."""
+    try:
+        now, _ = _paths(args)
+    except SitegenError:
+        return None  # the build reported it
+    moved = [
+        f"{name} is {getattr(now, name)}"
+        for name in ("seeds", "content", "output", "templates", "static")
+        if getattr(now, name) != getattr(started, name)
+    ]
+    if not moved:
+        return None
+    return (
+        f"the settings changed the folders ({', '.join(moved)} now), but this server still"
+        f" serves {started.output} and watches the folders it started with: stop it and run"
+        " `sitegen serve` again"
+    )
 
 
 def _serve_build(args: argparse.Namespace, version: BuildVersion) -> tuple[bool, OwnWrites]:

@@ -14,7 +14,7 @@ import pytest
 
 from sitegen import build as build_module
 from sitegen import snapshot
-from sitegen.cli import _parser, _serve_build, main
+from sitegen.cli import _moved_folders, _parser, _paths, _serve_build, main
 from sitegen.render import Renderer
 from sitegen.serve import RELOAD_JS, SCRIPT_TAG, BuildVersion, make_server, serving
 from sitegen.watch import OwnWrites
@@ -265,3 +265,16 @@ def test_the_preflight_renders_only_after_the_templates_changed(
     edit(site / "templates" / "about.html", "<h1>", "<h1>About: ")
     run_build(site)
     assert asked == [False, True]  # the templates rendered the site as they are: no need
+
+
+def test_serve_says_when_the_settings_move_a_folder_it_serves_or_watches(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(site)
+    args = _parser().parse_args(["serve", "--quiet"])
+    started, _ = _paths(args)
+    assert _moved_folders(args, started) is None
+    (site / "sitegen.toml").write_text('output_dir = "site2"\n', "utf-8")
+    moved = _moved_folders(args, started)
+    assert moved is not None
+    assert f"output is {site / 'site2'}" in moved and f"serves {site / 'public'}" in moved
