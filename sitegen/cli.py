@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from sitegen import __version__, snapshot, timings
 from sitegen.cache import CACHE_DIR
 from sitegen.config import CONFIG_FILE, Config, Paths, load_config
-from sitegen.errors import KEPT_EDIT, Diagnostic, SitegenError
+from sitegen.errors import KEPT_EDIT, Diagnostic, SeedError, SitegenError
 from sitegen.lock import project_lock
 from sitegen.reports import BuildReport, IngestReport, Progress
 from sitegen.version import code_version
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None, left: list[object] | None = None) ->
     try:
         code: int = args.run(args)
     except SitegenError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_error_text(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -136,6 +136,12 @@ def _add_no_search(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="build without the search index, search page and search box",
     )
+
+
+def _error_text(exc: SitegenError) -> str:
+    """Return how the CLI shows an error that stopped a command: "error: …", or for one
+    about a place in a file (the settings file), "file:line: error: …" as a build shows it."""
+    return str(exc) if isinstance(exc, SeedError) else f"error: {exc}"
 
 
 def _paths(args: argparse.Namespace) -> tuple[Paths, Config]:
@@ -393,7 +399,7 @@ def _serve_build(args: argparse.Namespace, version: BuildVersion) -> tuple[bool,
     try:
         report, _ = _do_build(args, pages_written=version.bump, ingest_reports=reports)
     except SitegenError as exc:
-        print(f"error: {exc}", file=sys.stderr, flush=True)
+        print(_error_text(exc), file=sys.stderr, flush=True)
     except Exception:  # a bug, not bad input: say so, and keep serving
         traceback.print_exc()
         print("error: the build failed unexpectedly (above); still serving", file=sys.stderr)

@@ -3,6 +3,7 @@ and the directories one run works on."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -49,6 +50,9 @@ class Config:
         return path if path.endswith("/") else path + "/"
 
 
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)$")
+
+
 def load_config(root: Path) -> Config:
     """Read sitegen.toml from `root` if it exists; raise ConfigError naming the bad key."""
     path = root / CONFIG_FILE
@@ -56,8 +60,15 @@ def load_config(root: Path) -> Config:
         return Config()
     try:
         data = tomllib.loads(path.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), None, f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), None, "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib puts the place at the end of its message: "Invalid value (at line 3, column 7)"
+        place = _TOML_PLACE.search(str(exc))
+        if place is None:
+            raise ConfigError(str(path), None, f"not valid TOML: {exc}") from None
+        message = f"not valid TOML: {str(exc)[: place.start()].rstrip()} (column {place[2]})"
+        raise ConfigError(str(path), int(place[1]), message) from None
     return config_from_dict(data, str(path))
 
 

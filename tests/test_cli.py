@@ -219,7 +219,19 @@ def test_a_bad_setting_is_an_error_naming_the_file(
 ) -> None:
     (project / "sitegen.toml").write_text('titel = "x"\n', "utf-8")
     assert main(["build"]) == 1
-    assert "sitegen.toml" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"{project / 'sitegen.toml'}: error: unknown setting 'titel'\n"
+    )
+
+
+def test_a_settings_file_that_is_not_toml_is_an_error_naming_its_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "sitegen.toml").write_text('title = "x"\npage_size = \n', "utf-8")
+    assert main(["build"]) == 1
+    assert capsys.readouterr().err == (
+        f"{project / 'sitegen.toml'}:2: error: not valid TOML: Invalid value (column 13)\n"
+    )
 
 
 def test_serve_on_a_busy_port_fails_with_a_clear_error(
