@@ -524,8 +524,9 @@ def load_records(
             else:
                 try:
                     question = load_question(data.decode("utf-8"), where)
-                except UnicodeDecodeError:
-                    problems.append(Diagnostic(where, None, "not UTF-8 text", "error"))
+                except UnicodeDecodeError as exc:
+                    line = data.count(b"\n", 0, exc.start) + 1
+                    problems.append(Diagnostic(where, line, "not UTF-8 text", "error"))
                     continue
                 except RecordError as exc:
                     problems.append(exc.diagnostic)
@@ -534,7 +535,7 @@ def load_records(
             problems.append(
                 Diagnostic(
                     where,
-                    1,
+                    _id_line(path),
                     f"id {question.id!r} does not match the file name {name!r}",
                     "error",
                 )
@@ -549,6 +550,15 @@ def load_records(
     if cache_file is not None:
         cache.save_shards(cache_file, _RECORDS_VERSION, entries, cached)
     return questions, problems
+
+
+def _id_line(path: str) -> int | None:
+    """Return the line of a record's `id:` key (read again: only a record in error)."""
+    try:
+        lines = Path(path).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, line in enumerate(lines, 1) if line.startswith("id:")), None)
 
 
 def _valid(hit: object, digest_: str) -> bool:

@@ -463,6 +463,25 @@ def test_load_records_rejects_an_id_that_does_not_match_the_file_name(
     path.rename(folder / "renamed.yaml")
     _, problems = load_records(project / "content", project)
     assert "does not match the file name" in problems[0].message
+    lines = (folder / "renamed.yaml").read_text("utf-8").splitlines()
+    line = problems[0].line
+    assert line is not None and lines[line - 1].startswith("id: will-my-twitch-go-away")
+
+
+def test_load_records_names_the_line_of_bytes_that_are_not_utf8(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    run(project)
+    path = project / "content" / "questions" / "will-my-twitch-go-away.yaml"
+    text = path.read_bytes()
+    path.write_bytes(text.replace(b"It should settle", b"It sh\xf6uld settle"))
+    _, problems = load_records(project / "content", project)
+    (problem,) = problems
+    assert (problem.message, problem.line) == (
+        "not UTF-8 text",
+        text[: text.index(b"It should settle")].count(b"\n") + 1,
+    )
 
 
 def test_load_records_gives_the_digest_of_each_record_it_loaded(
