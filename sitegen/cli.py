@@ -391,7 +391,8 @@ def _serve_build(args: argparse.Namespace, version: BuildVersion) -> tuple[bool,
     build's too, or the events of its writes start it again (a build that wrote a new seed's
     record and then failed on a template printed its error twice). Open tabs reload
     (`version` moves on) once the pages are written, not after the search index: at 10,000
-    questions the pages of a new seed take a second and its index twenty."""
+    questions the pages of a new seed take a second and its index twenty. The build's errors
+    go to `version` too, which shows them in the open tabs."""
     from sitegen.watch import OwnWrites
 
     reports: list[IngestReport] = []
@@ -400,13 +401,16 @@ def _serve_build(args: argparse.Namespace, version: BuildVersion) -> tuple[bool,
         report, _ = _do_build(args, pages_written=version.bump, ingest_reports=reports)
     except SitegenError as exc:
         print(_error_text(exc), file=sys.stderr, flush=True)
-    except Exception:  # a bug, not bad input: say so, and keep serving
+        version.report([_error_text(exc)])
+    except Exception as exc:  # a bug, not bad input: say so, and keep serving
         traceback.print_exc()
         print("error: the build failed unexpectedly (above); still serving", file=sys.stderr)
         sys.stderr.flush()
+        version.report([f"error: the build failed unexpectedly: {exc!r} (see the terminal)"])
     else:
         _finish(report)
         sys.stdout.flush()
+        version.report([str(error) for error in report.errors])
         built = True
     root = Path.cwd()  # the root _paths takes: the reports' paths are relative to it
     written = frozenset(root / path for done in reports for path in done.written)

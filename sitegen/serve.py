@@ -2,14 +2,17 @@
 
 With live reload on, every HTML response (never the file on disk) gets one external script tag,
 /__sitegen/reload.js, served by this server: the page's CSP allows only 'self' scripts, so no
-inline code. The script polls /__sitegen/version and reloads the tab when a rebuild finished.
+inline code. The script polls /__sitegen/version and reloads the tab when a rebuild finished,
+and shows the errors of the last build (/__sitegen/errors) over the page, as text: an editor
+looking at the site sees why a page did not change, or is gone, without the terminal.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,8 +20,12 @@ from typing import Any
 
 RELOAD_JS = "/__sitegen/reload.js"
 VERSION_URL = "/__sitegen/version"
+ERRORS_URL = "/__sitegen/errors"
+ERRORS_BOX = "sitegen-errors"  # the id of the element that shows them
 SCRIPT_TAG = f'<script src="{RELOAD_JS}" defer></script>'.encode()
-_JS = f"""// sitegen serve: reload this tab after each successful rebuild.
+# Styles are set through the CSSOM: the page's CSP forbids style attributes and <style>.
+# Error lines are set as text, never as markup: they quote seed and record text.
+_JS = f"""// sitegen serve: reload this tab after each rebuild; show the last build's errors.
 (function () {{
   var seen = null;
   function poll() {{
@@ -31,26 +38,76 @@ _JS = f"""// sitegen serve: reload this tab after each successful rebuild.
       }})
       .catch(function () {{ setTimeout(poll, 1000); }});
   }}
+  function show(lines) {{
+    if (!lines.length) {{ return; }}
+    var box = document.createElement("section");
+    box.id = "{ERRORS_BOX}";
+    box.setAttribute("role", "alert");
+    var head = document.createElement("strong");
+    head.textContent = "sitegen serve: the last build reported " + lines.length +
+      (lines.length === 1 ? " error" : " errors") + " (also in the terminal)";
+    var hide = document.createElement("button");
+    hide.type = "button";
+    hide.textContent = "Hide";
+    hide.addEventListener("click", function () {{ box.remove(); }});
+    var text = document.createElement("pre");
+    text.textContent = lines.join("\\n");
+    Object.assign(box.style, {{
+      position: "fixed", left: "0", right: "0", bottom: "0", maxHeight: "50vh",
+      overflow: "auto", zIndex: "2147483647", padding: "12px 16px", background: "#fff4f4",
+      color: "#5c0000", borderTop: "3px solid #b00020", font: "15px/1.4 system-ui, sans-serif"
+    }});
+    Object.assign(hide.style, {{marginLeft: "1em"}});
+    Object.assign(text.style, {{
+      margin: "8px 0 0", whiteSpace: "pre-wrap", font: "13px/1.4 ui-monospace, monospace"
+    }});
+    box.append(head, hide, text);
+    document.body.appendChild(box);
+  }}
+  fetch("{ERRORS_URL}", {{cache: "no-store"}})
+    .then(function (r) {{ return r.json(); }})
+    .then(show)
+    .catch(function () {{}});
   poll();
 }})();
 """.encode()
 
+# At most this many error lines go to the page (the terminal has them all).
+ERRORS_SHOWN = 50
+
 
 class BuildVersion:
-    """A counter of rebuilds that changed the site's files, which the reload script watches."""
+    """A counter of rebuilds that changed the site's files or its errors, which the reload
+    script watches, and the last build's errors."""
 
     def __init__(self) -> None:
         self._value = 0
+        self._errors: tuple[str, ...] = ()
         self._lock = threading.Lock()
 
     def bump(self) -> None:
         with self._lock:
             self._value += 1
 
+    def report(self, errors: Sequence[str]) -> None:
+        """Note the last build's errors; open tabs reload (and show them) when they changed."""
+        shown = tuple(errors[:ERRORS_SHOWN])
+        if len(errors) > ERRORS_SHOWN:
+            shown += (f"... and {len(errors) - ERRORS_SHOWN} more",)
+        with self._lock:
+            if shown != self._errors:
+                self._errors = shown
+                self._value += 1
+
     @property
     def value(self) -> int:
         with self._lock:
             return self._value
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        with self._lock:
+            return self._errors
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):
@@ -71,6 +128,9 @@ class _SiteHandler(SimpleHTTPRequestHandler):
             self._send(200, "text/javascript; charset=utf-8", _JS)
         elif path == VERSION_URL:
             self._send(200, "text/plain; charset=utf-8", str(self.version.value).encode())
+        elif path == ERRORS_URL:
+            errors = json.dumps(list(self.version.errors)).encode()
+            self._send(200, "application/json; charset=utf-8", errors)
         else:
             target = Path(self.translate_path(path))
             if target.is_dir() and path.endswith("/"):

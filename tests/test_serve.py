@@ -3,6 +3,7 @@ failed rebuild under `serve` keeps the last good site and names the file and lin
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import urllib.request
@@ -81,8 +82,38 @@ def test_a_failed_rebuild_keeps_the_last_good_site_and_prints_file_and_line(
     version = BuildVersion()
     assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version)[0] is False
     assert "home.html:" in capsys.readouterr().err
-    assert page.read_bytes() == before
-    assert version.value == 0  # open tabs stay on the last good site
+    assert page.read_bytes() == before  # open tabs stay on the last good site...
+    (error,) = version.errors  # ...and show the error over it
+    assert "home.html:" in error and version.value == 1
+
+
+def test_the_errors_a_build_reports_go_to_the_open_tabs_until_it_reports_none(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = site / "content" / "questions" / "does-ice-help-bruising.yaml"
+    good = record.read_text("utf-8")
+    record.write_text(good.replace("title:", "title: [", 1), "utf-8")
+    monkeypatch.chdir(site)
+    args = _parser().parse_args(["serve", "--quiet"])
+    version = BuildVersion()
+    assert _serve_build(args, version)[0]
+    (error,) = version.errors
+    assert error.startswith("content/questions/does-ice-help-bruising.yaml:")
+    for url in serve(site / "public", version):
+        assert json.loads(fetch(url + "__sitegen/errors")) == [error]
+    record.write_text(good, "utf-8")
+    _serve_build(args, version)
+    assert version.errors == ()
+
+
+def test_the_same_errors_again_do_not_reload_the_tabs_and_many_are_cut_short() -> None:
+    version = BuildVersion()
+    version.report(["a: error: x"])
+    version.report(["a: error: x"])
+    assert version.value == 1
+    version.report([f"f{n}: error: x" for n in range(60)])
+    assert len(version.errors) == 51 and version.errors[-1] == "... and 10 more"
+    assert version.value == 2
 
 
 def test_a_failed_rebuild_names_the_records_it_wrote_so_their_events_start_no_other(

@@ -63,3 +63,24 @@ def test_a_new_seed_appears_on_the_open_home_page(served: tuple[Path, str], page
     (root / "seeds" / "new.txt").write_text(text, "utf-8")
     expect(page.get_by_role("link", name=title).first).to_be_visible(timeout=10_000)
     assert not [e for e in errors if "Content Security Policy" in e]  # the script is allowed
+
+
+def test_a_build_s_errors_show_over_the_open_page_as_text_until_fixed(
+    served: tuple[Path, str], page: Page
+) -> None:
+    root, url = served
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url)
+    box = page.locator("#sitegen-errors")
+    expect(box).to_have_count(0)
+    template = root / "templates" / "home.html"
+    good = template.read_text("utf-8")
+    # Error text quotes what it is about: markup in it must show as text, never run.
+    template.write_text(good + "{% if <img src=x onerror=alert(1)> %}\n", "utf-8")
+    expect(box).to_be_visible(timeout=10_000)
+    expect(box).to_contain_text("home.html:")
+    expect(box.locator("img")).to_have_count(0)
+    template.write_text(good, "utf-8")
+    expect(box).to_have_count(0, timeout=10_000)
+    assert not [e for e in errors if "Content Security Policy" in e]  # styles set, not blocked
