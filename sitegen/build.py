@@ -10,7 +10,7 @@ import contextlib
 import functools
 import gc
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from sitegen.atomic import mark_build_finished, mark_build_started, write_if_cha
 from sitegen.browse import URL_LOOKUPS
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config, Paths
-from sitegen.errors import SitegenError
+from sitegen.errors import Diagnostic, SitegenError
 from sitegen.families import FAMILIES_DIR, Families, Family
 from sitegen.filefacts import FileFacts, Signatures, Stat, signature
 from sitegen.ingest import FACTS_VERSION, ingest, load_records, records_shown
@@ -92,16 +92,17 @@ def build(
     progress: Progress | None = None,
     cache: bool = True,
     looked: snapshot.Look | None = None,
-    pages_written: Callable[[], None] | None = None,
+    pages_written: Callable[[Sequence[Diagnostic]], None] | None = None,
     left: list[object] | None = None,
     ingest_reports: list[IngestReport] | None = None,
 ) -> BuildReport:
     """Parse new seeds, load every record, render every page and write what changed.
     `looked` is what `snapshot.look` saw of the inputs just before, if the caller looked.
-    `pages_written` is called once every page is written, before the search index is made,
-    when a file was written or removed (the dev server reloads the open tabs then: the index
-    can take a minute). `left`: a list to put the build's records, pages' keys and indexes in,
-    instead of freeing them, for a process that exits right after (see cli.run).
+    `pages_written` is called with the build's diagnostics once every page is written, before
+    the search index is made, when a file was written or removed (the dev server reloads the
+    open tabs then, showing the errors: the index can take a minute). `left`: a list to put
+    the build's records, pages' keys and indexes in, instead of freeing them, for a process
+    that exits right after (see cli.run).
     `ingest_reports`: a list to put the report of the records the build wrote and removed in, as
     soon as it has (a build that fails later has changed them all the same: the dev server
     must not take their events for a person's edits)."""
@@ -156,7 +157,7 @@ def _build(
     cache: bool,
     looked: snapshot.Look | None,
     rendering: Callable[[], None],
-    pages_written: Callable[[], None] | None,
+    pages_written: Callable[[Sequence[Diagnostic]], None] | None,
     left: list[object] | None,
     ingest_reports: list[IngestReport] | None,
 ) -> BuildReport:
@@ -304,7 +305,7 @@ def _build(
     if left is not None:
         left += (questions, site, renderer, keys, families, output)
     if pages_written is not None and written.changed:
-        pages_written()
+        pages_written(diagnostics)
     # The index reads the written pages, so it comes last; without search, drop an old index.
     if config.search:
         # After a killed build, pages it wrote may not be indexed yet: index every shard.

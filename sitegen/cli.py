@@ -226,13 +226,15 @@ def _run_parse(args: argparse.Namespace) -> int:
 def _do_build(
     args: argparse.Namespace,
     locked: bool = False,
-    pages_written: Callable[[], None] | None = None,
+    pages_written: Callable[[Sequence[Diagnostic]], None] | None = None,
     left: list[object] | None = None,
     ingest_reports: list[IngestReport] | None = None,
+    quiet_noop: bool = False,
 ) -> tuple[BuildReport, Paths]:
     """Build once; `locked`: the caller holds the project's build lock already.
     `pages_written`, `left` and `ingest_reports`: see `build.build` (not called when nothing
-    changed)."""
+    changed). `quiet_noop`: print nothing when nothing changed (the dev server's builds after
+    events that changed no input: its own folders made, a file saved as it was)."""
     paths, config = _paths(args)
     started = time.perf_counter()
     timings.take()  # only this build's phases
@@ -255,6 +257,8 @@ def _do_build(
                 left=left,
                 ingest_reports=ingest_reports,
             )
+    if quiet_noop and report.skipped:
+        return report, paths
     if getattr(args, "timings", False):
         for name, seconds in timings.take():
             print(f"{seconds:8.2f}s  {name}", file=sys.stderr)
@@ -337,7 +341,7 @@ def _run_check(args: argparse.Namespace) -> int:
 
 def _run_serve(args: argparse.Namespace) -> int:
     from sitegen.serve import BuildVersion, make_server, serving
-    from sitegen.watch import watch_inputs
+    from sitegen.watch import OwnWrites, watch_inputs
 
     paths, _ = _paths(args)
     version = BuildVersion()
@@ -347,18 +351,24 @@ def _run_serve(args: argparse.Namespace) -> int:
         print(f"error: cannot serve on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
         print("  (another server may be running; pick another port with --port)", file=sys.stderr)
         return 1
-    _, own = _serve_build(args, version)
     inputs = [paths.seeds, paths.content, paths.templates, paths.static, paths.root / CONFIG_FILE]
-    with serving(server) as url:
-        print(f"serving {paths.output} at {url} (Ctrl+C stops)", flush=True)
+    own = OwnWrites()
+    url = None  # until the first build is done
+    with contextlib.ExitStack() as running:
         try:
+            # The first batch is every input, once they are watched: the first build runs
+            # then, so a file saved while it runs starts the next one.
             for changed in watch_inputs(inputs):
                 if own.explain(changed):
+                    own = OwnWrites()  # later events on these records are a person's
                     continue  # only the records the last build wrote or removed itself
                 _, own = _serve_build(args, version)
                 moved = _moved_folders(args, paths)
                 if moved:
                     print(f"warning: {moved}", file=sys.stderr, flush=True)
+                if url is None:  # the first build is done: serve it
+                    url = running.enter_context(serving(server))
+                    print(f"serving {paths.output} at {url} (Ctrl+C stops)", flush=True)
         except KeyboardInterrupt:
             pass
     return 0
@@ -397,8 +407,12 @@ def _serve_build(args: argparse.Namespace, version: BuildVersion) -> tuple[bool,
 
     reports: list[IngestReport] = []
     built = False
+
+    def shown(diagnostics: Sequence[Diagnostic]) -> None:  # the tabs reload with the errors
+        version.report([str(d) for d in diagnostics if d.severity == "error"], reload=True)
+
     try:
-        report, _ = _do_build(args, pages_written=version.bump, ingest_reports=reports)
+        report, _ = _do_build(args, pages_written=shown, ingest_reports=reports, quiet_noop=True)
     except SitegenError as exc:
         print(_error_text(exc), file=sys.stderr, flush=True)
         version.report([_error_text(exc)])
@@ -408,7 +422,8 @@ def _serve_build(args: argparse.Namespace, version: BuildVersion) -> tuple[bool,
         sys.stderr.flush()
         version.report([f"error: the build failed unexpectedly: {exc!r} (see the terminal)"])
     else:
-        _finish(report)
+        if not report.skipped:  # else its problems were said when they came
+            _finish(report)
         sys.stdout.flush()
         version.report([str(error) for error in report.errors])
         built = True

@@ -58,18 +58,19 @@ def load_config(root: Path) -> Config:
     path = root / CONFIG_FILE
     if not path.exists():
         return Config()
+    where = CONFIG_FILE  # as a build names its files: from the project's root
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError(str(path), None, "not UTF-8 text") from None
+        raise ConfigError(where, None, "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         # tomllib puts the place at the end of its message: "Invalid value (at line 3, column 7)"
         place = _TOML_PLACE.search(str(exc))
         if place is None:
-            raise ConfigError(str(path), None, f"not valid TOML: {exc}") from None
+            raise ConfigError(where, None, f"not valid TOML: {exc}") from None
         message = f"not valid TOML: {str(exc)[: place.start()].rstrip()} (column {place[2]})"
-        raise ConfigError(str(path), int(place[1]), message) from None
-    return config_from_dict(data, str(path))
+        raise ConfigError(where, int(place[1]), message) from None
+    return config_from_dict(data, where)
 
 
 def config_from_dict(data: dict[str, Any], where: str = CONFIG_FILE) -> Config:

@@ -64,11 +64,12 @@ _JS = f"""// sitegen serve: reload this tab after each rebuild; show the last bu
     box.append(head, hide, text);
     document.body.appendChild(box);
   }}
+  // The errors and the version they go with, read together: a build ending between two
+  // requests would leave this tab showing errors it never reloads away.
   fetch("{ERRORS_URL}", {{cache: "no-store"}})
     .then(function (r) {{ return r.json(); }})
-    .then(show)
-    .catch(function () {{}});
-  poll();
+    .then(function (state) {{ seen = state.version; show(state.errors); poll(); }})
+    .catch(function () {{ poll(); }});
 }})();
 """.encode()
 
@@ -89,15 +90,21 @@ class BuildVersion:
         with self._lock:
             self._value += 1
 
-    def report(self, errors: Sequence[str]) -> None:
-        """Note the last build's errors; open tabs reload (and show them) when they changed."""
+    def report(self, errors: Sequence[str], reload: bool = False) -> None:
+        """Note the last build's errors; open tabs reload (and show them) when they changed,
+        or with `reload` (the build wrote pages: they reload once, with its errors)."""
         shown = tuple(errors[:ERRORS_SHOWN])
         if len(errors) > ERRORS_SHOWN:
             shown += (f"... and {len(errors) - ERRORS_SHOWN} more",)
         with self._lock:
-            if shown != self._errors:
+            if reload or shown != self._errors:
                 self._errors = shown
                 self._value += 1
+
+    def state(self) -> tuple[int, tuple[str, ...]]:
+        """Return the version and its errors, read together."""
+        with self._lock:
+            return self._value, self._errors
 
     @property
     def value(self) -> int:
@@ -129,8 +136,9 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         elif path == VERSION_URL:
             self._send(200, "text/plain; charset=utf-8", str(self.version.value).encode())
         elif path == ERRORS_URL:
-            errors = json.dumps(list(self.version.errors)).encode()
-            self._send(200, "application/json; charset=utf-8", errors)
+            value, errors = self.version.state()
+            state = json.dumps({"version": str(value), "errors": list(errors)}).encode()
+            self._send(200, "application/json; charset=utf-8", state)
         else:
             target = Path(self.translate_path(path))
             if target.is_dir() and path.endswith("/"):

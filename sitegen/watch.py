@@ -8,12 +8,14 @@ rebuild does not trigger itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR
+from typing import Any
 
 import watchfiles
 
@@ -61,44 +63,71 @@ def watch_inputs(inputs: list[Path], stop: threading.Event | None = None) -> Ite
     Folders are watched by the OS (watchfiles). What that watch cannot follow is looked at
     every POLL_MS: a file input (the settings file: editors save one by renaming a new file
     over it, which an OS watch of the old file never sees, and it may not exist yet), and
-    whether each folder is there and still the same one (a folder deleted and made again, or
-    moved aside and copied back, leaves the watch on the old one): then the watch starts
-    anew on the folders there are now."""
+    whether each folder is there and still the same one. When a folder comes, goes or is
+    replaced (deleted and made again, moved aside and copied back: the OS watch stays on the
+    old one; a folder made again may even get the old one's inode, so an event on the folder
+    itself counts too), the watch starts anew on the folders there are now.
+
+    Each start of the watch, the first one included, yields every input once it watches:
+    what changed before (while the caller built, or before the first watch) is not known,
+    and a build that finds nothing changed does nothing."""
     stop = stop or threading.Event()
+    seen = _states(inputs)
     while not stop.is_set():
-        seen = _states(inputs)
-        folders = [str(path) for path in inputs if _is_folder(seen[path])]
-        batches = (
-            watchfiles.watch(
-                *folders,
-                watch_filter=_interesting,
-                stop_event=stop,
-                debounce=200,
-                step=50,
-                rust_timeout=POLL_MS,
-                yield_on_timeout=True,
-            )
-            if folders
-            else _ticks(stop)
-        )
-        for changes in batches:
-            now = _states(inputs)
-            moved = {path for path in inputs if now[path] != seen[path]}
-            changed = {Path(path) for _, path in changes} | moved
-            if changed:
-                yield changed
-            if any(_is_folder(seen[path]) or _is_folder(now[path]) for path in moved):
-                break  # watch the folders there are now
-            seen = now
+        folders = [path for path in inputs if _is_folder(seen[path])]
+        started = False
+        try:
+            with contextlib.closing(_os_watch(folders, stop)) as batches:
+                for changes in batches:
+                    now = _states(inputs)
+                    moved = {path for path in inputs if now[path] != seen[path]}
+                    touched = {Path(path) for _, path in changes}
+                    renew = bool(touched.intersection(folders)) or any(
+                        _is_folder(seen[path]) or _is_folder(now[path]) for path in moved
+                    )
+                    seen = now  # before the caller builds: what changes meanwhile shows next
+                    changed = touched | moved | (set() if started else set(inputs))
+                    started = True
+                    if changed:
+                        yield changed
+                    if renew:
+                        break  # watch the folders there are now
+        except FileNotFoundError:  # a folder went between the look and the watch
+            stop.wait(POLL_MS / 1000)
+            seen = _states(inputs)
 
 
-State = tuple[int, ...] | None  # see _states
+def _os_watch(
+    folders: list[Path], stop: threading.Event
+) -> Generator[set[tuple[Any, str]], None, None]:
+    """Yield the OS's batches of changes under `folders`, or no change, every POLL_MS."""
+    if not folders:
+        while not stop.wait(POLL_MS / 1000):
+            yield set()
+        return
+    yield from watchfiles.watch(
+        *folders,
+        watch_filter=_interesting,
+        stop_event=stop,
+        debounce=200,
+        step=50,
+        rust_timeout=POLL_MS,
+        yield_on_timeout=True,
+    )
 
 
-def _states(inputs: list[Path]) -> dict[Path, State]:
-    """Return what each input is: None when it is not there; a folder by its device and
-    inode (what is in it, the OS watch reports); a file by its signature too."""
-    states: dict[Path, State] = {}
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What an input path is: a folder by its device and inode (what is in it, the OS watch
+    reports), a file by its signature too."""
+
+    folder: bool
+    identity: tuple[int, ...]
+
+
+def _states(inputs: list[Path]) -> dict[Path, _Found | None]:
+    """Return what each input is now, None when it is not there."""
+    states: dict[Path, _Found | None] = {}
     for path in inputs:
         try:
             stat = os.stat(path)
@@ -106,24 +135,12 @@ def _states(inputs: list[Path]) -> dict[Path, State]:
             states[path] = None
             continue
         if S_ISDIR(stat.st_mode):
-            states[path] = (1, stat.st_dev, stat.st_ino)
+            states[path] = _Found(True, (stat.st_dev, stat.st_ino))
         else:
-            states[path] = (
-                0,
-                stat.st_dev,
-                stat.st_ino,
-                stat.st_size,
-                stat.st_mtime_ns,
-                stat.st_ctime_ns,
-            )
+            signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+            states[path] = _Found(False, (stat.st_dev, stat.st_ino, *signature))
     return states
 
 
-def _is_folder(state: State) -> bool:
-    return state is not None and state[0] == 1
-
-
-def _ticks(stop: threading.Event) -> Iterator[set[tuple[watchfiles.Change, str]]]:
-    """Yield no change every POLL_MS until `stop` is set (no folder to watch)."""
-    while not stop.wait(POLL_MS / 1000):
-        yield set()
+def _is_folder(found: _Found | None) -> bool:
+    return found is not None and found.folder

@@ -100,10 +100,34 @@ def test_the_errors_a_build_reports_go_to_the_open_tabs_until_it_reports_none(
     (error,) = version.errors
     assert error.startswith("content/questions/does-ice-help-bruising.yaml:")
     for url in serve(site / "public", version):
-        assert json.loads(fetch(url + "__sitegen/errors")) == [error]
+        state = json.loads(fetch(url + "__sitegen/errors"))
+        assert state == {"version": str(version.value), "errors": [error]}
     record.write_text(good, "utf-8")
     _serve_build(args, version)
     assert version.errors == ()
+
+
+def test_the_tabs_reload_with_the_errors_once_the_pages_are_written(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not after the search index, a minute later: a fixed record's page showed its error
+    # all that time, and the tabs reloaded twice.
+    record = site / "content" / "questions" / "does-ice-help-bruising.yaml"
+    record.write_text(record.read_text("utf-8").replace("title:", "title: [", 1), "utf-8")
+    version = BuildVersion()
+    seen: list[tuple[int, tuple[str, ...]]] = []
+    index_site = build_module.index_site
+
+    def indexing(output: Path, *args: Any) -> Any:
+        seen.append(version.state())
+        return index_site(output, *args)
+
+    monkeypatch.setattr(build_module, "index_site", indexing)
+    monkeypatch.chdir(site)
+    assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version)[0]
+    ((value, errors),) = seen
+    assert value == 1 and len(errors) == 1 and "does-ice-help-bruising.yaml" in errors[0]
+    assert version.value == 1  # once
 
 
 def test_the_same_errors_again_do_not_reload_the_tabs_and_many_are_cut_short() -> None:
@@ -227,6 +251,21 @@ def test_a_rebuild_that_changes_nothing_does_not_reload_the_tabs(
     version = BuildVersion()
     assert _serve_build(args, version)[0]
     assert version.value == 0
+
+
+def test_a_rebuild_that_changes_nothing_prints_nothing(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Events that change no input (serve's own folders made, a file saved as it was) must
+    # not fill the terminal with the site's warnings again.
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # files just written count as settled
+    write_seed(site, "odd.txt", SEED.replace("Doctor Answers 1", ""))  # a warning
+    monkeypatch.chdir(site)
+    args = _parser().parse_args(["serve"])
+    assert _serve_build(args, BuildVersion())[0]
+    assert "warning" in capsys.readouterr().err
+    assert _serve_build(args, BuildVersion())[0]
+    assert capsys.readouterr() == ("", "")
 
 
 def edit(path: Path, old: str, new: str) -> None:
