@@ -382,14 +382,14 @@ def _claimed_by_unreadable(
     one (the field is required): its mark and its YAML did not read, so its seed cannot be
     told (an editor that empties a file before writing it, a half-saved file) and looks new;
     given an id of its own, the question would be published twice for good."""
-    held = {}
-    for item in parsed:
+    unreadable = {record_id for record_id, r in existing.items() if r.source is None}
+    held: dict[str, str] = {}
+    for item in parsed if unreadable else ():  # most builds: none, and no slug to work out
         if item.existing is not None:
             continue
         slug = _title_slug(item)
         for record_id in (slug, f"{slug}-{_name_slug(item.source)}"):
-            record = existing.get(record_id)
-            if record is not None and record.source is None:
+            if record_id in unreadable:
                 held[item.source] = record_id
                 break
     return held
