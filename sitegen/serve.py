@@ -176,7 +176,10 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         super().send_error(code, message, explain)
 
     def log_message(self, format: str, *args: Any) -> None:
-        if not self.quiet:
+        # Not the reload script's polls (three a second from each open tab): they buried
+        # the build's errors in the terminal.
+        machinery = getattr(self, "path", "").startswith("/__sitegen/")  # none on a bad request
+        if not self.quiet and not machinery:
             super().log_message(format, *args)
 
 

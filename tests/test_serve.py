@@ -65,6 +65,18 @@ def test_with_live_reload_every_file_is_asked_for_again_each_time(site: Path) ->
             assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_the_log_shows_page_requests_not_the_reload_script_s_polls(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serving(make_server(site / "public", 0, version=BuildVersion())) as url:
+        fetch(url + "__sitegen/version")
+        fetch(url + "__sitegen/errors")
+        fetch(url + "about/")
+    logged = capsys.readouterr().err
+    assert '"GET /about/ HTTP/1.1" 200' in logged
+    assert "__sitegen" not in logged
+
+
 def test_without_live_reload_pages_are_served_as_they_are(site: Path) -> None:
     for url in serve(site / "public", None):
         assert fetch(url) == (site / "public" / "index.html").read_bytes()
