@@ -31,7 +31,14 @@ from sitegen.filefacts import FileFacts, Signature, Signatures, Stat, signature
 from sitegen.model import Question
 from sitegen.parallel import imap_ordered
 from sitegen.parser import ParseResult, parse_seed
-from sitegen.records import digest, is_edited, load_question, read_mark, record_with_mark
+from sitegen.records import (
+    digest,
+    edited_file,
+    is_edited,
+    load_question,
+    read_mark,
+    record_with_mark,
+)
 from sitegen.reports import IngestReport, Progress
 from sitegen.seedtext import decode_seed
 from sitegen.slugs import slugify
@@ -365,13 +372,7 @@ def _edited_now(path: Path) -> bool:
     """Return whether the record at `path` holds a person's edit right now (the scan found it
     unedited, or missing, a moment ago: an editor may have saved it since). Read just before
     the write, the window left for an edit to be lost is that of one rename."""
-    if not path.exists():  # a new record's file (most of them): nothing to read
-        return False
-    try:
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except FileNotFoundError:
-        return False
-    return is_edited(text)
+    return edited_file(path) is True  # a new record's file (most of them) is not there
 
 
 def _claimed_by_unreadable(

@@ -12,6 +12,7 @@ import hashlib
 import re
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -137,6 +138,16 @@ def is_edited(text: str) -> bool:
         return True
     body = text[text.index("\n") + 1 :]
     return digest(body.encode("utf-8")) != mark.record_hash
+
+
+def edited_file(path: Path) -> bool | None:
+    """Return whether the record file at `path` holds a person's edit now (see is_edited),
+    or None when there is no such file."""
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return None
+    return is_edited(text)
 
 
 def load_question(text: str, path: str) -> Question:

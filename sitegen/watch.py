@@ -19,7 +19,7 @@ from typing import Any
 
 import watchfiles
 
-from sitegen.records import is_edited
+from sitegen.records import edited_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +42,9 @@ class OwnWrites:
         if path not in self.written:
             return False
         try:
-            text = path.read_bytes().decode("utf-8", errors="replace")
-        except OSError:  # removed since: by a person
+            return edited_file(path) is False  # None: removed since, by a person
+        except OSError:  # a folder in its place, unreadable: not as the build left it
             return False
-        return not is_edited(text)
 
 
 POLL_MS = 300  # how often what the OS watch cannot follow is looked at
