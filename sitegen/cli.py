@@ -414,8 +414,9 @@ def _serve_build(args: argparse.Namespace, version: BuildVersion) -> tuple[bool,
     try:
         report, _ = _do_build(args, pages_written=shown, ingest_reports=reports, quiet_noop=True)
     except SitegenError as exc:
-        print(_error_text(exc), file=sys.stderr, flush=True)
-        version.report([_error_text(exc)])
+        failure = _error_text(exc)
+        print(failure, file=sys.stderr, flush=True)
+        version.report([failure])
     except Exception as exc:  # a bug, not bad input: say so, and keep serving
         traceback.print_exc()
         print("error: the build failed unexpectedly (above); still serving", file=sys.stderr)
