@@ -372,7 +372,7 @@ def _edited_now(path: Path) -> bool:
     """Return whether the record at `path` holds a person's edit right now (the scan found it
     unedited, or missing, a moment ago: an editor may have saved it since). Read just before
     the write, the window left for an edit to be lost is that of one rename."""
-    return edited_file(path) is True  # a new record's file (most of them) is not there
+    return edited_file(path) is True
 
 
 def _claimed_by_unreadable(

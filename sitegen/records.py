@@ -143,6 +143,8 @@ def is_edited(text: str) -> bool:
 def edited_file(path: Path) -> bool | None:
     """Return whether the record file at `path` holds a person's edit now (see is_edited),
     or None when there is no such file."""
+    if not path.exists():  # a new record's file, at its first write: nothing to read
+        return None
     try:
         text = path.read_bytes().decode("utf-8", errors="replace")
     except FileNotFoundError:
