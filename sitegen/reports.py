@@ -45,11 +45,14 @@ class SearchReport:
     files: int
     bytes: int
     shards: int = 0
-    reindexed: int = 0  # shards indexed by this build; 0 with shards > 0: index kept as it was
+    reindexed: int = 0  # numbered shards indexed by this build
+    recent: int = 0  # question pages in the recent shard (see sitegen.search)
+    recent_indexed: bool = False  # whether this build indexed the recent shard or removed it
 
     @property
     def reused(self) -> bool:
-        return self.shards > 0 and self.reindexed == 0
+        """Whether the build left the index as it was."""
+        return self.shards > 0 and self.reindexed == 0 and not self.recent_indexed
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ import subprocess
 import time
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +47,8 @@ INDEX_DIR = "pagefind"
 SHARDS_FILE = "shards.json"
 INDEXED_PREFIX = "questions/"
 SHARD_SIZE = 20_000
-DIGESTS_FILE = ".sitegen-digests"  # in each shard: the digest of every page it indexed
-DIGESTS_VERSION = "search-digests-3"  # bump when index_digest changes what it covers
+DIGESTS_FILE = ".sitegen-digests"  # in each shard: each page's digest and fragment id
+DIGESTS_VERSION = "search-digests-4"  # bump when index_digest changes what it covers
 # The question page templates (question.html and all it uses, see `templates_digest`) whose
 # pages `index_digest` may take apart: checked against Pagefind itself by
 # tests/test_search.py. Any other templates, say with an <h1> or <img> outside the
@@ -85,12 +86,16 @@ def index_site(
     shard_size: int = SHARD_SIZE,
     templates: str | None = None,
 ) -> SearchReport:
-    """Index the question pages under `output` into `output/pagefind/<n>/`.
+    """Index the question pages under `output` into `output/pagefind/`.
 
-    `changed` lists the output paths this build wrote or removed; only the shards holding one
-    of those question pages are indexed again (None: index every shard). When the pages come
-    from VERIFIED_TEMPLATES (their `templates_digest` is `templates`), a shard is left alone if
-    each of its changed pages has the `index_digest` it had when the shard was indexed.
+    `changed` lists the output paths this build wrote or removed (None: index every shard
+    anew). A changed question page whose indexed part differs from what its numbered shard
+    indexed goes into the recent shard, and the stale copy in its numbered shard is listed as
+    dropped; a numbered shard is indexed again only when the recent shard would grow past
+    `recent_limit(shard_size)` pages (the shard with most stale pages first), when its digests
+    are unknown, or when the shard count changes. What Pagefind reads of a page is told by
+    `index_digest` when the pages come from VERIFIED_TEMPLATES (their `templates_digest` is
+    `templates`: a new related list is no change), else by all its bytes.
     """
     partial = templates == VERIFIED_TEMPLATES
     root = output / INDEX_DIR
@@ -100,27 +105,186 @@ def index_site(
         remove_index(output)
         return SearchReport(root, 0.0, 0, 0)
     listing = _read_listing(root)
-    count = shard_count(len(ids), shard_size, listing[0] if listing else None)
+    count = shard_count(len(ids), shard_size, listing.count if listing else None)
     shards: list[list[str]] = [[] for _ in range(count)]
     for question_id in ids:
         shards[shard_of(question_id, count)].append(question_id)
     if not (root / SHARDS_FILE).is_file():
         remove_index(output)  # an index of another layout, or half of one
-    todo = _stale_shards(root, count, changed, listing, output, partial)
+    version = _digests_version(count, partial)
     started = time.perf_counter()
-    for number in sorted(todo):
-        if shards[number]:
-            _index_shard(output, root / str(number), shards[number], count, partial)
+    known: dict[int, Indexed] = {}  # what each numbered shard kept as it is indexed
+    held: Indexed = {}  # what the recent shard holds
+    wanted: dict[str, bytes] = {}  # what it must hold: id -> digest
+    todo = set(range(count))
+    if listing is not None and changed is not None and listing.count == count:
+        todo, known, held = _kept(root, count, listing, version, shards)
+        wanted = _recent_pages(output, changed, count, todo, known, held, partial)
+    current = set(ids)
+    limit = recent_limit(shard_size)
+    passed: set[int] = set()  # numbered shards indexed or found empty
+    indexed = 0
+    recent_indexed = False
+    while True:
+        todo |= _folds(wanted, known, todo, current, count, limit)
+        wanted = {i: d for i, d in wanted.items() if shard_of(i, count) not in todo}
+        for number in sorted(todo - passed):
+            known.pop(number, None)
+            passed.add(number)
+            if shards[number]:
+                target = root / str(number)
+                known[number] = _index_shard(output, target, shards[number], version, partial)
+                indexed += 1
+        if {i: d for i, (d, _) in held.items()} != wanted:
+            recent_indexed = True
+            if wanted:
+                held = _index_shard(output, root / RECENT, sorted(wanted), version, partial)
+            else:
+                held = {}
+                shutil.rmtree(root / RECENT, ignore_errors=True)
+        dropped, clashes = _dropped(known, held, current, count)
+        if not clashes:
+            break
+        todo |= clashes
     live = {str(n) for n in range(count) if shards[n]}  # a small site may leave a shard empty
+    if held:
+        live.add(RECENT)
     for extra in sorted(root.glob("*")):
         if extra.is_dir() and extra.name not in live:
             shutil.rmtree(extra)
-    written = {"count": count, "shards": [f"{n}/" for n in range(count) if shards[n]]}
+    written: dict[str, object] = {
+        "count": count,
+        "shards": [f"{n}/" for n in range(count) if shards[n]],
+    }
+    if held:
+        written["recent"] = f"{RECENT}/"
+    if dropped:
+        written["dropped"] = sorted(dropped)
     write_if_changed(root / SHARDS_FILE, (json.dumps(written) + "\n").encode("utf-8"))
     seconds = time.perf_counter() - started
     files = [p for p in root.rglob("*") if p.is_file()]
     total = sum(p.stat().st_size for p in files)
-    return SearchReport(root, seconds, len(files), total, count, len(todo))
+    return SearchReport(root, seconds, len(files), total, count, indexed, len(held), recent_indexed)
+
+
+# Question id -> (index digest of the page as a shard indexed it, its Pagefind fragment id).
+Indexed = dict[str, tuple[bytes, str]]
+
+RECENT = "recent"  # the shard of question pages changed since their numbered shard was indexed
+
+
+def recent_limit(shard_size: int) -> int:
+    """Return how many stale pages (in the recent shard, or removed from the site) the index
+    may hold before a numbered shard is indexed again. Pagefind takes about 1.4 ms a page:
+    500 pages, at the default shard size, keep the recent shard under a second, and bound
+    how far the reader's ranking drifts (see README, Search)."""
+    return max(1, shard_size // 40)
+
+
+def _kept(
+    root: Path, count: int, listing: Listing, version: str, shards: list[list[str]]
+) -> tuple[set[int], dict[int, Indexed], Indexed]:
+    """Return the numbered shards that must be indexed anew (their digests are unknown, or
+    they hold no page now), what the others hold, and what the recent shard holds. A recent
+    shard listed but unreadable makes every shard unknown: its pages' stale copies are."""
+    todo: set[int] = set()
+    known: dict[int, Indexed] = {}
+    for number in range(count):
+        digests = _load_indexed(root / str(number), version) if number in listing.shards else None
+        if digests is None or not shards[number]:
+            todo.add(number)
+        else:
+            known[number] = digests
+    held = _load_indexed(root / RECENT, version) if listing.recent else {}
+    if held is None:
+        return set(range(count)), {}, {}
+    return todo, known, held
+
+
+def _recent_pages(
+    output: Path,
+    changed: Sequence[str],
+    count: int,
+    todo: set[int],
+    known: dict[int, Indexed],
+    held: Indexed,
+    partial: bool,
+) -> dict[str, bytes]:
+    """Return what the recent shard must hold after this build's changes: id -> digest of
+    each question page that differs from what its numbered shard indexed."""
+    wanted = {question_id: digest for question_id, (digest, _) in held.items()}
+    for path in changed:
+        if not path.startswith(INDEXED_PREFIX) or path.count("/") < 2:
+            continue
+        question_id = path.split("/")[1]
+        number = shard_of(question_id, count)
+        if number in todo:
+            continue
+        try:
+            page = (output / INDEXED_PREFIX / question_id / "index.html").read_bytes()
+        except OSError:  # removed: its numbered shard's copy is dropped
+            wanted.pop(question_id, None)
+            continue
+        digest = _page_digest(page, partial)
+        indexed = known[number].get(question_id)
+        if indexed is not None and indexed[0] == digest:
+            wanted.pop(question_id, None)  # changed back to what its shard indexed
+        else:
+            wanted[question_id] = digest
+    return wanted
+
+
+def _folds(
+    wanted: dict[str, bytes],
+    known: dict[int, Indexed],
+    todo: set[int],
+    current: set[str],
+    count: int,
+    limit: int,
+) -> set[int]:
+    """Return the numbered shards to index anew so that at most `limit` stale pages are left:
+    those with most stale pages first (the lowest number of equals)."""
+    stale: dict[int, int] = {}
+    for question_id in wanted:
+        number = shard_of(question_id, count)
+        stale[number] = stale.get(number, 0) + 1
+    for number, digests in known.items():
+        gone = sum(question_id not in current for question_id in digests)
+        if gone:
+            stale[number] = stale.get(number, 0) + gone
+    folds: set[int] = set()
+    left = sum(n for number, n in stale.items() if number not in todo)
+    for number in sorted(stale, key=lambda number: (-stale[number], number)):
+        if left <= limit:
+            break
+        if number not in todo:
+            folds.add(number)
+            left -= stale[number]
+    return folds
+
+
+def _dropped(
+    known: dict[int, Indexed], held: Indexed, current: set[str], count: int
+) -> tuple[set[str], set[int]]:
+    """Return the fragment ids a search must drop (the numbered shards' copies of pages
+    removed or in the recent shard), and the numbered shards to index anew because one of
+    their dropped ids is also the id of a page a search must find. Pagefind names a fragment
+    by the shortest prefix of its hash unique in its own index, so ids can repeat across
+    shards, and the same page indexed twice unchanged gets the same id."""
+    dropped: dict[str, int] = {}
+    found: set[str] = {fragment for _, fragment in held.values()}
+    for number, digests in known.items():
+        for question_id, (_, fragment) in digests.items():
+            if question_id in held or question_id not in current:
+                dropped[fragment] = number
+            else:
+                found.add(fragment)
+    clashes = {number for fragment, number in dropped.items() if fragment in found}
+    return set(dropped), clashes
+
+
+def _page_digest(page: bytes, partial: bool) -> bytes:
+    return index_digest(page) if partial else b"W" + hashlib.blake2b(page, digest_size=16).digest()
 
 
 _MARK = b"data-pagefind-"
@@ -221,59 +385,40 @@ def shard_count(questions: int, shard_size: int, previous: int | None) -> int:
     return wanted
 
 
-def _read_listing(root: Path) -> tuple[int, set[int]] | None:
-    """Return (shard count, shards listed) from the shards.json the last build wrote, or None
-    when it is missing or unreadable."""
+@dataclass(frozen=True)
+class Listing:
+    count: int
+    shards: set[int]  # the numbered shards listed
+    recent: bool  # whether a recent shard is listed
+
+
+def _read_listing(root: Path) -> Listing | None:
+    """Return what the shards.json the last build wrote lists, or None when it is missing or
+    unreadable."""
     try:
         listing = json.loads((root / SHARDS_FILE).read_text("utf-8"))
         listed = {int(shard.rstrip("/")) for shard in listing["shards"]}
         count = listing["count"]
+        recent = listing.get("recent") == f"{RECENT}/"
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return (count, listed) if isinstance(count, int) else None
+    return Listing(count, listed, recent) if isinstance(count, int) else None
 
 
-def _stale_shards(
-    root: Path,
-    count: int,
-    changed: Sequence[str] | None,
-    listing: tuple[int, set[int]] | None,
-    output: Path,
-    partial: bool,
-) -> set[int]:
-    """Return the shards to index: all of them unless the existing index (its `listing`) has
-    the same shard count and every shard, then only those holding a changed question page
-    (with `partial`: one whose index digest is not the one its shard indexed, or unknown)."""
-    if listing is None or changed is None or listing[0] != count:
-        return set(range(count))
-    touched = {n for n in listing[1] if not (root / str(n) / "pagefind-entry.json").is_file()}
-    indexed: dict[int, dict[str, bytes]] = {}
-    for path in changed:
-        if not path.startswith(INDEXED_PREFIX) or path.count("/") < 2:
-            continue
-        question_id = path.split("/")[1]
-        number = shard_of(question_id, count)
-        if number in touched:
-            continue
-        if not partial:
-            touched.add(number)
-            continue
-        if number not in indexed:
-            indexed[number] = cache.load(root / str(number) / DIGESTS_FILE, _digests_version(count))
-        try:
-            page = (output / INDEXED_PREFIX / question_id / "index.html").read_bytes()
-        except OSError:  # removed: the shard must forget it
-            touched.add(number)
-            continue
-        if indexed[number].get(question_id) != index_digest(page):
-            touched.add(number)
-    return touched
+def _load_indexed(shard: Path, version: str) -> Indexed | None:
+    """Return what a shard indexed, or None when unknown (no digests of this version, or no
+    index entry: a shard half written)."""
+    if not (shard / "pagefind-entry.json").is_file():
+        return None
+    stored = cache.load(shard / DIGESTS_FILE, version).get("pages")
+    return stored if isinstance(stored, dict) else None
 
 
-def _digests_version(count: int) -> str:
+def _digests_version(count: int, partial: bool) -> str:
     """Digests taken from pages of other verified templates or another shard layout never
-    match: those pages may hold what Pagefind reads outside the parts digested."""
-    return f"{DIGESTS_VERSION}:{count}:{VERIFIED_TEMPLATES}"
+    match: those pages may hold what Pagefind reads outside the parts digested. Nor do index
+    digests and digests of whole pages."""
+    return f"{DIGESTS_VERSION}:{count}:{VERIFIED_TEMPLATES}:{'P' if partial else 'W'}"
 
 
 def templates_digest(sources: Sequence[tuple[str, str]]) -> str:
@@ -285,11 +430,14 @@ def templates_digest(sources: Sequence[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def _index_shard(output: Path, target: Path, ids: list[str], count: int, partial: bool) -> None:
+def _index_shard(
+    output: Path, target: Path, ids: list[str], version: str, partial: bool
+) -> Indexed:
     """Index the pages of `ids` into `target`: hard-link them into a staging tree shaped like
     the site (so result URLs are /questions/<id>/), run Pagefind on it, swap the result in.
-    With `partial`, the index digest of each page, taken while Pagefind runs, goes into the
-    new shard (DIGESTS_FILE), so digests and index are swapped in together."""
+    The digest of each page (taken while Pagefind runs, from the very bytes it reads) and its
+    fragment id go into the new shard (DIGESTS_FILE), so they and the index are swapped in
+    together. Return them."""
     stage = output / f".{INDEX_DIR}-stage"
     fresh = target.with_name(f".{target.name}.new")
     shutil.rmtree(stage, ignore_errors=True)
@@ -314,7 +462,7 @@ def _index_shard(output: Path, target: Path, ids: list[str], count: int, partial
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         try:  # the staged pages are the very bytes Pagefind reads
-            digests = _digests(stage, ids) if partial else None
+            digests = _digests(stage, ids, partial)
             stdout, stderr = process.communicate()
         finally:
             if process.returncode is None:  # interrupted: Pagefind must not write on
@@ -328,43 +476,72 @@ def _index_shard(output: Path, target: Path, ids: list[str], count: int, partial
         raise SearchIndexError(
             f"{output}: pagefind failed ({process.returncode}): {detail[-1] if detail else ''}"
         )
-    if digests is not None:
-        cache.save(fresh / DIGESTS_FILE, _digests_version(count), digests)
+    fragments = _fragment_ids(fresh)
+    indexed = {question_id: (digests[question_id], fragments[question_id]) for question_id in ids}
+    cache.save(fresh / DIGESTS_FILE, version, {"pages": indexed})
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+    return indexed
 
 
-def _digests(site: Path, ids: list[str]) -> dict[str, bytes]:
+def _digests(site: Path, ids: list[str], partial: bool) -> dict[str, bytes]:
     return {
-        question_id: index_digest((site / INDEXED_PREFIX / question_id / "index.html").read_bytes())
+        question_id: _page_digest(
+            (site / INDEXED_PREFIX / question_id / "index.html").read_bytes(), partial
+        )
         for question_id in ids
     }
 
 
+def _fragment_ids(shard: Path) -> dict[str, str]:
+    """Return {question id: fragment id} of the pages a shard holds (a fragment names its
+    page's URL, /questions/<id>/)."""
+    found = {}
+    for path in (shard / "fragment").glob("*.pf_fragment"):
+        page = json.loads(gzip.decompress(path.read_bytes()).removeprefix(FRAGMENT_PREFIX))
+        found[page["url"].split("/")[2]] = path.name.removesuffix(".pf_fragment")
+    return found
+
+
 def listed_shards(output: Path) -> list[str]:
-    """Return the shards ("0/", "1/", ...) `shards.json` under `output` lists, or none when it
-    is missing or unreadable."""
+    """Return the shards ("0/", "1/", ..., then "recent/" if listed) `shards.json` under
+    `output` lists: those the search page loads. None when it is missing or unreadable."""
+    listing = _listing_json(output)
     try:
-        shards = json.loads((output / INDEX_DIR / SHARDS_FILE).read_text("utf-8"))["shards"]
-    except (OSError, ValueError, KeyError, TypeError):
+        shards = [str(shard) for shard in listing["shards"]]
+        recent = listing.get("recent")
+    except (KeyError, TypeError, AttributeError):
         return []
-    return [str(shard) for shard in shards]
+    return shards + ([str(recent)] if recent else [])
+
+
+def _listing_json(output: Path) -> Any:
+    try:
+        return json.loads((output / INDEX_DIR / SHARDS_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def searchable(output: Path) -> list[tuple[str, dict[str, Any]]]:
     """Return (fragment id, page) of each page a search of the index under `output` can find,
-    in the order of the shards `shards.json` lists. A page is what Pagefind holds of it (url,
-    content, meta, filters, anchors); a fragment id starts with the page's language."""
+    in the order of the shards `shards.json` lists, leaving out the fragments it lists as
+    dropped, as the search page does. A page is what Pagefind holds of it (url, content,
+    meta, filters, anchors); a fragment id starts with the page's language."""
     index = output / INDEX_DIR
+    listing = _listing_json(output)
+    dropped = set(listing.get("dropped", ())) if isinstance(listing, dict) else set()
     found = []
     for shard in listed_shards(output):
         for path in sorted((index / shard / "fragment").glob("*.pf_fragment")):
+            fragment = path.name.removesuffix(".pf_fragment")
+            if fragment in dropped:  # the search page cannot tell which shard a result is from
+                continue
             data = gzip.decompress(path.read_bytes()).removeprefix(FRAGMENT_PREFIX)
-            found.append((path.name.removesuffix(".pf_fragment"), json.loads(data)))
+            found.append((fragment, json.loads(data)))
     return found
 
 

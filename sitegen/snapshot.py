@@ -68,7 +68,11 @@ def look(paths: Paths, config: Config, version: str, cache_dir: Path) -> Look:
         return Look(inputs, content, None, newest, walked)
     walked.close()  # a no-op build reads no file
     files = last.written.written + last.written.unchanged if last.written else 0
-    search = replace(last.search, reindexed=0, seconds=0.0) if last.search else None
+    search = (
+        replace(last.search, reindexed=0, recent_indexed=False, seconds=0.0)
+        if last.search
+        else None
+    )
     unchanged = replace(last, written=WriteReport(0, files, 0), search=search, skipped=True)
     return Look(inputs, content, unchanged, newest)
 

@@ -13,6 +13,7 @@ const FILTERS = ["specialty", "topic"]; // the names of the filter lists in sear
 const PAGE = 20;
 
 let pagefind = null;
+let dropped = new Set(); // stale copies of changed or removed questions (see sitegen/search.py)
 let shown = PAGE;
 let latest = 0;
 
@@ -120,7 +121,7 @@ async function run(updateUrl) {
   shown = PAGE;
   const search = await pagefind.debouncedSearch(query || null, { filters }, 150);
   if (search === null || ticket !== latest) return;
-  await render(search.results, query, ticket);
+  await render(search.results.filter((result) => !dropped.has(result.id)), query, ticket);
 }
 
 async function start() {
@@ -128,9 +129,11 @@ async function start() {
   input.value = params.get("q") || "";
   document.getElementById("search-nojs").hidden = true;
   try {
-    // The index comes in shards (see sitegen/search.py): load the first, merge the others.
-    const listing = await fetch(new URL("pagefind/shards.json", siteRoot));
-    const shards = (await listing.json()).shards;
+    // The index comes in shards (see sitegen/search.py): load the first, merge the others and
+    // the recent shard, which holds the questions changed since their own shard was indexed.
+    const listing = await (await fetch(new URL("pagefind/shards.json", siteRoot))).json();
+    const shards = listing.recent ? [...listing.shards, listing.recent] : listing.shards;
+    dropped = new Set(listing.dropped || []);
     const bundle = (shard) => new URL(`pagefind/${shard}`, siteRoot).href;
     pagefind = await import(`${bundle(shards[0])}pagefind.js`);
     await pagefind.options({ baseUrl: siteRoot.pathname });

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,10 @@ from sitegen.render import make_environment, template_sources
 from sitegen.reports import BuildReport
 from sitegen.search import (
     VERIFIED_TEMPLATES,
+    _dropped,
+    _folds,
     index_digest,
+    searchable,
     shard_count,
     shard_of,
     templates_digest,
@@ -60,40 +63,32 @@ def run(root: Path, config: Config | None = None) -> BuildReport:
 
 
 def fragments(root: Path) -> dict[str, dict[str, object]]:
-    """Return {url: everything the index holds of the page} (text, meta, filters, anchors)."""
-    pages = {}
-    for fragment in sorted((root / "public" / "pagefind").glob("*/fragment/*.pf_fragment")):
-        page = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
-        pages[page["url"]] = page
+    """Return {url: everything a search finds of the page} (text, meta, filters, anchors)."""
+    found = searchable(root / "public")
+    pages = {page["url"]: page for _, page in found}
+    assert len(pages) == len(found), "a page a search finds twice"
     return pages
 
 
 def languages(root: Path) -> dict[str, int]:
-    """Return {language: pages indexed in it} over all shards."""
-    counts: dict[str, int] = {}
-    for entry in sorted((root / "public" / "pagefind").glob("*/pagefind-entry.json")):
-        for language, facts in json.loads(entry.read_text("utf-8"))["languages"].items():
-            counts[language] = counts.get(language, 0) + facts["page_count"]
-    return counts
+    """Return {language: pages a search finds in it} over all shards (a fragment id starts
+    with its page's language)."""
+    return dict(Counter(fragment.split("_")[0] for fragment, _ in searchable(root / "public")))
 
 
 def built_fresh(root: Path, config: Config) -> Path:
-    """Build the seeds and templates of `root` from scratch in a project of their own."""
+    """Build the seeds, records and templates of `root` from scratch in a project of their own."""
     fresh = root.parent / f"{root.name}-fresh"
-    for folder in ("seeds", "templates", "static"):
-        shutil.copytree(root / folder, fresh / folder)
+    for folder in ("seeds", "content", "templates", "static"):
+        if (root / folder).is_dir():
+            shutil.copytree(root / folder, fresh / folder)
     run(fresh, config)
     return fresh
 
 
 def indexed(root: Path) -> dict[str, str]:
-    """Return {url: content} of every page in the index (fragments are gzipped JSON)."""
-    pages = {}
-    for fragment in sorted((root / "public" / "pagefind").glob("*/fragment/*.pf_fragment")):
-        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        page = json.loads(data)
-        pages[page["url"]] = page["content"]
-    return pages
+    """Return {url: content} of every page a search finds."""
+    return {url: str(page["content"]) for url, page in fragments(root).items()}
 
 
 def test_only_question_pages_are_indexed_with_answers_and_doctor_names(tmp_path: Path) -> None:
@@ -226,20 +221,101 @@ def test_a_large_site_is_indexed_in_shards_that_together_hold_every_question(
     assert len(indexed(root)) == 5
 
 
-def test_only_the_shard_of_a_changed_question_is_indexed_again(tmp_path: Path) -> None:
-    root = project(tmp_path)
+def listing(root: Path) -> dict[str, object]:
+    return json.loads((root / "public" / "pagefind" / "shards.json").read_text("utf-8"))
+
+
+def entry_times(root: Path) -> dict[str, int]:
+    """Return {shard: mtime of its entry file} of the numbered shards."""
+    entries = (root / "public" / "pagefind").glob("[0-9]*/pagefind-entry.json")
+    return {e.parent.name: e.stat().st_mtime_ns for e in entries}
+
+
+def edit_record(root: Path, word: str, old: str, new: str) -> None:
+    record = root / "content" / "questions" / f"does-{word}-help-bruising.yaml"
+    text = record.read_text("utf-8")
+    assert old in text
+    record.write_text(text.replace(old, new), "utf-8")
+
+
+def test_a_changed_question_goes_to_the_recent_shard_and_no_numbered_shard_is_indexed(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path / "site")
     add_seeds(root, "heat", "rest", "arnica", "compression")
-    config = Config(search_shard_size=2)
+    config = Config(search_shard_size=80)  # one shard; two stale pages before it is redone
     run(root, config)
-    entries = sorted((root / "public" / "pagefind").glob("*/pagefind-entry.json"))
-    before = {e.parent.name: e.stat().st_mtime_ns for e in entries}
-    record = root / "content" / "questions" / "does-heat-help-bruising.yaml"
-    record.write_text(record.read_text("utf-8").replace("heat-remedy", "warm pads"), "utf-8")
+    before = entry_times(root)
+    edit_record(root, "heat", "heat-remedy", "warm pads")
+    report = run(root, config)
+    assert report.search is not None and report.search.reindexed == 0
+    assert report.search.recent == 1 and not report.search.reused
+    assert entry_times(root) == before
+    shards = listing(root)
+    assert shards["recent"] == "recent/" and len(shards["dropped"]) == 1  # type: ignore[arg-type]
+    assert "warm pads" in indexed(root)["/questions/does-heat-help-bruising/"]
+    assert fragments(root) == fragments(built_fresh(root, config))
+
+
+def test_a_removed_question_is_dropped_without_indexing_its_shard(tmp_path: Path) -> None:
+    root = project(tmp_path / "site")
+    add_seeds(root, "heat", "rest")
+    config = Config(search_shard_size=80)
+    run(root, config)
+    before = entry_times(root)
+    (root / "seeds" / "heat.txt").unlink()
+    report = run(root, config)
+    assert report.search is not None and report.search.reindexed == 0
+    assert entry_times(root) == before
+    assert "recent" not in listing(root) and len(listing(root)["dropped"]) == 1  # type: ignore[arg-type]
+    assert "/questions/does-heat-help-bruising/" not in indexed(root)
+    assert fragments(root) == fragments(built_fresh(root, config))
+
+
+def test_more_stale_pages_than_the_recent_shard_takes_index_their_shard_again(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path / "site")
+    add_seeds(root, "heat", "rest", "arnica", "compression")
+    config = Config(search_shard_size=80)  # recent_limit(80) == 2
+    run(root, config)
+    for word in ("heat", "rest", "compression"):
+        edit_record(root, word, f"{word}-remedy", f"{word} pads")
     report = run(root, config)
     assert report.search is not None and report.search.reindexed == 1
-    after = {e.parent.name: e.stat().st_mtime_ns for e in entries}
-    assert sum(before[k] != after[k] for k in before) == 1
-    assert "warm pads" in indexed(root)["/questions/does-heat-help-bruising/"]
+    assert report.search.recent == 0
+    assert listing(root) == {"count": 1, "shards": ["0/"]}
+    assert not (root / "public" / "pagefind" / "recent").exists()
+    assert fragments(root) == fragments(built_fresh(root, config))
+
+
+def ids_in(number: int, count: int, how_many: int) -> list[str]:
+    """Return question ids that fall in numbered shard `number` of `count`."""
+    return [f"q{i}" for i in range(1000) if shard_of(f"q{i}", count) == number][:how_many]
+
+
+def test_the_shard_with_most_stale_pages_is_indexed_again_first() -> None:
+    removed = ids_in(0, 3, 2)  # two pages shard 0 indexed, gone from the site
+    (kept,) = ids_in(1, 3, 1)
+    (changed,) = ids_in(2, 3, 1)  # in the recent shard
+    known = {0: {i: (b"d", f"en_{i}") for i in removed}, 1: {kept: (b"d", "en_k")}}
+    wanted = {changed: b"new"}
+    current = {kept, changed}
+    assert _folds(wanted, known, set(), current, 3, limit=1) == {0}
+    assert _folds(wanted, known, set(), current, 3, limit=3) == set()
+    assert _folds(wanted, known, {0}, current, 3, limit=1) == set()  # being indexed anyway
+
+
+def test_a_dropped_fragment_id_a_search_must_still_find_indexes_its_shard_again() -> None:
+    (gone,) = ids_in(0, 2, 1)
+    (live,) = ids_in(1, 2, 1)
+    # Pagefind names fragments by a hash prefix unique in its own index only.
+    known = {0: {gone: (b"d", "en_same")}, 1: {live: (b"d", "en_same")}}
+    assert _dropped(known, {}, {live}, 2) == ({"en_same"}, {0})
+    # The same page indexed unchanged in the recent shard gets the same id.
+    known = {0: {gone: (b"old", "en_page")}}
+    assert _dropped(known, {gone: (b"new", "en_page")}, {gone}, 2) == ({"en_page"}, {0})
+    assert _dropped(known, {gone: (b"new", "en_new")}, {gone}, 2) == ({"en_page"}, set())
 
 
 def test_fewer_questions_mean_fewer_shards_and_no_stale_ones(tmp_path: Path) -> None:
@@ -390,15 +466,20 @@ def test_other_templates_re_index_every_shard_a_page_changed_in(tmp_path: Path) 
     assert fragments(root) == fragments(built_fresh(root, config))
 
 
-def test_a_question_whose_indexed_text_changed_back_is_indexed_again(tmp_path: Path) -> None:
+def test_a_question_whose_indexed_text_changed_back_leaves_the_recent_shard(
+    tmp_path: Path,
+) -> None:
     # The digests of a shard are those of the pages it indexed, never of a later page.
     root = project(tmp_path)
     run(root)
     record = root / "content" / "questions" / "does-ice-help-bruising.yaml"
     original = record.read_text("utf-8")
     record.write_text(original.replace("arnica", "witch hazel"), "utf-8")
-    run(root)
+    assert run(root).search.recent == 1  # type: ignore[union-attr]
     record.write_text(original, "utf-8")
     report = run(root)
-    assert report.search is not None and report.search.reindexed == 1
+    assert report.search is not None and report.search.reindexed == 0
+    assert report.search.recent == 0 and report.search.recent_indexed
+    assert listing(root) == {"count": 1, "shards": ["0/"]}
+    assert not (root / "public" / "pagefind" / "recent").exists()
     assert "arnica" in indexed(root)["/questions/does-ice-help-bruising/"]
