@@ -284,10 +284,11 @@ def _do_build(
         if search is not None and search.reused:
             print("search index: no question page changed, index kept")
         elif search is not None:
-            recent = f", {search.recent} in the recent shard" if search.recent_indexed else ""
+            recent = f", recent shard: {search.recent} question(s)" if search.recent_indexed else ""
             print(
                 f"search index: {search.reindexed} of {search.shards} shard(s) indexed{recent}"
-                f" in {search.seconds:.2f}s; {search.files} files, {search.bytes / 1e6:.1f} MB"
+                f" in {search.seconds:.2f}s; {search.dropped} stale fragment(s) left out;"
+                f" {search.files} files, {search.bytes / 1e6:.1f} MB"
             )
     return report, paths
 

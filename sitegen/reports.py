@@ -48,11 +48,18 @@ class SearchReport:
     reindexed: int = 0  # numbered shards indexed by this build
     recent: int = 0  # question pages in the recent shard (see sitegen.search)
     recent_indexed: bool = False  # whether this build indexed the recent shard or removed it
+    dropped: int = 0  # stale fragments (and ballast) the search page leaves out
+    relisted: bool = False  # whether this build rewrote shards.json (say, to drop a page)
 
     @property
     def reused(self) -> bool:
         """Whether the build left the index as it was."""
-        return self.shards > 0 and self.reindexed == 0 and not self.recent_indexed
+        return (
+            self.shards > 0
+            and self.reindexed == 0
+            and not self.recent_indexed
+            and not self.relisted
+        )
 
 
 @dataclass(frozen=True, slots=True)

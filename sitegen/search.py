@@ -6,14 +6,23 @@ Each index is one subprocess over a directory: its Python API adds pages one by 
 0.1 s a page), far slower than letting the binary walk a tree.
 
 Pagefind holds a whole index in memory while it builds it (about 2 GB at 10,000 questions), so
-the questions are split into ceil(n / shard_size) shards, shard = crc32(id) mod count (about
-`shard_size` pages each, a few more or fewer; a later build keeps the count while shards stay
-within a quarter of `shard_size`), each indexed on its own into `pagefind/<n>/`,
-and the search page merges them in the browser
-(Pagefind's `mergeIndex`). A build re-indexes only the shards holding a question page it
-changed, and with the shipped question templates only where what Pagefind reads of the page
-changed (`index_digest`: a new related list is not a change); a change in the shard count
-re-indexes them all. `pagefind/shards.json` lists the shards.
+the questions are split into ceil(n / shard_size) numbered shards, shard = crc32(id) mod count
+(about `shard_size` pages each, a few more or fewer; a later build keeps the count while shards
+stay within a quarter of `shard_size`), each indexed on its own into `pagefind/<n>/`, and the
+search page merges them in the browser (Pagefind's `mergeIndex`).
+
+Pagefind cannot add a page to an index or take one out, and indexing a numbered shard again
+takes 20 s at 10,000 questions. So a build that changes a few question pages indexes only
+those, into the recent shard `pagefind/recent/`, and lists the stale copies in their numbered
+shards (and of removed pages) as `dropped` in `pagefind/shards.json`; the search page merges
+the recent shard too and leaves the dropped fragment ids out of its results. A page counts as
+changed only where what Pagefind reads of it changed (`index_digest`, with the shipped question
+templates: a new related list is no change), and a page changed back to what its shard indexed
+leaves the recent shard. Once more than `recent_limit(shard_size)` pages are stale, the numbered
+shards with most of them are indexed again; so are all of them when the shard count changes
+or a build was killed. A search finds exactly the pages a clean build's index finds
+(`searchable`, checked by `sitegen build --verify`); only the ranking of the pages in the
+recent shard differs a little (see `_ballast`).
 
 The binary comes with the `pagefind[extended]` Python package; nothing is downloaded at run
 time. Each shard is written beside the live one and swapped in, so no stale fragments of an
@@ -25,6 +34,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import heapq
 import json
 import math
 import os
@@ -115,16 +125,18 @@ def index_site(
     started = time.perf_counter()
     known: dict[int, Indexed] = {}  # what each numbered shard kept as it is indexed
     held: Indexed = {}  # what the recent shard holds
+    ballast: dict[str, str] = {}  # its ballast: id -> fragment id of the copy
     wanted: dict[str, bytes] = {}  # what it must hold: id -> digest
     todo = set(range(count))
     if listing is not None and changed is not None and listing.count == count:
-        todo, known, held = _kept(root, count, listing, version, shards)
+        todo, known, (held, ballast) = _kept(root, count, listing, version, shards)
         wanted = _recent_pages(output, changed, count, todo, known, held, partial)
     current = set(ids)
     limit = recent_limit(shard_size)
     passed: set[int] = set()  # numbered shards indexed or found empty
     indexed = 0
     recent_indexed = False
+    avoid: set[str] = set()  # pages whose ballast copy's fragment id is a live page's
     while True:
         todo |= _folds(wanted, known, todo, current, count, limit)
         wanted = {i: d for i, d in wanted.items() if shard_of(i, count) not in todo}
@@ -132,20 +144,25 @@ def index_site(
             known.pop(number, None)
             passed.add(number)
             if shards[number]:
-                target = root / str(number)
-                known[number] = _index_shard(output, target, shards[number], version, partial)
+                shard = root / str(number)
+                known[number], _ = _index_shard(output, shard, shards[number], version, partial)
                 indexed += 1
-        if {i: d for i, (d, _) in held.items()} != wanted:
+        if {i: d for i, (d, _) in held.items()} != wanted or set(ballast) & avoid:
             recent_indexed = True
             if wanted:
-                held = _index_shard(output, root / RECENT, sorted(wanted), version, partial)
+                sample = _ballast(known, wanted, current, avoid)
+                recent = root / RECENT
+                held, ballast = _index_shard(
+                    output, recent, sorted(wanted), version, partial, sample
+                )
             else:
-                held = {}
+                held, ballast = {}, {}
                 shutil.rmtree(root / RECENT, ignore_errors=True)
-        dropped, clashes = _dropped(known, held, current, count)
-        if not clashes:
+        dropped, clashes, copies = _dropped(known, held, ballast, current)
+        if not clashes and not copies:
             break
         todo |= clashes
+        avoid |= copies
     live = {str(n) for n in range(count) if shards[n]}  # a small site may leave a shard empty
     if held:
         live.add(RECENT)
@@ -160,11 +177,22 @@ def index_site(
         written["recent"] = f"{RECENT}/"
     if dropped:
         written["dropped"] = sorted(dropped)
-    write_if_changed(root / SHARDS_FILE, (json.dumps(written) + "\n").encode("utf-8"))
+    relisted = write_if_changed(root / SHARDS_FILE, (json.dumps(written) + "\n").encode("utf-8"))
     seconds = time.perf_counter() - started
     files = [p for p in root.rglob("*") if p.is_file()]
     total = sum(p.stat().st_size for p in files)
-    return SearchReport(root, seconds, len(files), total, count, indexed, len(held), recent_indexed)
+    return SearchReport(
+        root,
+        seconds,
+        len(files),
+        total,
+        count,
+        indexed,
+        len(held),
+        recent_indexed,
+        len(dropped),
+        relisted,
+    )
 
 
 # Question id -> (index digest of the page as a shard indexed it, its Pagefind fragment id).
@@ -183,21 +211,22 @@ def recent_limit(shard_size: int) -> int:
 
 def _kept(
     root: Path, count: int, listing: Listing, version: str, shards: list[list[str]]
-) -> tuple[set[int], dict[int, Indexed], Indexed]:
+) -> tuple[set[int], dict[int, Indexed], tuple[Indexed, dict[str, str]]]:
     """Return the numbered shards that must be indexed anew (their digests are unknown, or
-    they hold no page now), what the others hold, and what the recent shard holds. A recent
-    shard listed but unreadable makes every shard unknown: its pages' stale copies are."""
+    they hold no page now), what the others hold, and what the recent shard holds (its pages
+    and its ballast). A recent shard listed but unreadable makes every shard unknown: its
+    pages' stale copies are."""
     todo: set[int] = set()
     known: dict[int, Indexed] = {}
     for number in range(count):
-        digests = _load_indexed(root / str(number), version) if number in listing.shards else None
-        if digests is None or not shards[number]:
+        stored = _load_indexed(root / str(number), version) if number in listing.shards else None
+        if stored is None or not shards[number]:
             todo.add(number)
         else:
-            known[number] = digests
-    held = _load_indexed(root / RECENT, version) if listing.recent else {}
+            known[number] = stored[0]
+    held = _load_indexed(root / RECENT, version) if listing.recent else ({}, {})
     if held is None:
-        return set(range(count)), {}, {}
+        return set(range(count)), {}, ({}, {})
     return todo, known, held
 
 
@@ -264,13 +293,14 @@ def _folds(
 
 
 def _dropped(
-    known: dict[int, Indexed], held: Indexed, current: set[str], count: int
-) -> tuple[set[str], set[int]]:
+    known: dict[int, Indexed], held: Indexed, ballast: dict[str, str], current: set[str]
+) -> tuple[set[str], set[int], set[str]]:
     """Return the fragment ids a search must drop (the numbered shards' copies of pages
-    removed or in the recent shard), and the numbered shards to index anew because one of
-    their dropped ids is also the id of a page a search must find. Pagefind names a fragment
-    by the shortest prefix of its hash unique in its own index, so ids can repeat across
-    shards, and the same page indexed twice unchanged gets the same id."""
+    removed or in the recent shard, and the ballast copies), the numbered shards to index
+    anew because one of their dropped ids is also the id of a page a search must find, and
+    the ballast pages whose copy's id is. Pagefind names a fragment by the shortest prefix of
+    its hash unique in its own index, so ids can repeat across shards, and the same page
+    indexed twice unchanged gets the same id."""
     dropped: dict[str, int] = {}
     found: set[str] = {fragment for _, fragment in held.values()}
     for number, digests in known.items():
@@ -280,7 +310,32 @@ def _dropped(
             else:
                 found.add(fragment)
     clashes = {number for fragment, number in dropped.items() if fragment in found}
-    return set(dropped), clashes
+    copies = {question_id for question_id, fragment in ballast.items() if fragment in found}
+    return set(dropped) | set(ballast.values()), clashes, copies
+
+
+BALLAST_PREFIX = "__sitegen-ballast/"  # where the recent shard's ballast pages are staged
+BALLAST = 200  # pages
+
+
+def _ballast(
+    known: dict[int, Indexed], wanted: dict[str, bytes], current: set[str], avoid: set[str]
+) -> list[str]:
+    """Return the pages to index into the recent shard beside its own, under another URL, and
+    drop from every search: a fixed sample of BALLAST pages as their numbered shards hold
+    them. Pagefind ranks a page by how rare the query's words are in its own index (BM25);
+    alone in a shard of a few pages, a new question would rank by its few neighbours' words
+    (first for a word on every page, last for most others). The sample gives the recent
+    shard about the word frequencies and page lengths of the whole site."""
+    candidates = (
+        question_id
+        for digests in known.values()
+        for question_id in digests
+        if question_id in current and question_id not in wanted and question_id not in avoid
+    )
+    return sorted(
+        heapq.nsmallest(BALLAST, candidates, key=lambda i: (zlib.crc32(i.encode("utf-8")), i))
+    )
 
 
 def _page_digest(page: bytes, partial: bool) -> bytes:
@@ -405,13 +460,16 @@ def _read_listing(root: Path) -> Listing | None:
     return Listing(count, listed, recent) if isinstance(count, int) else None
 
 
-def _load_indexed(shard: Path, version: str) -> Indexed | None:
-    """Return what a shard indexed, or None when unknown (no digests of this version, or no
-    index entry: a shard half written)."""
+def _load_indexed(shard: Path, version: str) -> tuple[Indexed, dict[str, str]] | None:
+    """Return what a shard indexed and its ballast's fragment ids, or None when unknown (no
+    digests of this version, or no index entry: a shard half written)."""
     if not (shard / "pagefind-entry.json").is_file():
         return None
-    stored = cache.load(shard / DIGESTS_FILE, version).get("pages")
-    return stored if isinstance(stored, dict) else None
+    stored = cache.load(shard / DIGESTS_FILE, version)
+    pages, ballast = stored.get("pages"), stored.get("ballast")
+    if not isinstance(pages, dict) or not isinstance(ballast, dict):
+        return None
+    return pages, ballast
 
 
 def _digests_version(count: int, partial: bool) -> str:
@@ -431,24 +489,32 @@ def templates_digest(sources: Sequence[tuple[str, str]]) -> str:
 
 
 def _index_shard(
-    output: Path, target: Path, ids: list[str], version: str, partial: bool
-) -> Indexed:
+    output: Path,
+    target: Path,
+    ids: list[str],
+    version: str,
+    partial: bool,
+    ballast: Sequence[str] = (),
+) -> tuple[Indexed, dict[str, str]]:
     """Index the pages of `ids` into `target`: hard-link them into a staging tree shaped like
     the site (so result URLs are /questions/<id>/), run Pagefind on it, swap the result in.
+    The pages of `ballast` go in too, under BALLAST_PREFIX (see `_ballast`).
     The digest of each page (taken while Pagefind runs, from the very bytes it reads) and its
-    fragment id go into the new shard (DIGESTS_FILE), so they and the index are swapped in
-    together. Return them."""
+    fragment id go into the new shard (DIGESTS_FILE), with the ballast's fragment ids, so they
+    and the index are swapped in together. Return them."""
     stage = output / f".{INDEX_DIR}-stage"
     fresh = target.with_name(f".{target.name}.new")
     shutil.rmtree(stage, ignore_errors=True)
     shutil.rmtree(fresh, ignore_errors=True)
-    for question_id in ids:
-        page = Path(INDEXED_PREFIX, question_id, "index.html")
+    staged = [(INDEXED_PREFIX, i) for i in ids] + [(BALLAST_PREFIX, i) for i in ballast]
+    for prefix, question_id in staged:
+        page = Path(prefix, question_id, "index.html")
         (stage / page).parent.mkdir(parents=True, exist_ok=True)
+        source = output / INDEXED_PREFIX / question_id / "index.html"
         try:
-            os.link(output / page, stage / page)
+            os.link(source, stage / page)
         except OSError:  # a file system without hard links
-            shutil.copyfile(output / page, stage / page)
+            shutil.copyfile(source, stage / page)
     command = [
         str(pagefind_executable()),
         "--site",
@@ -477,15 +543,16 @@ def _index_shard(
             f"{output}: pagefind failed ({process.returncode}): {detail[-1] if detail else ''}"
         )
     fragments = _fragment_ids(fresh)
-    indexed = {question_id: (digests[question_id], fragments[question_id]) for question_id in ids}
-    cache.save(fresh / DIGESTS_FILE, version, {"pages": indexed})
+    indexed = {i: (digests[i], fragments[f"/{INDEXED_PREFIX}{i}/"]) for i in ids}
+    copies = {i: fragments[f"/{BALLAST_PREFIX}{i}/"] for i in ballast}
+    cache.save(fresh / DIGESTS_FILE, version, {"pages": indexed, "ballast": copies})
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-    return indexed
+    return indexed, copies
 
 
 def _digests(site: Path, ids: list[str], partial: bool) -> dict[str, bytes]:
@@ -498,12 +565,11 @@ def _digests(site: Path, ids: list[str], partial: bool) -> dict[str, bytes]:
 
 
 def _fragment_ids(shard: Path) -> dict[str, str]:
-    """Return {question id: fragment id} of the pages a shard holds (a fragment names its
-    page's URL, /questions/<id>/)."""
+    """Return {page URL: fragment id} of the pages a shard holds."""
     found = {}
     for path in (shard / "fragment").glob("*.pf_fragment"):
         page = json.loads(gzip.decompress(path.read_bytes()).removeprefix(FRAGMENT_PREFIX))
-        found[page["url"].split("/")[2]] = path.name.removesuffix(".pf_fragment")
+        found[page["url"]] = path.name.removesuffix(".pf_fragment")
     return found
 
 

@@ -69,7 +69,7 @@ def look(paths: Paths, config: Config, version: str, cache_dir: Path) -> Look:
     walked.close()  # a no-op build reads no file
     files = last.written.written + last.written.unchanged if last.written else 0
     search = (
-        replace(last.search, reindexed=0, recent_indexed=False, seconds=0.0)
+        replace(last.search, reindexed=0, recent_indexed=False, relisted=False, seconds=0.0)
         if last.search
         else None
     )

@@ -126,6 +126,19 @@ def test_a_build_after_an_edit_names_the_files_it_changed(
     assert "  changed: questions/does-ice-help-bruising/index.html\n" in out
 
 
+def test_a_build_after_an_edit_says_where_the_search_index_took_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build"]) == 0
+    record = project / "content" / "questions" / "does-ice-help-bruising.yaml"
+    record.write_text(record.read_text("utf-8").replace("two days", "three days"), "utf-8")
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    out = capsys.readouterr().out
+    assert "search index: 0 of 1 shard(s) indexed, recent shard: 1 question(s) in " in out
+    assert "; 1 stale fragment(s) left out;" in out
+
+
 def test_a_build_that_changes_many_files_does_not_list_them(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -252,7 +252,12 @@ def test_a_changed_question_goes_to_the_recent_shard_and_no_numbered_shard_is_in
     assert report.search.recent == 1 and not report.search.reused
     assert entry_times(root) == before
     shards = listing(root)
-    assert shards["recent"] == "recent/" and len(shards["dropped"]) == 1  # type: ignore[arg-type]
+    assert shards["recent"] == "recent/"
+    # Dropped: the stale copy, and the ballast: copies of the four other pages that give the
+    # recent shard the word statistics of the whole site (Pagefind ranks by them).
+    assert len(shards["dropped"]) == 1 + 4  # type: ignore[arg-type]
+    entry = root / "public" / "pagefind" / "recent" / "pagefind-entry.json"
+    assert json.loads(entry.read_text("utf-8"))["languages"]["en"]["page_count"] == 5
     assert "warm pads" in indexed(root)["/questions/does-heat-help-bruising/"]
     assert fragments(root) == fragments(built_fresh(root, config))
 
@@ -266,6 +271,7 @@ def test_a_removed_question_is_dropped_without_indexing_its_shard(tmp_path: Path
     (root / "seeds" / "heat.txt").unlink()
     report = run(root, config)
     assert report.search is not None and report.search.reindexed == 0
+    assert report.search.relisted and not report.search.reused  # the listing drops it
     assert entry_times(root) == before
     assert "recent" not in listing(root) and len(listing(root)["dropped"]) == 1  # type: ignore[arg-type]
     assert "/questions/does-heat-help-bruising/" not in indexed(root)
@@ -311,11 +317,20 @@ def test_a_dropped_fragment_id_a_search_must_still_find_indexes_its_shard_again(
     (live,) = ids_in(1, 2, 1)
     # Pagefind names fragments by a hash prefix unique in its own index only.
     known = {0: {gone: (b"d", "en_same")}, 1: {live: (b"d", "en_same")}}
-    assert _dropped(known, {}, {live}, 2) == ({"en_same"}, {0})
+    assert _dropped(known, {}, {}, {live}) == ({"en_same"}, {0}, set())
     # The same page indexed unchanged in the recent shard gets the same id.
     known = {0: {gone: (b"old", "en_page")}}
-    assert _dropped(known, {gone: (b"new", "en_page")}, {gone}, 2) == ({"en_page"}, {0})
-    assert _dropped(known, {gone: (b"new", "en_new")}, {gone}, 2) == ({"en_page"}, set())
+    assert _dropped(known, {gone: (b"new", "en_page")}, {}, {gone}) == ({"en_page"}, {0}, set())
+    assert _dropped(known, {gone: (b"new", "en_new")}, {}, {gone}) == ({"en_page"}, set(), set())
+
+
+def test_a_ballast_copy_whose_fragment_id_is_a_live_page_s_is_sampled_again() -> None:
+    (page,) = ids_in(0, 1, 1)
+    known = {0: {page: (b"d", "en_live"), "other": (b"d", "en_other")}}
+    recent = {"new": (b"n", "en_new")}
+    current = {page, "other", "new"}
+    found = _dropped(known, recent, {page: "en_copy", "other": "en_other"}, current)
+    assert found == ({"en_copy", "en_other"}, set(), {"other"})
 
 
 def test_fewer_questions_mean_fewer_shards_and_no_stale_ones(tmp_path: Path) -> None:
