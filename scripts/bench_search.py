@@ -27,22 +27,27 @@ from sitegen.search import index_site  # noqa: E402
 from sitegen.serve import make_server, serving  # noqa: E402
 
 QUERIES = ("botox", "swelling", "rhinoplasty scar", "filler", "numbness", "tummy tuck", "laser")
-# Run on a page that does not load static/search.js: the module is shared, and merging the shards
-# a second time would count each merged shard's results twice.
+# One Pagefind instance per shard, as static/search.js does. Run on a page that does not load
+# static/search.js.
 MEASURE_JS = """async (queries) => {
   const root = new URL('../pagefind/', location.href);
   const listing = await (await fetch(new URL('shards.json', root))).json();
-  const shards = listing.recent ? [...listing.shards, listing.recent] : listing.shards;
-  const dropped = new Set(listing.dropped || []);
-  const pf = await import(new URL(shards[0] + 'pagefind.js', root).href);
-  await pf.options({ baseUrl: '/' });
-  for (const s of shards.slice(1)) await pf.mergeIndex(new URL(s, root).href, { baseUrl: '/' });
-  await pf.init();
+  const names = listing.recent ? [...listing.shards, listing.recent] : listing.shards;
+  const dropped = listing.dropped || {};
+  const { createInstance } = await import(new URL(names[0] + 'pagefind.js', root).href);
+  const shards = await Promise.all(names.map(async (name) => {
+    const instance = createInstance({ basePath: new URL(name, root).href });
+    await instance.options({ baseUrl: '/' });
+    await instance.init();
+    return { instance, dropped: new Set(dropped[name] || []) };
+  }));
   const times = [];
   for (const q of queries) {
     const t0 = performance.now();
-    const s = await pf.search(q);
-    const results = s.results.filter((r) => !dropped.has(r.id));
+    const found = await Promise.all(shards.map(({ instance }) => instance.search(q)));
+    const results = found
+      .flatMap((s, k) => s.results.filter((r) => !shards[k].dropped.has(r.id)))
+      .sort((a, b) => b.score - a.score);
     await Promise.all(results.slice(0, 20).map((r) => r.data()));
     times.push([q, performance.now() - t0, results.length]);
   }

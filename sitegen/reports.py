@@ -48,7 +48,7 @@ class SearchReport:
     reindexed: int = 0  # numbered shards indexed by this build
     recent: int = 0  # question pages in the recent shard (see sitegen.search)
     recent_indexed: bool = False  # whether this build indexed the recent shard or removed it
-    dropped: int = 0  # stale fragments (and ballast) the search page leaves out
+    dropped: int = 0  # stale fragments the search page leaves out (the ballast not counted)
     relisted: bool = False  # whether this build rewrote shards.json (say, to drop a page)
 
     @property

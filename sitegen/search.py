@@ -9,13 +9,14 @@ Pagefind holds a whole index in memory while it builds it (about 2 GB at 10,000 
 the questions are split into ceil(n / shard_size) numbered shards, shard = crc32(id) mod count
 (about `shard_size` pages each, a few more or fewer; a later build keeps the count while shards
 stay within a quarter of `shard_size`), each indexed on its own into `pagefind/<n>/`, and the
-search page merges them in the browser (Pagefind's `mergeIndex`).
+search page searches them all in the browser.
 
 Pagefind cannot add a page to an index or take one out, and indexing a numbered shard again
 takes 20 s at 10,000 questions. So a build that changes a few question pages indexes only
 those, into the recent shard `pagefind/recent/`, and lists the stale copies in their numbered
-shards (and of removed pages) as `dropped` in `pagefind/shards.json`; the search page merges
-the recent shard too and leaves the dropped fragment ids out of its results. A page counts as
+shards (and of removed pages) as `dropped` in `pagefind/shards.json`, by shard; the search page
+searches each shard with a Pagefind instance of its own, leaves the dropped fragment ids out of
+that shard's results and orders all by score. A page counts as
 changed only where what Pagefind reads of it changed (`index_digest`, with the shipped question
 templates: a new related list is no change), and a page changed back to what its shard indexed
 leaves the recent shard. Once more than `recent_limit(shard_size)` pages are stale, the numbered
@@ -133,42 +134,53 @@ def index_site(
         wanted = _recent_pages(output, changed, count, todo, known, held, partial)
     current = set(ids)
     limit = recent_limit(shard_size)
-    passed: set[int] = set()  # numbered shards indexed or found empty
+    fresh: list[tuple[Path, Path]] = []  # (new shard, where it goes): swapped in together
     indexed = 0
     recent_indexed = False
-    avoid: set[str] = set()  # pages whose ballast copy's fragment id is a live page's
-    while True:
-        todo |= _folds(wanted, known, todo, current, count, limit)
-        wanted = {i: d for i, d in wanted.items() if shard_of(i, count) not in todo}
-        for number in sorted(todo - passed):
-            known.pop(number, None)
-            passed.add(number)
-            if shards[number]:
-                shard = root / str(number)
-                known[number], _ = _index_shard(output, shard, shards[number], version, partial)
-                indexed += 1
-        if {i: d for i, (d, _) in held.items()} != wanted or set(ballast) & avoid:
-            recent_indexed = True
-            if wanted:
-                sample = _ballast(known, wanted, current, avoid)
-                recent = root / RECENT
-                held, ballast = _index_shard(
-                    output, recent, sorted(wanted), version, partial, sample
-                )
-            else:
-                held, ballast = {}, {}
-                shutil.rmtree(root / RECENT, ignore_errors=True)
-        dropped, clashes, copies = _dropped(known, held, ballast, current)
-        if not clashes and not copies:
+    try:
+        while True:
+            todo |= _folds(wanted, known, todo, current, count, limit)
+            wanted = {i: d for i, d in wanted.items() if shard_of(i, count) not in todo}
+            if wanted and not partial and not _any_body(output, wanted):
+                # Alone, pages without a body element are indexed whole (as no clean build
+                # does): index their own shards instead.
+                todo |= {shard_of(i, count) for i in wanted}
+                continue
             break
-        todo |= clashes
-        avoid |= copies
+        for number in sorted(todo):
+            known.pop(number, None)
+            if shards[number]:
+                target = root / str(number)
+                known[number], _, new_shard = _index_shard(
+                    output, target, shards[number], version, partial
+                )
+                fresh.append((new_shard, target))
+                indexed += 1
+        if {i: d for i, (d, _) in held.items()} != wanted:
+            recent_indexed = True
+            held, ballast = {}, {}
+            if wanted:
+                target = root / RECENT
+                sample = _ballast(known, wanted, current)
+                held, ballast, new_shard = _index_shard(
+                    output, target, sorted(wanted), version, partial, sample
+                )
+                fresh.append((new_shard, target))
+    except BaseException:
+        for new_shard, _ in fresh:
+            shutil.rmtree(new_shard, ignore_errors=True)
+        raise
+    # All at once, right before the listing that goes with them: a reader searching while a
+    # shard takes a minute to index sees the old index whole.
+    for new_shard, target in fresh:
+        _swap(new_shard, target)
     live = {str(n) for n in range(count) if shards[n]}  # a small site may leave a shard empty
     if held:
         live.add(RECENT)
     for extra in sorted(root.glob("*")):
         if extra.is_dir() and extra.name not in live:
             shutil.rmtree(extra)
+    dropped = _dropped(known, held, ballast, current)
     written: dict[str, object] = {
         "count": count,
         "shards": [f"{n}/" for n in range(count) if shards[n]],
@@ -176,7 +188,7 @@ def index_site(
     if held:
         written["recent"] = f"{RECENT}/"
     if dropped:
-        written["dropped"] = sorted(dropped)
+        written["dropped"] = dropped
     relisted = write_if_changed(root / SHARDS_FILE, (json.dumps(written) + "\n").encode("utf-8"))
     seconds = time.perf_counter() - started
     files = [p for p in root.rglob("*") if p.is_file()]
@@ -190,13 +202,14 @@ def index_site(
         indexed,
         len(held),
         recent_indexed,
-        len(dropped),
+        sum(len(ids) for shard, ids in dropped.items() if shard != f"{RECENT}/"),
         relisted,
     )
 
 
-# Question id -> (index digest of the page as a shard indexed it, its Pagefind fragment id).
-Indexed = dict[str, tuple[bytes, str]]
+# Question id -> (index digest of the page as a shard indexed it, its Pagefind fragment id,
+# None when Pagefind left the page out).
+Indexed = dict[str, tuple[bytes, str | None]]
 
 RECENT = "recent"  # the shard of question pages changed since their numbered shard was indexed
 
@@ -278,7 +291,7 @@ def _folds(
         number = shard_of(question_id, count)
         stale[number] = stale.get(number, 0) + 1
     for number, digests in known.items():
-        gone = sum(question_id not in current for question_id in digests)
+        gone = sum(f is not None and i not in current for i, (_, f) in digests.items())
         if gone:
             stale[number] = stale.get(number, 0) + gone
     folds: set[int] = set()
@@ -294,33 +307,30 @@ def _folds(
 
 def _dropped(
     known: dict[int, Indexed], held: Indexed, ballast: dict[str, str], current: set[str]
-) -> tuple[set[str], set[int], set[str]]:
-    """Return the fragment ids a search must drop (the numbered shards' copies of pages
-    removed or in the recent shard, and the ballast copies), the numbered shards to index
-    anew because one of their dropped ids is also the id of a page a search must find, and
-    the ballast pages whose copy's id is. Pagefind names a fragment by the shortest prefix of
-    its hash unique in its own index, so ids can repeat across shards, and the same page
-    indexed twice unchanged gets the same id."""
-    dropped: dict[str, int] = {}
-    found: set[str] = {fragment for _, fragment in held.values()}
-    for number, digests in known.items():
-        for question_id, (_, fragment) in digests.items():
-            if question_id in held or question_id not in current:
-                dropped[fragment] = number
-            else:
-                found.add(fragment)
-    clashes = {number for fragment, number in dropped.items() if fragment in found}
-    copies = {question_id for question_id, fragment in ballast.items() if fragment in found}
-    return set(dropped) | set(ballast.values()), clashes, copies
+) -> dict[str, list[str]]:
+    """Return, by shard ("0/", "recent/"), the fragment ids a search must leave out: the
+    numbered shards' copies of pages removed or in the recent shard, and the ballast. By
+    shard, as Pagefind names a fragment by the shortest prefix of its hash unique in its own
+    index: an id can stand for different pages in two shards, and for the same page twice."""
+    dropped: dict[str, list[str]] = {}
+    for number, digests in sorted(known.items()):
+        stale = sorted(
+            fragment
+            for question_id, (_, fragment) in digests.items()
+            if fragment is not None and (question_id in held or question_id not in current)
+        )
+        if stale:
+            dropped[f"{number}/"] = stale
+    if ballast:
+        dropped[f"{RECENT}/"] = sorted(ballast.values())
+    return dropped
 
 
 BALLAST_PREFIX = "__sitegen-ballast/"  # where the recent shard's ballast pages are staged
 BALLAST = 200  # pages
 
 
-def _ballast(
-    known: dict[int, Indexed], wanted: dict[str, bytes], current: set[str], avoid: set[str]
-) -> list[str]:
+def _ballast(known: dict[int, Indexed], wanted: dict[str, bytes], current: set[str]) -> list[str]:
     """Return the pages to index into the recent shard beside its own, under another URL, and
     drop from every search: a fixed sample of BALLAST pages as their numbered shards hold
     them. Pagefind ranks a page by how rare the query's words are in its own index (BM25);
@@ -330,8 +340,8 @@ def _ballast(
     candidates = (
         question_id
         for digests in known.values()
-        for question_id in digests
-        if question_id in current and question_id not in wanted and question_id not in avoid
+        for question_id, (_, fragment) in digests.items()
+        if fragment is not None and question_id in current and question_id not in wanted
     )
     return sorted(
         heapq.nsmallest(BALLAST, candidates, key=lambda i: (zlib.crc32(i.encode("utf-8")), i))
@@ -495,13 +505,14 @@ def _index_shard(
     version: str,
     partial: bool,
     ballast: Sequence[str] = (),
-) -> tuple[Indexed, dict[str, str]]:
-    """Index the pages of `ids` into `target`: hard-link them into a staging tree shaped like
-    the site (so result URLs are /questions/<id>/), run Pagefind on it, swap the result in.
-    The pages of `ballast` go in too, under BALLAST_PREFIX (see `_ballast`).
+) -> tuple[Indexed, dict[str, str], Path]:
+    """Index the pages of `ids` for `target`: hard-link them into a staging tree shaped like
+    the site (so result URLs are /questions/<id>/), run Pagefind on it into a new shard beside
+    `target`. The pages of `ballast` go in too, under BALLAST_PREFIX (see `_ballast`).
     The digest of each page (taken while Pagefind runs, from the very bytes it reads) and its
     fragment id go into the new shard (DIGESTS_FILE), with the ballast's fragment ids, so they
-    and the index are swapped in together. Return them."""
+    and the index are swapped in together (`_swap`). Return them and the new shard. A page
+    Pagefind left out (one without a body element, when others have one) has no fragment."""
     stage = output / f".{INDEX_DIR}-stage"
     fresh = target.with_name(f".{target.name}.new")
     shutil.rmtree(stage, ignore_errors=True)
@@ -543,16 +554,27 @@ def _index_shard(
             f"{output}: pagefind failed ({process.returncode}): {detail[-1] if detail else ''}"
         )
     fragments = _fragment_ids(fresh)
-    indexed = {i: (digests[i], fragments[f"/{INDEXED_PREFIX}{i}/"]) for i in ids}
-    copies = {i: fragments[f"/{BALLAST_PREFIX}{i}/"] for i in ballast}
+    indexed = {i: (digests[i], fragments.get(f"/{INDEXED_PREFIX}{i}/")) for i in ids}
+    copies = {i: f for i in ballast if (f := fragments.get(f"/{BALLAST_PREFIX}{i}/"))}
     cache.save(fresh / DIGESTS_FILE, version, {"pages": indexed, "ballast": copies})
+    return indexed, copies, fresh
+
+
+def _swap(fresh: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-    return indexed, copies
+
+
+def _any_body(output: Path, ids: dict[str, bytes]) -> bool:
+    """Return whether any of these question pages has a `data-pagefind-body` element."""
+    return any(
+        _MARK + b"body" in (output / INDEXED_PREFIX / i / "index.html").read_bytes().lower()
+        for i in ids
+    )
 
 
 def _digests(site: Path, ids: list[str], partial: bool) -> dict[str, bytes]:
@@ -595,16 +617,17 @@ def _listing_json(output: Path) -> Any:
 def searchable(output: Path) -> list[tuple[str, dict[str, Any]]]:
     """Return (fragment id, page) of each page a search of the index under `output` can find,
     in the order of the shards `shards.json` lists, leaving out the fragments it lists as
-    dropped, as the search page does. A page is what Pagefind holds of it (url, content,
-    meta, filters, anchors); a fragment id starts with the page's language."""
+    dropped from each shard, as the search page does. A page is what Pagefind holds of it
+    (url, content, meta, filters, anchors); a fragment id starts with the page's language."""
     index = output / INDEX_DIR
     listing = _listing_json(output)
-    dropped = set(listing.get("dropped", ())) if isinstance(listing, dict) else set()
+    dropped = listing.get("dropped", {}) if isinstance(listing, dict) else {}
     found = []
     for shard in listed_shards(output):
+        left_out = set(dropped.get(shard, ()))
         for path in sorted((index / shard / "fragment").glob("*.pf_fragment")):
             fragment = path.name.removesuffix(".pf_fragment")
-            if fragment in dropped:  # the search page cannot tell which shard a result is from
+            if fragment in left_out:
                 continue
             data = gzip.decompress(path.read_bytes()).removeprefix(FRAGMENT_PREFIX)
             found.append((fragment, json.loads(data)))

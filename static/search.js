@@ -12,8 +12,7 @@ const resultsList = document.getElementById("search-results");
 const FILTERS = ["specialty", "topic"]; // the names of the filter lists in search.html
 const PAGE = 20;
 
-let pagefind = null;
-let dropped = new Set(); // stale copies of changed or removed questions (see sitegen/search.py)
+let shards = []; // one Pagefind instance per shard, with the fragment ids it must leave out
 let shown = PAGE;
 let latest = 0;
 
@@ -119,9 +118,23 @@ async function run(updateUrl) {
     return;
   }
   shown = PAGE;
-  const search = await pagefind.debouncedSearch(query || null, { filters }, 150);
-  if (search === null || ticket !== latest) return;
-  await render(search.results.filter((result) => !dropped.has(result.id)), query, ticket);
+  const results = await searchShards(query || null, filters);
+  if (results === null || ticket !== latest) return;
+  await render(results, query, ticket);
+}
+
+// Every shard's results by score, as Pagefind's own merged search gives them, but for the
+// fragments the shard lists as dropped: stale copies of questions changed or removed since
+// the shard was indexed, and the recent shard's ballast (see sitegen/search.py). Dropped by
+// shard: a fragment id is unique within its own shard only.
+async function searchShards(query, filters) {
+  const found = await Promise.all(
+    shards.map(({ instance }) => instance.debouncedSearch(query, { filters }, 150)),
+  );
+  if (found.some((search) => search === null)) return null; // a newer query came in
+  return found
+    .flatMap((search, k) => search.results.filter((result) => !shards[k].dropped.has(result.id)))
+    .sort((a, b) => b.score - a.score);
 }
 
 async function start() {
@@ -129,18 +142,23 @@ async function start() {
   input.value = params.get("q") || "";
   document.getElementById("search-nojs").hidden = true;
   try {
-    // The index comes in shards (see sitegen/search.py): load the first, merge the others and
-    // the recent shard, which holds the questions changed since their own shard was indexed.
-    const listing = await (await fetch(new URL("pagefind/shards.json", siteRoot))).json();
-    const shards = listing.recent ? [...listing.shards, listing.recent] : listing.shards;
-    dropped = new Set(listing.dropped || []);
+    // The index comes in shards (see sitegen/search.py): the numbered ones, and the recent
+    // one, which holds the questions changed since their own shard was indexed. The listing
+    // must match the shards, so it is never taken from the cache unchecked.
+    const address = new URL("pagefind/shards.json", siteRoot);
+    const listing = await (await fetch(address, { cache: "no-cache" })).json();
+    const names = listing.recent ? [...listing.shards, listing.recent] : listing.shards;
+    const dropped = listing.dropped || {};
     const bundle = (shard) => new URL(`pagefind/${shard}`, siteRoot).href;
-    pagefind = await import(`${bundle(shards[0])}pagefind.js`);
-    await pagefind.options({ baseUrl: siteRoot.pathname });
-    for (const shard of shards.slice(1)) {
-      await pagefind.mergeIndex(bundle(shard), { baseUrl: siteRoot.pathname });
-    }
-    await pagefind.init();
+    const { createInstance } = await import(`${bundle(names[0])}pagefind.js`);
+    shards = await Promise.all(
+      names.map(async (name) => {
+        const instance = createInstance({ basePath: bundle(name) });
+        await instance.options({ baseUrl: siteRoot.pathname });
+        await instance.init();
+        return { instance, dropped: new Set(dropped[name] || []) };
+      }),
+    );
   } catch (error) {
     statusLine.textContent = "Search is not available on this copy of the site.";
     return;
