@@ -34,9 +34,8 @@ MEASURE_JS = """async (queries) => {
   const listing = await (await fetch(new URL('shards.json', root))).json();
   const names = listing.recent ? [...listing.shards, listing.recent] : listing.shards;
   const dropped = listing.dropped || {};
-  const { createInstance } = await import(new URL(names[0] + 'pagefind.js', root).href);
   const shards = await Promise.all(names.map(async (name) => {
-    const instance = createInstance({ basePath: new URL(name, root).href });
+    const instance = await import(new URL(name + 'pagefind.js', root).href);
     await instance.options({ baseUrl: '/' });
     await instance.init();
     return { instance, dropped: new Set(dropped[name] || []) };

@@ -150,10 +150,11 @@ async function start() {
     const names = listing.recent ? [...listing.shards, listing.recent] : listing.shards;
     const dropped = listing.dropped || {};
     const bundle = (shard) => new URL(`pagefind/${shard}`, siteRoot).href;
-    const { createInstance } = await import(`${bundle(names[0])}pagefind.js`);
+    // Each shard through its own copy of Pagefind's script: instances made by one copy
+    // (createInstance) share its WebAssembly state and corrupt each other's searches.
     shards = await Promise.all(
       names.map(async (name) => {
-        const instance = createInstance({ basePath: bundle(name) });
+        const instance = await import(`${bundle(name)}pagefind.js`);
         await instance.options({ baseUrl: siteRoot.pathname });
         await instance.init();
         return { instance, dropped: new Set(dropped[name] || []) };
