@@ -14,10 +14,10 @@ search page searches them all in the browser.
 Pagefind cannot add a page to an index or take one out, and indexing a numbered shard again
 takes 20 s at 10,000 questions. So a build that changes a few question pages indexes only
 those, into the recent shard `pagefind/recent/`, and lists the stale copies in their numbered
-shards (and of removed pages) as `dropped` in `pagefind/shards.json`, by shard; the search page
-searches each shard through its own copy of Pagefind's script, leaves the dropped fragment ids out of
-that shard's results and orders all by score. A page counts as
-changed only where what Pagefind reads of it changed (`index_digest`, with the shipped question
+shards (and of removed pages) as `dropped` in `pagefind/shards.json`, by shard; the search
+page searches each shard through its own copy of Pagefind's script, leaves the dropped
+fragment ids out of that shard's results and orders all by score. A page counts as changed
+only where what Pagefind reads of it changed (`index_digest`, with the shipped question
 templates: a new related list is no change), and a page changed back to what its shard indexed
 leaves the recent shard. Once more than `recent_limit(shard_size)` pages are stale, the numbered
 shards with most of them are indexed again; so are all of them when the shard count changes
