@@ -27,19 +27,24 @@ from sitegen.search import index_site  # noqa: E402
 from sitegen.serve import make_server, serving  # noqa: E402
 
 QUERIES = ("botox", "swelling", "rhinoplasty scar", "filler", "numbness", "tummy tuck", "laser")
-# One Pagefind instance per shard, as static/search.js does. Run on a page that does not load
-# static/search.js.
+# The shards as static/search.js opens them. Run on a page that does not load static/search.js:
+# its own instances would share the module's state.
 MEASURE_JS = """async (queries) => {
   const root = new URL('../pagefind/', location.href);
   const listing = await (await fetch(new URL('shards.json', root))).json();
-  const names = listing.recent ? [...listing.shards, listing.recent] : listing.shards;
   const dropped = listing.dropped || {};
-  const shards = await Promise.all(names.map(async (name) => {
-    const instance = await import(new URL(name + 'pagefind.js', root).href);
+  const open = async (first, others) => {
+    const instance = await import(new URL(first + 'pagefind.js', root).href);
     await instance.options({ baseUrl: '/' });
+    for (const other of others) {
+      await instance.mergeIndex(new URL(other, root).href, { baseUrl: '/' });
+    }
     await instance.init();
-    return { instance, dropped: new Set(dropped[name] || []) };
-  }));
+    return { instance, dropped: new Set([first, ...others].flatMap((s) => dropped[s] || [])) };
+  };
+  const [first, ...others] = listing.shards;
+  const shards = [await open(first, others)];
+  if (listing.recent) shards.push(await open(listing.recent, []));
   const times = [];
   for (const q of queries) {
     const t0 = performance.now();

@@ -15,8 +15,8 @@ Pagefind cannot add a page to an index or take one out, and indexing a numbered 
 takes 20 s at 10,000 questions. So a build that changes a few question pages indexes only
 those, into the recent shard `pagefind/recent/`, and lists the stale copies in their numbered
 shards (and of removed pages) as `dropped` in `pagefind/shards.json`, by shard; the search
-page searches each shard through its own copy of Pagefind's script, leaves the dropped
-fragment ids out of that shard's results and orders all by score. A page counts as changed
+page searches the numbered shards as one index and the recent shard as another, leaves the
+dropped fragment ids out and orders all by score. A page counts as changed
 only where what Pagefind reads of it changed (`index_digest`, with the shipped question
 templates: a new related list is no change), and a page changed back to what its shard indexed
 leaves the recent shard. Once more than `recent_limit(shard_size)` pages are stale, the numbered
@@ -134,8 +134,8 @@ def index_site(
         wanted = _recent_pages(output, changed, count, todo, known, held, partial)
     current = set(ids)
     limit = recent_limit(shard_size)
-    fresh: list[tuple[Path, Path]] = []  # (new shard, where it goes): swapped in together
-    indexed = 0
+    fresh: dict[Path, Path] = {}  # where each new shard goes: swapped in together
+    indexed: set[int] = set()
     recent_indexed = False
     try:
         while True:
@@ -146,33 +146,36 @@ def index_site(
                 # does): index their own shards instead.
                 todo |= {shard_of(i, count) for i in wanted}
                 continue
-            break
-        for number in sorted(todo):
-            known.pop(number, None)
-            if shards[number]:
-                target = root / str(number)
-                known[number], _, new_shard = _index_shard(
-                    output, target, shards[number], version, partial
-                )
-                fresh.append((new_shard, target))
-                indexed += 1
-        if {i: d for i, (d, _) in held.items()} != wanted:
-            recent_indexed = True
-            held, ballast = {}, {}
-            if wanted:
+            for number in sorted(todo - indexed):
+                known.pop(number, None)
+                indexed.add(number)
+                if shards[number]:
+                    target = root / str(number)
+                    known[number], _, fresh[target] = _index_shard(
+                        output, target, shards[number], version, partial
+                    )
+            if {i: d for i, (d, _) in held.items()} != wanted:
+                recent_indexed = True
+                held, ballast = {}, {}
                 target = root / RECENT
-                sample = _ballast(known, wanted, current)
-                held, ballast, new_shard = _index_shard(
-                    output, target, sorted(wanted), version, partial, sample
-                )
-                fresh.append((new_shard, target))
+                if target in fresh:
+                    shutil.rmtree(fresh.pop(target), ignore_errors=True)
+                if wanted:
+                    sample = _ballast(known, wanted, current)
+                    held, ballast, fresh[target] = _index_shard(
+                        output, target, sorted(wanted), version, partial, sample
+                    )
+            dropped, clashes = _dropped(known, held, ballast, current)
+            if not clashes:
+                break
+            todo |= clashes
     except BaseException:
-        for new_shard, _ in fresh:
+        for new_shard in fresh.values():
             shutil.rmtree(new_shard, ignore_errors=True)
         raise
     # All at once, right before the listing that goes with them: a reader searching while a
     # shard takes a minute to index sees the old index whole.
-    for new_shard, target in fresh:
+    for target, new_shard in fresh.items():
         _swap(new_shard, target)
     live = {str(n) for n in range(count) if shards[n]}  # a small site may leave a shard empty
     if held:
@@ -180,7 +183,6 @@ def index_site(
     for extra in sorted(root.glob("*")):
         if extra.is_dir() and extra.name not in live:
             shutil.rmtree(extra)
-    dropped = _dropped(known, held, ballast, current)
     written: dict[str, object] = {
         "count": count,
         "shards": [f"{n}/" for n in range(count) if shards[n]],
@@ -199,7 +201,7 @@ def index_site(
         len(files),
         total,
         count,
-        indexed,
+        sum(bool(shards[n]) for n in indexed),
         len(held),
         recent_indexed,
         sum(len(ids) for shard, ids in dropped.items() if shard != f"{RECENT}/"),
@@ -307,23 +309,31 @@ def _folds(
 
 def _dropped(
     known: dict[int, Indexed], held: Indexed, ballast: dict[str, str], current: set[str]
-) -> dict[str, list[str]]:
-    """Return, by shard ("0/", "recent/"), the fragment ids a search must leave out: the
-    numbered shards' copies of pages removed or in the recent shard, and the ballast. By
-    shard, as Pagefind names a fragment by the shortest prefix of its hash unique in its own
-    index: an id can stand for different pages in two shards, and for the same page twice."""
+) -> tuple[dict[str, list[str]], set[int]]:
+    """Return, by shard ("0/", "recent/"), the fragment ids a search must leave out (the
+    numbered shards' copies of pages removed or in the recent shard, and the ballast), and the
+    numbered shards to index anew because an id they drop is also a live page's in a numbered
+    shard. The search page searches the numbered shards as one index and the recent shard as
+    another, and Pagefind names a fragment by the shortest prefix of its hash unique in its
+    own shard: an id can stand for two pages in two shards, and for the same page unchanged
+    in a numbered shard and the recent one."""
     dropped: dict[str, list[str]] = {}
+    stale: dict[str, int] = {}
+    live: set[str] = set()
     for number, digests in sorted(known.items()):
-        stale = sorted(
-            fragment
-            for question_id, (_, fragment) in digests.items()
-            if fragment is not None and (question_id in held or question_id not in current)
-        )
-        if stale:
-            dropped[f"{number}/"] = stale
+        for question_id, (_, fragment) in digests.items():
+            if fragment is None:
+                continue
+            if question_id in held or question_id not in current:
+                stale[fragment] = number
+                dropped.setdefault(f"{number}/", []).append(fragment)
+            else:
+                live.add(fragment)
+    for ids in dropped.values():
+        ids.sort()
     if ballast:
         dropped[f"{RECENT}/"] = sorted(ballast.values())
-    return dropped
+    return dropped, {number for fragment, number in stale.items() if fragment in live}
 
 
 BALLAST_PREFIX = "__sitegen-ballast/"  # where the recent shard's ballast pages are staged
@@ -617,14 +627,17 @@ def _listing_json(output: Path) -> Any:
 def searchable(output: Path) -> list[tuple[str, dict[str, Any]]]:
     """Return (fragment id, page) of each page a search of the index under `output` can find,
     in the order of the shards `shards.json` lists, leaving out the fragments it lists as
-    dropped from each shard, as the search page does. A page is what Pagefind holds of it
+    dropped, as the search page does. A page is what Pagefind holds of it
     (url, content, meta, filters, anchors); a fragment id starts with the page's language."""
     index = output / INDEX_DIR
     listing = _listing_json(output)
     dropped = listing.get("dropped", {}) if isinstance(listing, dict) else {}
     found = []
+    recent = f"{RECENT}/"
+    # The page searches the numbered shards as one index: what one of them drops, all do.
+    numbered = {f for shard, ids in dropped.items() if shard != recent for f in ids}
     for shard in listed_shards(output):
-        left_out = set(dropped.get(shard, ()))
+        left_out = set(dropped.get(recent, ())) if shard == recent else numbered
         for path in sorted((index / shard / "fragment").glob("*.pf_fragment")):
             fragment = path.name.removesuffix(".pf_fragment")
             if fragment in left_out:

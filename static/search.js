@@ -12,7 +12,7 @@ const resultsList = document.getElementById("search-results");
 const FILTERS = ["specialty", "topic"]; // the names of the filter lists in search.html
 const PAGE = 20;
 
-let shards = []; // one Pagefind instance per shard, with the fragment ids it must leave out
+let shards = []; // Pagefind instances, each with the fragment ids it must leave out
 let shown = PAGE;
 let latest = 0;
 
@@ -124,9 +124,8 @@ async function run(updateUrl) {
 }
 
 // Every shard's results by score, as Pagefind's own merged search gives them, but for the
-// fragments the shard lists as dropped: stale copies of questions changed or removed since
-// the shard was indexed, and the recent shard's ballast (see sitegen/search.py). Dropped by
-// shard: a fragment id is unique within its own shard only.
+// fragments shards.json lists as dropped: stale copies of questions changed or removed since
+// their shard was indexed, and the recent shard's ballast (see sitegen/search.py).
 async function searchShards(query, filters) {
   const found = await Promise.all(
     shards.map(({ instance }) => instance.debouncedSearch(query, { filters }, 150)),
@@ -147,19 +146,25 @@ async function start() {
     // must match the shards, so it is never taken from the cache unchecked.
     const address = new URL("pagefind/shards.json", siteRoot);
     const listing = await (await fetch(address, { cache: "no-cache" })).json();
-    const names = listing.recent ? [...listing.shards, listing.recent] : listing.shards;
     const dropped = listing.dropped || {};
     const bundle = (shard) => new URL(`pagefind/${shard}`, siteRoot).href;
-    // Each shard through its own copy of Pagefind's script: instances made by one copy
-    // (createInstance) share its WebAssembly state and corrupt each other's searches.
-    shards = await Promise.all(
-      names.map(async (name) => {
-        const instance = await import(`${bundle(name)}pagefind.js`);
-        await instance.options({ baseUrl: siteRoot.pathname });
-        await instance.init();
-        return { instance, dropped: new Set(dropped[name] || []) };
-      }),
-    );
+    const open = async (first, others) => {
+      const instance = await import(`${bundle(first)}pagefind.js`);
+      await instance.options({ baseUrl: siteRoot.pathname });
+      for (const other of others) {
+        await instance.mergeIndex(bundle(other), { baseUrl: siteRoot.pathname });
+      }
+      await instance.init();
+      const left = [first, ...others].flatMap((shard) => dropped[shard] || []);
+      return { instance, dropped: new Set(left) };
+    };
+    // The numbered shards as one index (Pagefind merges them and shares its WebAssembly
+    // between them); the recent shard through its own copy of Pagefind's script, as a page can
+    // be in both with one fragment id (instances made by one copy share its state and
+    // corrupt each other's searches).
+    const [first, ...others] = listing.shards;
+    shards = [await open(first, others)];
+    if (listing.recent) shards.push(await open(listing.recent, []));
   } catch (error) {
     statusLine.textContent = "Search is not available on this copy of the site.";
     return;

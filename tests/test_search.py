@@ -318,21 +318,27 @@ def test_the_shard_with_most_stale_pages_is_indexed_again_first() -> None:
 def test_stale_copies_and_the_ballast_are_dropped_by_shard() -> None:
     (gone,) = ids_in(0, 2, 1)
     changed, live = ids_in(1, 2, 2)
-    # Pagefind names fragments by a hash prefix unique in its own shard only: the same id in
-    # two shards may be two pages, so a drop names its shard.
-    known = {0: {gone: (b"d", "en_same")}, 1: {changed: (b"d", "en_old"), live: (b"d", "en_same")}}
+    known = {0: {gone: (b"d", "en_gone")}, 1: {changed: (b"d", "en_old"), live: (b"d", "en_live")}}
     recent = {changed: (b"new", "en_old")}  # a page unchanged to Pagefind keeps its id
     ballast = {live: "en_copy"}
-    assert _dropped(known, recent, ballast, {changed, live}) == {
-        "0/": ["en_same"],
-        "1/": ["en_old"],
-        "recent/": ["en_copy"],
-    }
+    assert _dropped(known, recent, ballast, {changed, live}) == (
+        {"0/": ["en_gone"], "1/": ["en_old"], "recent/": ["en_copy"]},
+        set(),
+    )
+
+
+def test_a_dropped_id_that_is_a_live_page_s_in_another_shard_indexes_its_shard_again() -> None:
+    (gone,) = ids_in(0, 2, 1)
+    (live,) = ids_in(1, 2, 1)
+    # Pagefind names fragments by a hash prefix unique in its own shard only, and the search
+    # page searches the numbered shards as one index.
+    known = {0: {gone: (b"d", "en_same")}, 1: {live: (b"d", "en_same")}}
+    assert _dropped(known, {}, {}, {live}) == ({"0/": ["en_same"]}, {0})
 
 
 def test_a_page_pagefind_left_out_has_nothing_to_drop() -> None:
     (gone,) = ids_in(0, 1, 1)
-    assert _dropped({0: {gone: (b"d", None)}}, {}, {}, set()) == {}
+    assert _dropped({0: {gone: (b"d", None)}}, {}, {}, set()) == ({}, set())
 
 
 def test_fewer_questions_mean_fewer_shards_and_no_stale_ones(tmp_path: Path) -> None:
