@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from sitegen import search
 from sitegen.build import build
 from sitegen.config import Config, Paths
 from sitegen.render import make_environment, template_sources
@@ -524,4 +525,29 @@ def test_a_question_template_may_leave_some_pages_out_of_the_index(tmp_path: Pat
     assert not report.errors and report.search is not None and report.search.reindexed == 1
     edit_record(root, "rest", "rest-remedy", "sleep")
     assert run(root, config).search.recent == 1  # type: ignore[union-attr]
+    assert fragments(root) == fragments(built_fresh(root, config))
+
+
+def test_a_clash_indexes_the_shard_again_and_the_index_still_equals_a_clean_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path / "site")
+    add_seeds(root, "heat", "rest", "arnica", "compression")
+    config = Config(search_shard_size=2)
+    run(root, config)
+    edit_record(root, "heat", "heat-remedy", "warm pads")
+    clashed = []
+
+    def first_call_clashes(*args: object) -> tuple[dict[str, list[str]], set[int]]:
+        dropped, clashes = _dropped(*args)  # type: ignore[arg-type]
+        if not clashed:  # as if a dropped id were a live page's in another shard
+            clashed.append(shard_of("does-heat-help-bruising", 3))
+            return dropped, set(clashed)
+        return dropped, clashes
+
+    monkeypatch.setattr(search, "_dropped", first_call_clashes)
+    report = run(root, config)
+    assert report.search is not None and report.search.reindexed == 1
+    assert report.search.recent == 0  # the page is back in its own shard
+    assert not [p.name for p in (root / "public" / "pagefind").iterdir() if p.name[0] == "."]
     assert fragments(root) == fragments(built_fresh(root, config))
