@@ -317,23 +317,20 @@ def _dropped(
     another, and Pagefind names a fragment by the shortest prefix of its hash unique in its
     own shard: an id can stand for two pages in two shards, and for the same page unchanged
     in a numbered shard and the recent one."""
-    dropped: dict[str, list[str]] = {}
-    stale: dict[str, int] = {}
+    stale: dict[int, list[str]] = {}
     live: set[str] = set()
     for number, digests in sorted(known.items()):
         for question_id, (_, fragment) in digests.items():
             if fragment is None:
                 continue
             if question_id in held or question_id not in current:
-                stale[fragment] = number
-                dropped.setdefault(f"{number}/", []).append(fragment)
+                stale.setdefault(number, []).append(fragment)
             else:
                 live.add(fragment)
-    for ids in dropped.values():
-        ids.sort()
+    dropped = {f"{number}/": sorted(ids) for number, ids in stale.items()}
     if ballast:
         dropped[f"{RECENT}/"] = sorted(ballast.values())
-    return dropped, {number for fragment, number in stale.items() if fragment in live}
+    return dropped, {number for number, ids in stale.items() if not live.isdisjoint(ids)}
 
 
 BALLAST_PREFIX = "__sitegen-ballast/"  # where the recent shard's ballast pages are staged
@@ -470,12 +467,12 @@ class Listing:
 def _read_listing(root: Path) -> Listing | None:
     """Return what the shards.json the last build wrote lists, or None when it is missing or
     unreadable."""
+    listing = _listing_json(root.parent)
     try:
-        listing = json.loads((root / SHARDS_FILE).read_text("utf-8"))
         listed = {int(shard.rstrip("/")) for shard in listing["shards"]}
         count = listing["count"]
         recent = listing.get("recent") == f"{RECENT}/"
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return Listing(count, listed, recent) if isinstance(count, int) else None
 
@@ -600,9 +597,16 @@ def _fragment_ids(shard: Path) -> dict[str, str]:
     """Return {page URL: fragment id} of the pages a shard holds."""
     found = {}
     for path in (shard / "fragment").glob("*.pf_fragment"):
-        page = json.loads(gzip.decompress(path.read_bytes()).removeprefix(FRAGMENT_PREFIX))
-        found[page["url"]] = path.name.removesuffix(".pf_fragment")
+        found[_fragment(path)["url"]] = path.name.removesuffix(".pf_fragment")
     return found
+
+
+def _fragment(path: Path) -> dict[str, Any]:
+    """Return what a Pagefind fragment file holds of its page."""
+    page: dict[str, Any] = json.loads(
+        gzip.decompress(path.read_bytes()).removeprefix(FRAGMENT_PREFIX)
+    )
+    return page
 
 
 def listed_shards(output: Path) -> list[str]:
@@ -642,8 +646,7 @@ def searchable(output: Path) -> list[tuple[str, dict[str, Any]]]:
             fragment = path.name.removesuffix(".pf_fragment")
             if fragment in left_out:
                 continue
-            data = gzip.decompress(path.read_bytes()).removeprefix(FRAGMENT_PREFIX)
-            found.append((fragment, json.loads(data)))
+            found.append((fragment, _fragment(path)))
     return found
 
 
