@@ -312,7 +312,9 @@ def _build(
         changed = None if unfinished else written.changed
         with phase("search index"):
             templates = templates_digest(renderer.template_sources("question.html"))
-            search = index_site(paths.output, changed, config.search_shard_size, templates)
+            search = index_site(
+                paths.output, changed, config.search_shard_size, templates, output.files
+            )
     else:
         search = None
         remove_index(paths.output)

@@ -44,10 +44,10 @@ import shutil
 import subprocess
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from sitegen import cache
 from sitegen.atomic import write_if_changed
@@ -96,8 +96,13 @@ def index_site(
     changed: Sequence[str] | None = None,
     shard_size: int = SHARD_SIZE,
     templates: str | None = None,
+    pages: Iterable[str] | None = None,
 ) -> SearchReport:
     """Index the question pages under `output` into `output/pagefind/`.
+
+    `pages`: the output paths of every file the build made (the question pages among them are
+    indexed), else the question pages found under `output` (a glob of 100,000 folders took
+    1.7 s of each build at that size).
 
     `changed` lists the output paths this build wrote or removed (None: index every shard
     anew). A changed question page whose indexed part differs from what its numbered shard
@@ -110,7 +115,7 @@ def index_site(
     """
     partial = templates == VERIFIED_TEMPLATES
     root = output / INDEX_DIR
-    ids = sorted(p.parent.name for p in (output / INDEXED_PREFIX).glob("*/index.html"))
+    ids = _question_ids(output, pages)
     if not ids:
         # Pagefind refuses an empty site; a site without questions has nothing to search.
         remove_index(output)
@@ -125,12 +130,13 @@ def index_site(
     version = _digests_version(count, partial)
     started = time.perf_counter()
     known: dict[int, Indexed] = {}  # what each numbered shard kept as it is indexed
+    sizes: dict[Path, Size] = {}  # each shard's files and bytes (but its digests file)
     held: Indexed = {}  # what the recent shard holds
     ballast: dict[str, str] = {}  # its ballast: id -> fragment id of the copy
     wanted: dict[str, bytes] = {}  # what it must hold: id -> digest
     todo = set(range(count))
     if listing is not None and changed is not None and listing.count == count:
-        todo, known, (held, ballast) = _kept(root, count, listing, version, shards)
+        todo, known, (held, ballast), sizes = _kept(root, count, listing, version, shards)
         wanted = _recent_pages(output, changed, count, todo, known, held, partial)
     current = set(ids)
     limit = recent_limit(shard_size)
@@ -151,7 +157,7 @@ def index_site(
                 indexed.add(number)
                 if shards[number]:
                     target = root / str(number)
-                    known[number], _, fresh[target] = _index_shard(
+                    known[number], _, fresh[target], sizes[target] = _index_shard(
                         output, target, shards[number], version, partial
                     )
             if {i: d for i, (d, _) in held.items()} != wanted:
@@ -162,7 +168,7 @@ def index_site(
                     shutil.rmtree(fresh.pop(target), ignore_errors=True)
                 if wanted:
                     sample = _ballast(known, wanted, current)
-                    held, ballast, fresh[target] = _index_shard(
+                    held, ballast, fresh[target], sizes[target] = _index_shard(
                         output, target, sorted(wanted), version, partial, sample
                     )
             dropped, clashes = _dropped(known, held, ballast, current)
@@ -193,12 +199,11 @@ def index_site(
         written["dropped"] = dropped
     relisted = write_if_changed(root / SHARDS_FILE, (json.dumps(written) + "\n").encode("utf-8"))
     seconds = time.perf_counter() - started
-    files = [p for p in root.rglob("*") if p.is_file()]
-    total = sum(p.stat().st_size for p in files)
+    files, total = _index_size(root, live, sizes)
     return SearchReport(
         root,
         seconds,
-        len(files),
+        files,
         total,
         count,
         sum(bool(shards[n]) for n in indexed),
@@ -207,6 +212,22 @@ def index_site(
         sum(len(ids) for shard, ids in dropped.items() if shard != f"{RECENT}/"),
         relisted,
     )
+
+
+def _question_ids(output: Path, pages: Iterable[str] | None) -> list[str]:
+    """Return the ids of the question pages among `pages` (or under `output`), sorted."""
+    if pages is None:
+        return sorted(p.parent.name for p in (output / INDEXED_PREFIX).glob("*/index.html"))
+    found = []
+    for path in pages:
+        if path.startswith(INDEXED_PREFIX) and path.endswith(_PAGE):
+            question_id = path[len(INDEXED_PREFIX) : -len(_PAGE)]
+            if question_id and "/" not in question_id:
+                found.append(question_id)
+    return sorted(found)
+
+
+_PAGE = "/index.html"
 
 
 # Question id -> (index digest of the page as a shard indexed it, its Pagefind fragment id,
@@ -226,23 +247,27 @@ def recent_limit(shard_size: int) -> int:
 
 def _kept(
     root: Path, count: int, listing: Listing, version: str, shards: list[list[str]]
-) -> tuple[set[int], dict[int, Indexed], tuple[Indexed, dict[str, str]]]:
+) -> tuple[set[int], dict[int, Indexed], tuple[Indexed, dict[str, str]], dict[Path, Size]]:
     """Return the numbered shards that must be indexed anew (their digests are unknown, or
-    they hold no page now), what the others hold, and what the recent shard holds (its pages
-    and its ballast). A recent shard listed but unreadable makes every shard unknown: its
-    pages' stale copies are."""
+    they hold no page now), what the others hold, what the recent shard holds (its pages
+    and its ballast) and the sizes the kept shards noted. A recent shard listed but
+    unreadable makes every shard unknown: its pages' stale copies are."""
     todo: set[int] = set()
     known: dict[int, Indexed] = {}
+    sizes: dict[Path, Size] = {}
     for number in range(count):
-        stored = _load_indexed(root / str(number), version) if number in listing.shards else None
+        shard = root / str(number)
+        stored = _load_indexed(shard, version) if number in listing.shards else None
         if stored is None or not shards[number]:
             todo.add(number)
-        else:
-            known[number] = stored[0]
-    held = _load_indexed(root / RECENT, version) if listing.recent else ({}, {})
+            continue
+        known[number], sizes[shard] = stored[0], stored[2]
+    held = _load_indexed(root / RECENT, version) if listing.recent else ({}, {}, (0, 0))
     if held is None:
-        return set(range(count)), {}, ({}, {})
-    return todo, known, held
+        return set(range(count)), {}, ({}, {}), {}
+    if listing.recent:
+        sizes[root / RECENT] = held[2]
+    return todo, known, (held[0], held[1]), sizes
 
 
 def _recent_pages(
@@ -477,16 +502,61 @@ def _read_listing(root: Path) -> Listing | None:
     return Listing(count, listed, recent) if isinstance(count, int) else None
 
 
-def _load_indexed(shard: Path, version: str) -> tuple[Indexed, dict[str, str]] | None:
-    """Return what a shard indexed and its ballast's fragment ids, or None when unknown (no
-    digests of this version, or no index entry: a shard half written)."""
+def _load_indexed(shard: Path, version: str) -> tuple[Indexed, dict[str, str], Size] | None:
+    """Return what a shard indexed, its ballast's fragment ids and its size, or None when
+    unknown (no digests of this version, or no index entry: a shard half written). A shard
+    indexed before sizes were noted is measured once, and its size noted."""
     if not (shard / "pagefind-entry.json").is_file():
         return None
     stored = cache.load(shard / DIGESTS_FILE, version)
-    pages, ballast = stored.get("pages"), stored.get("ballast")
+    pages, ballast, size = stored.get("pages"), stored.get("ballast"), stored.get("size")
     if not isinstance(pages, dict) or not isinstance(ballast, dict):
         return None
-    return pages, ballast
+    if _is_size(size):
+        return pages, ballast, size
+    files, total = _tree_size(shard)
+    measured = (files - 1, total - (shard / DIGESTS_FILE).stat().st_size)
+    cache.save(shard / DIGESTS_FILE, version, {**stored, "size": measured})
+    return pages, ballast, measured
+
+
+Size = tuple[int, int]  # files and bytes
+
+
+def _is_size(value: object) -> TypeGuard[Size]:
+    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(n, int) for n in value)
+
+
+def _tree_size(folder: Path) -> Size:
+    """Return how many files a folder tree holds and their bytes."""
+    files = total = 0
+    for here, _, names in os.walk(folder):
+        for name in names:
+            files += 1
+            total += os.stat(os.path.join(here, name), follow_symlinks=False).st_size
+    return files, total
+
+
+def _index_size(root: Path, live: set[str], sizes: dict[Path, Size]) -> Size:
+    """Return the files and bytes of the index: each live shard's as it noted them when it was
+    indexed, its digests file, and the files beside the shards (shards.json). A walk of the
+    whole index took 1.8 s of each build at 100,000 questions."""
+    files = total = 0
+    for entry in os.scandir(root):
+        if entry.name in live and entry.is_dir(follow_symlinks=False):
+            shard = Path(entry.path)
+            size = sizes.get(shard)
+            if size is None:
+                size = _tree_size(shard)
+            else:
+                digests = shard / DIGESTS_FILE
+                size = (size[0] + 1, size[1] + digests.stat().st_size)
+        elif entry.is_dir(follow_symlinks=False):
+            size = _tree_size(Path(entry.path))
+        else:
+            size = (1, entry.stat(follow_symlinks=False).st_size)
+        files, total = files + size[0], total + size[1]
+    return files, total
 
 
 def _digests_version(count: int, partial: bool) -> str:
@@ -512,13 +582,14 @@ def _index_shard(
     version: str,
     partial: bool,
     ballast: Sequence[str] = (),
-) -> tuple[Indexed, dict[str, str], Path]:
+) -> tuple[Indexed, dict[str, str], Path, Size]:
     """Index the pages of `ids` for `target`: hard-link them into a staging tree shaped like
     the site (so result URLs are /questions/<id>/), run Pagefind on it into a new shard beside
     `target`. The pages of `ballast` go in too, under BALLAST_PREFIX (see `_ballast`).
     The digest of each page (taken while Pagefind runs, from the very bytes it reads) and its
     fragment id go into the new shard (DIGESTS_FILE), with the ballast's fragment ids, so they
-    and the index are swapped in together (`_swap`). Return them and the new shard. A page
+    and the index are swapped in together (`_swap`), with the shard's size (its files and bytes,
+    but the digests file). Return them, the new shard and its size. A page
     Pagefind left out (one without a body element, when others have one) has no fragment."""
     stage = output / f".{INDEX_DIR}-stage"
     fresh = target.with_name(f".{target.name}.new")
@@ -563,8 +634,9 @@ def _index_shard(
     fragments = _fragment_ids(fresh)
     indexed = {i: (digests[i], fragments.get(f"/{INDEXED_PREFIX}{i}/")) for i in ids}
     copies = {i: f for i in ballast if (f := fragments.get(f"/{BALLAST_PREFIX}{i}/"))}
-    cache.save(fresh / DIGESTS_FILE, version, {"pages": indexed, "ballast": copies})
-    return indexed, copies, fresh
+    size = _tree_size(fresh)
+    cache.save(fresh / DIGESTS_FILE, version, {"pages": indexed, "ballast": copies, "size": size})
+    return indexed, copies, fresh, size
 
 
 def _swap(fresh: Path, target: Path) -> None:

@@ -551,3 +551,63 @@ def test_a_clash_indexes_the_shard_again_and_the_index_still_equals_a_clean_one(
     assert report.search.recent == 0  # the page is back in its own shard
     assert not [p.name for p in (root / "public" / "pagefind").iterdir() if p.name[0] == "."]
     assert fragments(root) == fragments(built_fresh(root, config))
+
+
+def index_walk(root: Path) -> tuple[int, int]:
+    """Return the files under public/pagefind and their bytes, as a walk finds them."""
+    files = [p for p in (root / "public" / "pagefind").rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def test_the_build_counts_every_file_of_the_index_without_walking_it(tmp_path: Path) -> None:
+    root = project(tmp_path / "site")
+    add_seeds(root, "heat", "rest", "arnica", "compression")
+    config = Config(search_shard_size=80)  # recent_limit(80) == 2
+    steps = [
+        lambda: None,  # a whole index
+        lambda: edit_record(root, "heat", "heat-remedy", "warm pads"),  # the recent shard
+        lambda: (root / "seeds" / "rest.txt").unlink(),  # a drop, the recent shard kept
+        lambda: [  # more stale pages than the recent shard takes: the shard again
+            edit_record(root, "compression", "compression-remedy", "compression pads"),
+            edit_record(root, "heat", "warm pads", "warm packs"),
+        ],
+    ]
+    for step in steps:
+        step()
+        report = run(root, config)
+        assert report.search is not None
+        assert (report.search.files, report.search.bytes) == index_walk(root)
+
+
+def test_a_shard_indexed_before_sizes_were_noted_is_measured_once(tmp_path: Path) -> None:
+    root = project(tmp_path / "site")
+    add_seeds(root, "heat", "rest")
+    config = Config(search_shard_size=80)
+    run(root, config)
+    digests = root / "public" / "pagefind" / "0" / search.DIGESTS_FILE
+    version = search._digests_version(1, partial=True)
+    stored = search.cache.load(digests, version)
+    assert stored.pop("size") is not None
+    search.cache.save(digests, version, stored)
+    edit_record(root, "heat", "heat-remedy", "warm pads")
+    report = run(root, config)
+    assert report.search is not None and report.search.reindexed == 0
+    assert (report.search.files, report.search.bytes) == index_walk(root)
+    shard = [p for p in digests.parent.rglob("*") if p.is_file() and p != digests]
+    noted = search.cache.load(digests, version)["size"]
+    assert noted == (len(shard), sum(p.stat().st_size for p in shard))
+
+
+def test_a_page_a_person_left_under_public_questions_is_not_indexed(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    run(root)
+    stray = root / "public" / "questions" / "stray" / "index.html"
+    stray.parent.mkdir()
+    stray.write_text("<html><body data-pagefind-body><h1>stray words</h1></body></html>")
+    shutil.rmtree(root / "public" / "pagefind")  # the next build indexes every page
+    add_seeds(root, "heat")
+    run(root)
+    assert sorted(indexed(root)) == [
+        "/questions/does-heat-help-bruising/",
+        "/questions/does-ice-help-bruising/",
+    ]
