@@ -148,6 +148,14 @@ class _SiteHandler(SimpleHTTPRequestHandler):
             else:
                 super().do_GET()
 
+    def send_head(self) -> Any:
+        # Never "304 Not Modified": the check compares whole seconds, so a file a rebuild
+        # wrote again within the second a tab fetched it in (the search listing that drops a
+        # removed question) was answered 304, and the tab kept the old copy. Files here come
+        # from this machine: sending them again costs nothing a reader notices.
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+
     def _send(self, code: int, kind: str, body: bytes) -> None:
         self.send_response(code)
         self.send_header("Content-Type", kind)

@@ -77,6 +77,25 @@ def test_the_log_shows_page_requests_not_the_reload_script_s_polls(
     assert "__sitegen" not in logged
 
 
+@pytest.mark.parametrize("live", [True, False])
+def test_a_file_written_again_within_the_second_it_was_fetched_in_is_sent_again(
+    site: Path, live: bool
+) -> None:
+    css = site / "public" / "static" / "style.css"
+    second = 1_700_000_000
+    os.utime(css, ns=(second * 10**9 + 200_000_000,) * 2)
+    for url in serve(site / "public", BuildVersion() if live else None):
+        with urllib.request.urlopen(url + "static/style.css") as response:
+            stamp = response.headers["Last-Modified"]
+        css.write_bytes(b"body { color: teal }")
+        os.utime(css, ns=(second * 10**9 + 700_000_000,) * 2)  # the same second
+        again = urllib.request.Request(url + "static/style.css")
+        again.add_header("If-Modified-Since", stamp)
+        with urllib.request.urlopen(again) as response:
+            assert response.status == 200
+            assert response.read() == b"body { color: teal }"
+
+
 def test_without_live_reload_pages_are_served_as_they_are(site: Path) -> None:
     for url in serve(site / "public", None):
         assert fetch(url) == (site / "public" / "index.html").read_bytes()
