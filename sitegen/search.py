@@ -134,11 +134,11 @@ def index_site(
     held: Indexed = {}  # what the recent shard holds
     ballast: dict[str, str] = {}  # its ballast: id -> fragment id of the copy
     wanted: dict[str, bytes] = {}  # what it must hold: id -> digest
+    current = set(ids)
     todo = set(range(count))
     if listing is not None and changed is not None and listing.count == count:
         todo, known, (held, ballast), sizes = _kept(root, count, listing, version, shards)
-        wanted = _recent_pages(output, changed, count, todo, known, held, partial)
-    current = set(ids)
+        wanted = _recent_pages(output, changed, count, todo, known, held, current, partial)
     limit = recent_limit(shard_size)
     fresh: dict[Path, Path] = {}  # where each new shard goes: swapped in together
     indexed: set[int] = set()
@@ -277,17 +277,21 @@ def _recent_pages(
     todo: set[int],
     known: dict[int, Indexed],
     held: Indexed,
+    current: set[str],
     partial: bool,
 ) -> dict[str, bytes]:
     """Return what the recent shard must hold after this build's changes: id -> digest of
-    each question page that differs from what its numbered shard indexed."""
-    wanted = {question_id: digest for question_id, (digest, _) in held.items()}
+    each question page of the site (`current`) that differs from what its numbered shard
+    indexed. A page the site no longer has leaves it even when its file is still there (a
+    person's, once the build forgot it)."""
+    wanted = {i: digest for i, (digest, _) in held.items() if i in current}
     for path in changed:
         if not path.startswith(INDEXED_PREFIX) or path.count("/") < 2:
             continue
         question_id = path.split("/")[1]
         number = shard_of(question_id, count)
-        if number in todo:
+        if number in todo or question_id not in current:
+            wanted.pop(question_id, None)
             continue
         try:
             page = (output / INDEXED_PREFIX / question_id / "index.html").read_bytes()

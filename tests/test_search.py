@@ -566,6 +566,7 @@ def test_the_build_counts_every_file_of_the_index_without_walking_it(tmp_path: P
     steps = [
         lambda: None,  # a whole index
         lambda: edit_record(root, "heat", "heat-remedy", "warm pads"),  # the recent shard
+        lambda: edit_record(root, "rest", "rest-remedy", "bed rest"),  # indexed again, larger
         lambda: (root / "seeds" / "rest.txt").unlink(),  # a drop, the recent shard kept
         lambda: [  # more stale pages than the recent shard takes: the shard again
             edit_record(root, "compression", "compression-remedy", "compression pads"),
@@ -611,3 +612,26 @@ def test_a_page_a_person_left_under_public_questions_is_not_indexed(tmp_path: Pa
         "/questions/does-heat-help-bruising/",
         "/questions/does-ice-help-bruising/",
     ]
+
+
+def test_a_page_the_site_no_longer_has_leaves_the_recent_shard_though_its_file_stays(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path / "site")
+    add_seeds(root, "heat", "rest")
+    config = Config(search_shard_size=400)
+    run(root, config)
+    edit_record(root, "heat", "heat-remedy", "warm pads")
+    assert run(root, config).search.recent == 1  # type: ignore[union-attr]
+    (root / "public" / ".sitegen-manifest.json").unlink()  # the build forgets its pages
+    (root / "seeds" / "heat.txt").unlink()
+    (root / "content" / "questions" / "does-heat-help-bruising.yaml").unlink()  # edited: kept
+    page = root / "public" / "questions" / "does-heat-help-bruising" / "index.html"
+    run(root, config)
+    assert page.is_file()
+    assert "/questions/does-heat-help-bruising/" not in indexed(root)
+    assert fragments(root) == fragments(built_fresh(root, config))
+    shutil.rmtree(page.parent)
+    edit_record(root, "rest", "rest-remedy", "bed rest")
+    run(root, config)  # the recent shard indexed again, without the page
+    assert "bed rest" in indexed(root)["/questions/does-rest-help-bruising/"]
