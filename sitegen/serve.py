@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -127,8 +127,15 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         super().__init__(*args, directory=directory, **kwargs)
 
     def do_GET(self) -> None:
+        self._serve(super().do_GET)
+
+    def do_HEAD(self) -> None:
+        # As GET, without the body: a page's length is that of the page with the script.
+        self._serve(super().do_HEAD)
+
+    def _serve(self, as_on_disk: Callable[[], None]) -> None:
         if self.version is None:
-            super().do_GET()
+            as_on_disk()
             return
         path = self.path.split("?", 1)[0]
         if path == RELOAD_JS:
@@ -146,7 +153,7 @@ class _SiteHandler(SimpleHTTPRequestHandler):
             if target.suffix == ".html" and target.is_file():
                 self._send(200, "text/html; charset=utf-8", _inject(target.read_bytes()))
             else:
-                super().do_GET()
+                as_on_disk()
 
     def send_head(self) -> Any:
         # Never "304 Not Modified": the check compares whole seconds, so a file a rebuild

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,6 +95,25 @@ def test_a_file_written_again_within_the_second_it_was_fetched_in_is_sent_again(
         with urllib.request.urlopen(again) as response:
             assert response.status == 200
             assert response.read() == b"body { color: teal }"
+
+
+def test_a_head_request_gives_the_length_and_type_a_get_would(site: Path) -> None:
+    for url in serve(site / "public", BuildVersion()):
+        for path in ("", "about/", "static/style.css", "no-such-page/"):
+            try:
+                with urllib.request.urlopen(url + path) as response:
+                    got = response.status, response.headers, len(response.read())
+            except urllib.error.HTTPError as error:
+                got = error.code, error.headers, len(error.read())
+            head = urllib.request.Request(url + path, method="HEAD")
+            try:
+                with urllib.request.urlopen(head) as response:
+                    headed = response.status, response.headers, response.read()
+            except urllib.error.HTTPError as error:
+                headed = error.code, error.headers, error.read()
+            assert headed[0] == got[0] and headed[2] == b""
+            assert headed[1]["Content-Type"] == got[1]["Content-Type"]
+            assert int(headed[1]["Content-Length"]) == got[2], path
 
 
 def test_without_live_reload_pages_are_served_as_they_are(site: Path) -> None:
