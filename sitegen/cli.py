@@ -154,20 +154,22 @@ def _paths(args: argparse.Namespace) -> tuple[Paths, Config]:
 
 
 def _progress(args: argparse.Namespace, stream: TextIO = sys.stderr) -> Progress | None:
-    if args.quiet:
+    """Return what draws a progress bar for each long step of a build (parsing seeds, writing
+    records) on a terminal: a log file would get a hundred redrawn bars on one line."""
+    if args.quiet or not stream.isatty():
         return None
-    state = {"last": -1}
+    state: dict[str, object] = {"step": None, "last": -1}
 
-    def show(done: int, total: int) -> None:
+    def show(step: str, done: int, total: int) -> None:
         if total < PROGRESS_THRESHOLD:
             return
         percent = done * 100 // total
-        if percent == state["last"] and done != total:
+        if step == state["step"] and percent == state["last"] and done != total:
             return
-        state["last"] = percent
+        state["step"], state["last"] = step, percent
         bar = "#" * (percent // 4)
         end = "\n" if done == total else ""
-        stream.write(f"\rparsing seeds [{bar:<25}] {done}/{total}{end}")
+        stream.write(f"\r{step} [{bar:<25}] {done}/{total}{end}")
         stream.flush()
 
     return show

@@ -206,7 +206,7 @@ def ingest(
     for name in ignored:  # a seed saved as .md or .TXT would otherwise vanish without a word
         why = "a folder" if os.path.isdir(seeds_dir / name) else "not a .txt file"
         report.diagnostics.append(Diagnostic(seeds_prefix + name, None, f"{why}: ignored"))
-    for done, name in enumerate(seeds, start=1):
+    for name in seeds:
         source = seeds_prefix + name
         seed = f"{seeds_dir}/{name}"
         sources.add(source)
@@ -228,12 +228,12 @@ def ingest(
             report.unchanged += 1
         else:
             todo.append((source, seed, record, sig))
-        if progress is not None:
-            progress(done, len(seeds))
 
     parsed: list[_Parsed] = []
     results = imap_ordered(_parse, [(source, path) for source, path, _, _ in todo])
-    for (source, _, record, sig), parse in zip(todo, results, strict=True):
+    for done, ((source, _, record, sig), parse) in enumerate(zip(todo, results, strict=True), 1):
+        if progress is not None:
+            progress("parsing seeds", done, len(todo))
         result, seed_hash, read_at = parse
         if facts is not None and seed_hash is not None:
             facts.put(f"seed {source}", sig, seed_hash, read_at)
@@ -291,7 +291,10 @@ def ingest(
     # Facts only for a caller that keeps them (`sitegen parse` does not).
     prefix = records_prefix if facts is not None else None
     items = [(q, seed_hash, folder, prefix, force) for q, seed_hash in accepted]
-    for (question, _), (file, made) in zip(accepted, imap_ordered(_record, items), strict=True):
+    writes = enumerate(zip(accepted, imap_ordered(_record, items), strict=True), 1)
+    for done, ((question, _), (file, made)) in writes:
+        if progress is not None and write:
+            progress("writing records", done, len(accepted))
         if file is None:  # edited by hand since the scan, while this build ran: keep it
             del report.fresh[question.id]
             where = f"{records_prefix}{question.id}.yaml"

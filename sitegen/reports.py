@@ -10,7 +10,8 @@ from pathlib import Path
 from sitegen.errors import Diagnostic
 from sitegen.model import Question
 
-Progress = Callable[[int, int], None]
+# What a long step does ("parsing seeds"), how many of its items are done, and of how many.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import snapshot
-from sitegen.cli import main
+from sitegen.cli import _parser, _progress, main
 
 REPO = Path(__file__).resolve().parents[1]
 COMMANDS = ("parse", "build", "check", "serve")
@@ -99,6 +100,30 @@ def test_a_build_whose_reader_stops_early_ends_without_a_traceback(
     )
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
     assert (project / "public" / "questions" / "does-ice-help-bruising" / "index.html").is_file()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_shows_a_bar_for_each_long_step_and_a_log_file_none() -> None:
+    args = _parser().parse_args(["build"])
+    assert _progress(args, io.StringIO()) is None
+    terminal = Terminal()
+    show = _progress(args, terminal)
+    assert show is not None
+    for step in ("parsing seeds", "writing records"):
+        for done in range(1, 401):
+            show(step, done, 400)
+    show("parsing seeds", 1, 2)  # a step this short draws nothing
+    lines = terminal.getvalue().split("\n")
+    assert [line.rsplit("\r", 1)[-1] for line in lines] == [
+        f"parsing seeds [{'#' * 25}] 400/400",
+        f"writing records [{'#' * 25}] 400/400",
+        "",
+    ]
+    assert lines[0].count("\r") == 101  # redrawn once a percent, from 0 to 100
 
 
 def test_parse_writes_records_only(project: Path) -> None:

@@ -87,6 +87,17 @@ def test_unchanged_seed_is_not_parsed_or_rewritten(project: Path, seed: SeedFact
     assert path.stat().st_mtime_ns == before
 
 
+def test_progress_counts_the_seeds_parsed_and_the_records_written_not_those_unchanged(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED)
+    run(project)
+    seed(SEED.replace("twitch", "bruise"), "other.txt")
+    steps: list[tuple[str, int, int]] = []
+    ingest(project / "seeds", project / "content", project, progress=lambda *s: steps.append(s))
+    assert steps == [("parsing seeds", 1, 1), ("writing records", 1, 1)]
+
+
 def test_untouched_record_is_regenerated_when_its_seed_changes(
     project: Path, seed: SeedFactory
 ) -> None:
