@@ -262,11 +262,12 @@ def _kept(
             todo.add(number)
             continue
         known[number], sizes[shard] = stored[0], stored[2]
-    held = _load_indexed(root / RECENT, version) if listing.recent else ({}, {}, (0, 0))
+    if not listing.recent:
+        return todo, known, ({}, {}), sizes
+    held = _load_indexed(root / RECENT, version)
     if held is None:
         return set(range(count)), {}, ({}, {}), {}
-    if listing.recent:
-        sizes[root / RECENT] = held[2]
+    sizes[root / RECENT] = held[2]
     return todo, known, (held[0], held[1]), sizes
 
 
@@ -547,18 +548,14 @@ def _index_size(root: Path, live: set[str], sizes: dict[Path, Size]) -> Size:
     whole index took 1.8 s of each build at 100,000 questions."""
     files = total = 0
     for entry in os.scandir(root):
-        if entry.name in live and entry.is_dir(follow_symlinks=False):
-            shard = Path(entry.path)
-            size = sizes.get(shard)
-            if size is None:
-                size = _tree_size(shard)
-            else:
-                digests = shard / DIGESTS_FILE
-                size = (size[0] + 1, size[1] + digests.stat().st_size)
-        elif entry.is_dir(follow_symlinks=False):
-            size = _tree_size(Path(entry.path))
-        else:
+        noted = sizes.get(Path(entry.path)) if entry.name in live else None
+        if not entry.is_dir(follow_symlinks=False):
             size = (1, entry.stat(follow_symlinks=False).st_size)
+        elif noted is not None:
+            digests = os.stat(os.path.join(entry.path, DIGESTS_FILE)).st_size
+            size = (noted[0] + 1, noted[1] + digests)
+        else:  # a folder a failed or killed index left behind (.0.new): walked
+            size = _tree_size(Path(entry.path))
         files, total = files + size[0], total + size[1]
     return files, total
 
