@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import shutil
 import traceback
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +27,7 @@ from sitegen.cache import CACHE_DIR
 from sitegen.config import Config, Paths
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.families import FAMILIES_DIR, Families, Family
-from sitegen.filefacts import FileFacts, Signatures, Stat, signature
+from sitegen.filefacts import FolderFacts, differing
 from sitegen.ingest import FACTS_VERSION, ingest, load_records, records_shown
 from sitegen.model import Question
 from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys
@@ -163,7 +165,7 @@ def _build(
 ) -> BuildReport:
     version = code_version()
     cache_dir = paths.root / CACHE_DIR if cache else None
-    seen: snapshot.Listings | None = None  # what the look listed: the seeds' signatures
+    seen: snapshot.Listings | None = None  # what the look listed: seeds' and records' numbers
     if cache_dir is not None:
         if looked is None:
             with phase("look for changed inputs"):
@@ -181,9 +183,12 @@ def _build(
     )
     facts = None
     if cache_dir is not None:
-        facts = FileFacts(cache_dir / FACTS_FILE, FACTS_VERSION)
+        facts = FolderFacts(cache_dir / FACTS_DIR, FACTS_VERSION)
         for retired in RETIRED_CACHE_FILES:
             (cache_dir / retired).unlink(missing_ok=True)
+        for retired in RETIRED_CACHE_DIRS:
+            shutil.rmtree(cache_dir / retired, ignore_errors=True)
+    records_dir = str(paths.content / "questions")
     with phase("parse seeds into records"):
         report = ingest(
             paths.seeds,
@@ -192,9 +197,12 @@ def _build(
             force=force,
             progress=progress,
             facts=facts,
-            stat=_signatures(seen),
+            listings=seen,
         )
-        seen = None  # 20 MB at 100,000 files, not held through the build
+        # What the look listed of the records, to tell those changed since (below); the rest
+        # (10 MB at 100,000 files) is not held through the build.
+        looked_records = seen.get(records_dir, _NO_FILES) if seen is not None else None
+        seen = None
         if ingest_reports is not None:
             ingest_reports.append(report)
     with phase("load records"):
@@ -214,9 +222,17 @@ def _build(
             facts,
             record_digests,
             report.written_facts,
-            _signatures(seen),
+            seen.get(records_dir, _NO_FILES) if seen is not None else None,
         )
-        seen = None
+        # A record changed between the look and this load, but not by this build, may have
+        # been decided on (kept, regenerated or left) as it was before: the content this build
+        # stores for the next look holds the change, so that build would be skipped.
+        raced = (
+            looked_records is None
+            or seen is None
+            or _changed_by_others(looked_records, seen.get(records_dir, _NO_FILES), report)
+        )
+        seen = looked_records = None
         if facts is not None:
             facts.save()
     with phase("assemble the site"):
@@ -335,6 +351,7 @@ def _build(
         cache_dir is not None
         and looked is not None
         and content_read is not None
+        and not raced
         and snapshot.settled(looked.newest, content_read[1])
     ):
         # The fingerprints taken before this build read the files: a file changed while it
@@ -348,11 +365,12 @@ def _build(
     return result
 
 
-FACTS_FILE = "files"  # shards of what each seed and record held
+FACTS_DIR = "facts"  # what each seed and record held, a file each for seeds and records
 URL_MAPS_FILE = "urls.pickle"
 TEMPLATES_FILE = "templates.pickle"  # the page templates' keys of the last whole render
 # Caches earlier versions kept in one file each (up to 400 MB at 100,000 questions).
 RETIRED_CACHE_FILES = ("records.pickle", "pages.pickle", "markdown.pickle", "files.pickle")
+RETIRED_CACHE_DIRS = ("files",)  # what each seed and record held, by path, in 64 shards
 
 # From this many questions on, pages render in one forked process per core.
 PARALLEL_PAGES = 1000
@@ -360,10 +378,18 @@ PARALLEL_PAGES = 1000
 SHARE_QUESTIONS = 50_000
 
 
-def _signatures(listings: snapshot.Listings | None) -> Stat:
-    """Return where the build takes file signatures from: the listings of a walk made before
-    it read any file, or else a stat a file."""
-    return Signatures(listings) if listings is not None else signature
+_NO_FILES: snapshot.Listing = ([], array("q"))  # the listing of a folder not there
+
+
+def _changed_by_others(
+    before: snapshot.Listing, after: snapshot.Listing, report: IngestReport
+) -> bool:
+    """Return whether a record other than those the ingest wrote or removed changed between
+    two listings of the records' folder."""
+    if before == after:
+        return False
+    ours = {where.rpartition("/")[2] for where in (*report.written, *report.removed)}
+    return any(name.endswith(".yaml") and name not in ours for name in differing(before, after))
 
 
 def _kept_answers(before: object, now: tuple[dict[Any, str], ...]) -> bool:

@@ -18,6 +18,7 @@ import bisect
 import hashlib
 import os
 import time
+from array import array
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,7 +28,7 @@ import yaml
 from sitegen import cache, filefacts, model, records, snapshot
 from sitegen.atomic import write_atomic
 from sitegen.errors import KEPT_EDIT, Diagnostic, RecordError, SeedError, SitegenError
-from sitegen.filefacts import FileFacts, Signature, Signatures, Stat, signature
+from sitegen.filefacts import FolderFacts, by_name, numbers_of
 from sitegen.model import Question
 from sitegen.parallel import imap_ordered
 from sitegen.parser import ParseResult, parse_seed
@@ -42,6 +43,7 @@ from sitegen.records import (
 from sitegen.reports import IngestReport, Progress
 from sitegen.seedtext import decode_seed
 from sitegen.slugs import slugify
+from sitegen.snapshot import Listing, Listings, Numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,21 +93,36 @@ def listed(directory: Path, suffix: str, others: list[str] | None = None) -> lis
 
 
 def scan_records(
-    questions_dir: Path, root: Path, facts: FileFacts | None = None
+    questions_dir: Path,
+    root: Path,
+    facts: FolderFacts | None = None,
+    listing: Listing | None = None,
 ) -> dict[str, ExistingRecord]:
     """Return the records in content/questions by id, reading only what edit protection needs
-    (and, with facts, only the records that changed since a build noted them). The records'
-    signatures come from one walk of the folder, now: what a record holds at this moment
-    decides whether it is kept, replaced or removed (signatures from an earlier walk let a
-    hand edit made since then pass as untouched, and the record be replaced or removed)."""
-    stat = _walked(questions_dir) if facts is not None else signature
+    (and, with facts, only the records that changed since a build noted them). With facts, the
+    records' numbers come from `listing`, a walk of the folder taken before this build read any
+    record (walked now when not given). A record edited since that walk can pass as untouched
+    here: it is read again before it is replaced (see _record) or removed (see ingest), and the
+    build that loads it does not let the next one be skipped (see build)."""
     found: dict[str, ExistingRecord] = {}
     prefix = display_path(questions_dir, root).rstrip("/") + "/"
+    known: dict[str, RecordFacts] = {}
+    numbers = _Numbers(str(questions_dir), None)
+    if facts is not None:
+        listing = listing if listing is not None else _walked(questions_dir)
+        known = facts.unchanged(RECORDS, listing)
+        numbers = _Numbers(str(questions_dir), listing)
     for name in listed(questions_dir, ".yaml"):
         path = f"{questions_dir}/{name}"
-        noted = record_facts(path, prefix + name, facts, stat)
+        noted = known.get(name)
         if noted is None:
-            continue  # removed while we listed
+            before = numbers(name) if facts is not None else None  # before the read
+            read_at = time.time_ns()
+            noted = record_facts(path, prefix + name)
+            if noted is None:
+                continue  # removed while we listed
+            if facts is not None:
+                facts.note(RECORDS, name, before, noted, read_at)
         source, seed_hash, edited, _ = noted
         stem = name.removesuffix(".yaml")
         found[stem] = ExistingRecord(stem, path, source, seed_hash, edited)
@@ -113,43 +130,45 @@ def scan_records(
 
 
 RecordFacts = tuple[str | None, str | None, bool, str]  # source, seed hash, edited, bytes key
+SEEDS, RECORDS = "seeds", "records"  # what FolderFacts notes: seeds' checksums, RecordFacts
 
 
-def _walked(folder: Path) -> Stat:
-    """Return the signatures of the files in `folder` from one walk of it (a stat a file
-    costs three times as much at 100,000 records)."""
+class _Numbers:
+    """The five numbers of a file of one folder: from a listing taken earlier when it lists
+    the file (turned into a lookup only when first asked), else from a stat now."""
+
+    def __init__(self, folder: str, listing: Listing | None) -> None:
+        self._folder = folder
+        self._listing = listing
+        self._by_name: dict[str, Numbers] | None = None
+
+    def __call__(self, name: str) -> Numbers | None:
+        if self._by_name is None:
+            self._by_name = by_name(self._listing) if self._listing is not None else {}
+        found = self._by_name.get(name)
+        return found if found is not None else numbers_of(f"{self._folder}/{name}")
+
+
+def _walked(folder: Path) -> Listing:
+    """Return the listing of `folder` from a walk of it (a stat a file costs three times as
+    much at 100,000 records)."""
     _, walked = snapshot.dir_prints([folder], listed=True)
-    return Signatures(walked.take())
+    return walked.take().get(str(folder), ([], array("q")))
 
 
-def record_facts(
-    path: str, where: str, facts: FileFacts | None, stat: Stat = signature
-) -> RecordFacts | None:
-    """Return what scanning needs to know of a record, and the key of its bytes: from `facts`
-    when the file is unchanged since they were noted, else from its bytes."""
-    sig = stat(path)  # before the read: a change racing it shows next time
-    key = _facts_key(where)
-    noted: RecordFacts | None = facts.get(key, sig) if facts is not None else None
-    if noted is not None:
-        return noted
+def record_facts(path: str, where: str) -> RecordFacts | None:
+    """Return what scanning needs to know of a record, and the key of its bytes, or None when
+    it is gone."""
     try:
         data = _read(path)
     except FileNotFoundError:
         return None
-    noted = _record_facts_of(data, where, cache.key(data))
-    if facts is not None:
-        facts.put(key, sig, noted)
-    return noted
+    return _record_facts_of(data, where, cache.key(data))
 
 
 def _read(path: str) -> bytes:
     with open(path, "rb") as file:
         return file.read()
-
-
-def _facts_key(where: str) -> str:
-    """Where FileFacts keeps what a record at `where` (relative to the project) holds."""
-    return f"record {where}"
 
 
 def _record_facts_of(data: bytes, where: str, bytes_key: str) -> RecordFacts:
@@ -183,24 +202,33 @@ def ingest(
     write: bool = True,
     reparse_all: bool = False,
     progress: Progress | None = None,
-    facts: FileFacts | None = None,
-    stat: Stat = signature,
+    facts: FolderFacts | None = None,
+    listings: Listings | None = None,
 ) -> IngestReport:
     """Parse new and changed seeds into records; report what was written, kept and removed.
-    With facts, seeds and records unchanged since a build noted them are not read. `stat`
-    gives a seed's signature (see filefacts.Signatures): one taken before the build started
-    is fine, as the next build sees any change since."""
+    With facts, seeds and records unchanged since a build noted them are not read: `listings`
+    is a walk of the seeds and records folders taken before this build read any of them
+    (`snapshot.look` makes one; each folder is walked here when it is not listed). One taken
+    before the build started is fine: a seed changed since is built by the next build."""
     report = IngestReport()
     questions_dir = content_dir / "questions"
-    existing = scan_records(questions_dir, root, facts)
+    listings = listings or {}
+    existing = scan_records(questions_dir, root, facts, listings.get(str(questions_dir)))
     by_source = {r.source: r for r in existing.values() if r.source is not None}
     ignored: list[str] = []
     # A hidden file is no seed: an editor's lock (.#q.txt, a link to nowhere) or swap file.
     seeds = [name for name in listed(seeds_dir, ".txt", ignored) if name[:1] != "."]
     sources = set()
-    # Seeds to parse: (source, path, record, signature). Their bytes are read (and hashed) by
+    hashes: dict[str, str] = {}  # the checksum of each seed unchanged since a build noted it
+    numbers = _Numbers(str(seeds_dir), None)
+    if facts is not None:
+        listing = listings.get(str(seeds_dir))
+        listing = listing if listing is not None else _walked(seeds_dir)
+        hashes = facts.unchanged(SEEDS, listing)
+        numbers = _Numbers(str(seeds_dir), listing)
+    # Seeds to parse: (source, path, record, numbers). Their bytes are read (and hashed) by
     # the parse workers, so the build never holds every seed in memory at once.
-    todo: list[tuple[str, str, ExistingRecord | None, Signature | None]] = []
+    todo: list[tuple[str, str, ExistingRecord | None, Numbers | None]] = []
     # Every seed sits directly in seeds_dir: one resolve for the folder, not one per seed.
     seeds_prefix = display_path(seeds_dir, root).rstrip("/") + "/"
     for name in ignored:  # a seed saved as .md or .TXT would otherwise vanish without a word
@@ -211,32 +239,34 @@ def ingest(
         seed = f"{seeds_dir}/{name}"
         sources.add(source)
         record = by_source.get(source)
-        sig = stat(seed)
+        seed_hash = hashes.get(name)
+        before = numbers(name) if facts is not None and seed_hash is None else None
         up_to_date = False
         if record is not None and not force and not reparse_all:
-            seed_hash = facts.get(f"seed {source}", sig) if facts is not None else None
             if seed_hash is None:
+                read_at = time.time_ns()
                 try:
                     seed_hash = digest(_read(seed))
                 except OSError as exc:  # gone or unreadable since the listing: keep its record
                     report.diagnostics.append(_unreadable(source, exc))
                     continue
                 if facts is not None:
-                    facts.put(f"seed {source}", sig, seed_hash)
+                    facts.note(SEEDS, name, before, seed_hash, read_at)
             up_to_date = record.seed_hash == seed_hash
         if up_to_date:
             report.unchanged += 1
         else:
-            todo.append((source, seed, record, sig))
+            todo.append((source, seed, record, before))
 
     parsed: list[_Parsed] = []
     results = imap_ordered(_parse, [(source, path) for source, path, _, _ in todo])
-    for done, ((source, _, record, sig), parse) in enumerate(zip(todo, results, strict=True), 1):
+    for done, (entry, parse) in enumerate(zip(todo, results, strict=True), 1):
+        source, seed, record, before = entry
         if progress is not None:
             progress("parsing seeds", done, len(todo))
         result, seed_hash, read_at = parse
         if facts is not None and seed_hash is not None:
-            facts.put(f"seed {source}", sig, seed_hash, read_at)
+            facts.note(SEEDS, seed.rpartition("/")[2], before, seed_hash, read_at)
         if isinstance(result, Diagnostic):
             report.diagnostics.append(result)
         else:
@@ -308,13 +338,14 @@ def ingest(
         if not gone(record) or record.id in reused:  # (a reused id's file is the new record)
             continue
         where = display_path(record.path, root)
-        if record.edited:
+        # Read again: the scan may have taken it from a listing made before an edit.
+        if record.edited or (write and _edited_now(record.path)):
             report.diagnostics.append(
                 Diagnostic(where, None, f"kept your edited record although {record.source} is gone")
             )
         else:
             if write:
-                record.path.unlink()
+                record.path.unlink(missing_ok=True)
             report.removed.append(where)
     return report
 
@@ -474,17 +505,18 @@ def load_records(
     root: Path,
     fresh: dict[str, Question] | None = None,
     cache_dir: Path | None = None,
-    facts: FileFacts | None = None,
+    facts: FolderFacts | None = None,
     record_digests: dict[str, str] | None = None,
     written_facts: dict[str, RecordFacts] | None = None,
-    stat: Stat = signature,
+    listing: Listing | None = None,
 ) -> tuple[list[Question], list[Diagnostic]]:
     """Load and validate every record, reusing questions parsed in this run and, with a
     cache_dir, records whose bytes are unchanged since an earlier build loaded them (with
     facts, without reading those bytes when the file is unchanged). With a cache_dir, fill
     `record_digests` with each loaded question's id and the digest of its record's bytes.
     `written_facts`: what scanning finds in each record this run wrote, by id (see _record).
-    `stat` gives the signature of a record this run did not write (see filefacts.Signatures)."""
+    `listing`: a walk of the records' folder taken before this load read any record (walked
+    here when not given), against which the noted facts are checked."""
     fresh = fresh or {}
     written_facts = written_facts or {}
     cache_file = cache_dir / RECORDS_CACHE if cache_dir is not None else None
@@ -495,6 +527,9 @@ def load_records(
     questions_dir = content_dir / "questions"
     names = listed(questions_dir, ".yaml")
     prefix = display_path(questions_dir, root).rstrip("/") + "/"  # resolved once, not per file
+    known: dict[str, RecordFacts] = {}
+    if facts is not None:
+        known = facts.matching(RECORDS, listing if listing is not None else _walked(questions_dir))
     for name in names:
         stem = name.removesuffix(".yaml")
         path = f"{questions_dir}/{name}"
@@ -503,8 +538,7 @@ def load_records(
             continue
         where = prefix + name
         # A record parsed in this run was just written: its bytes are read once, below.
-        known = facts is not None and stem not in fresh
-        noted = record_facts(path, where, facts, stat) if known else None
+        noted = known.get(name) if stem not in fresh else None
         hit = cached.get(stem)
         if noted is not None and _valid(hit, noted[3]):
             digest_, question = hit  # type: ignore[misc]
@@ -513,7 +547,8 @@ def load_records(
             # next build need not read it to scan it (100,000 records of a first build: 12 s).
             # Bytes that differ were edited since the write: they load as any record does.
             made = written_facts.get(stem)
-            sig = signature(path) if made is not None and facts is not None else None
+            before = numbers_of(path) if made is not None and facts is not None else None
+            read_at = time.time_ns()
             try:
                 data = _read(path)
             except FileNotFoundError:  # removed while we listed
@@ -522,7 +557,7 @@ def load_records(
             if stem in fresh and (made is None or made[3] == digest_):
                 question = fresh[stem]
                 if facts is not None and made is not None:
-                    facts.put(_facts_key(where), sig, made)
+                    facts.note(RECORDS, name, before, made, read_at)
             elif _valid(hit, digest_):
                 question = hit[1]  # type: ignore[index]
             else:

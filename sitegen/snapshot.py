@@ -42,7 +42,8 @@ RACY_NS = 100_000_000  # far above the file system clock tick (a few ms)
 
 # Each directory walked: its path (the walked folder joined with "/" to the names below it)
 # -> the names it listed and five numbers a name, as `_stats` gives them.
-Listings = dict[str, tuple[list[str], "array[int]"]]
+Listing = tuple[list[str], "array[int]"]
+Listings = dict[str, Listing]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,9 @@ from sitegen import filefacts, ingest, snapshot
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config, Paths
 from sitegen.corpus import write_corpus
-from sitegen.filefacts import FileFacts, signature
+from sitegen.filefacts import FolderFacts, by_name, numbers_of
 from sitegen.reports import BuildReport
-from sitegen.snapshot import RACY_NS
+from sitegen.snapshot import RACY_NS, Listing
 from sitegen.version import code_version
 from tests.test_build import SEED, make_project, run_build, site_files
 
@@ -32,69 +32,140 @@ def settle(*files: Path) -> None:
     time.sleep(RACY_NS / 1e9 * 1.5)
 
 
-def noted(tmp_path: Path, text: str = "abc") -> tuple[Path, FileFacts]:
-    file = tmp_path / "f.txt"
+def listing(folder: Path) -> Listing:
+    """Return a walk's listing of the folder, as a build's look takes it."""
+    _, walked = snapshot.dir_prints([folder], listed=True)
+    return walked.take()[str(folder)]
+
+
+def note_all(folder: Path, store: Path, value: str = "value", version: str = "v1") -> None:
+    """Note `value` for every file of the folder, as a build would, and save."""
+    facts = FolderFacts(store, version)
+    seen = listing(folder)
+    facts.unchanged("files", seen)
+    numbers = by_name(seen)
+    for name in seen[0]:
+        facts.note("files", name, numbers[name], value)
+    facts.save()
+
+
+def noted(tmp_path: Path, text: str = "abc") -> tuple[Path, Path]:
+    """Return a file noted with "value", and the store it is noted in."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    file = folder / "f.txt"
     file.write_text(text, "utf-8")
     settle(file)
-    facts = FileFacts(tmp_path / "facts.pickle", "v1")
-    facts.put("f", signature(file), "value")
-    facts.save()
-    return file, FileFacts(tmp_path / "facts.pickle", "v1")
+    note_all(folder, tmp_path / "facts")
+    return file, tmp_path / "facts"
+
+
+def known(file: Path, store: Path, version: str = "v1") -> dict[str, Any]:
+    return FolderFacts(store, version).unchanged("files", listing(file.parent))
 
 
 def test_an_unchanged_file_gives_the_value_noted(tmp_path: Path) -> None:
-    file, facts = noted(tmp_path)
-    assert facts.get("f", signature(file)) == "value"
+    file, store = noted(tmp_path)
+    assert known(file, store) == {"f.txt": "value"}
 
 
 def test_a_changed_file_gives_nothing(tmp_path: Path) -> None:
-    file, facts = noted(tmp_path)
+    file, store = noted(tmp_path)
     file.write_text("abd", "utf-8")
-    assert facts.get("f", signature(file)) is None
+    assert known(file, store) == {}
 
 
 def test_a_file_rewritten_with_its_old_size_and_mtime_gives_nothing(tmp_path: Path) -> None:
-    file, facts = noted(tmp_path)
+    file, store = noted(tmp_path)
     before = os.stat(file)
     file.write_text("xyz", "utf-8")
     os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))  # ctime still moves
-    assert facts.get("f", signature(file)) is None
+    assert known(file, store) == {}
+
+
+def test_a_file_replaced_by_another_gives_nothing(tmp_path: Path) -> None:
+    file, store = noted(tmp_path)
+    before = os.stat(file)
+    other = file.with_name("other.tmp")
+    other.write_text("xyz", "utf-8")
+    os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+    other.replace(file)  # same size and mtime, another inode
+    assert known(file, store) == {}
 
 
 def test_a_file_changed_within_the_last_clock_tick_is_not_noted(tmp_path: Path) -> None:
-    file = tmp_path / "f.txt"
-    file.write_text("abc", "utf-8")  # just now: a change in the same tick could hide
-    facts = FileFacts(tmp_path / "facts.pickle", "v1")
-    facts.put("f", signature(file), "value")
-    facts.save()
-    assert FileFacts(tmp_path / "facts.pickle", "v1").get("f", signature(file)) is None
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "f.txt").write_text("abc", "utf-8")  # just now: a change in the same tick could hide
+    note_all(folder, tmp_path / "facts")
+    assert known(folder / "f.txt", tmp_path / "facts") == {}
 
 
 def test_facts_from_other_code_are_not_used(tmp_path: Path) -> None:
-    file, _ = noted(tmp_path)
-    assert FileFacts(tmp_path / "facts.pickle", "v2").get("f", signature(file)) is None
+    file, store = noted(tmp_path)
+    assert known(file, store, version="v2") == {}
 
 
-def test_a_save_after_one_change_rewrites_one_shard(tmp_path: Path) -> None:
-    files = [tmp_path / f"f{n}.txt" for n in range(40)]
+def test_a_damaged_store_notes_nothing(tmp_path: Path) -> None:
+    file, store = noted(tmp_path)
+    (store / "files.pickle").write_bytes(b"not a store")
+    assert known(file, store) == {}
+
+
+def test_only_the_files_listed_unchanged_are_kept_for_the_next_build(tmp_path: Path) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    files = [folder / f"f{n}.txt" for n in range(3)]
     for file in files:
         file.write_text("abc", "utf-8")
     settle(*files)
-    facts = FileFacts(tmp_path / "facts", "v1")
-    for file in files:
-        facts.put(file.name, signature(file), "value")
+    note_all(folder, tmp_path / "facts")
+    files[0].write_text("changed", "utf-8")
+    files[1].unlink()
+    facts = FolderFacts(tmp_path / "facts", "v1")
+    assert facts.unchanged("files", listing(folder)) == {"f2.txt": "value"}
     facts.save()
-    shards = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "facts").iterdir()}
-    assert len(shards) > 1
+    files[1].write_text("abc", "utf-8")  # back, but never read: not known
+    settle(files[1])
+    assert known(files[2], tmp_path / "facts") == {"f2.txt": "value"}
+
+
+def test_matching_checks_what_is_noted_against_a_later_listing(tmp_path: Path) -> None:
+    file, store = noted(tmp_path)
+    facts = FolderFacts(store, "v1")
+    first = listing(file.parent)
+    facts.unchanged("files", first)
+    assert facts.matching("files", first) == {"f.txt": "value"}
+    file.write_text("abd", "utf-8")
+    assert facts.matching("files", listing(file.parent)) == {}
+
+
+def test_a_build_that_noted_nothing_new_rewrites_no_store(tmp_path: Path) -> None:
+    file, store = noted(tmp_path)
+    before = (store / "files.pickle").stat().st_mtime_ns
     time.sleep(0.01)
-    again = FileFacts(tmp_path / "facts", "v1")
-    for file in files:
-        assert again.get(file.name, signature(file)) == "value"
-    again.put(files[0].name, signature(files[0]), "changed")
-    again.save()
-    after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "facts").iterdir()}
-    assert sum(after[name] != shards[name] for name in shards) == 1
-    assert FileFacts(tmp_path / "facts", "v1").get(files[0].name, signature(files[0])) == "changed"
+    facts = FolderFacts(store, "v1")
+    facts.unchanged("files", listing(file.parent))
+    facts.save()
+    assert (store / "files.pickle").stat().st_mtime_ns == before
+
+
+def test_a_walks_numbers_are_what_a_stat_of_each_file_gives(tmp_path: Path) -> None:
+    files = walked_tree(tmp_path)
+    numbers = {**by_name(listing(tmp_path)), **by_name(listing(tmp_path / "sub"))}
+    for file in files[:-1]:
+        assert numbers[file.name] == numbers_of(file)
+    assert numbers_of(files[-1]) is None  # the broken link
+
+
+def test_a_broken_link_is_not_noted(tmp_path: Path) -> None:
+    walked_tree(tmp_path)
+    facts = FolderFacts(tmp_path / "facts", "v1")
+    seen = listing(tmp_path)
+    facts.unchanged("files", seen)
+    facts.note("files", "broken.txt", by_name(seen)["broken.txt"], "value", time.time_ns() + 10**12)
+    facts.note("files", "a.txt", by_name(seen)["a.txt"], "value", time.time_ns() + 10**12)
+    assert facts.matching("files", seen) == {"a.txt": "value"}
 
 
 def folders_read_adding_a_seed(root: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -192,13 +263,16 @@ def test_a_hand_edit_with_the_old_size_and_mtime_still_shows(tmp_path: Path) -> 
 
 def test_a_value_read_within_a_tick_of_the_files_change_is_not_noted(tmp_path: Path) -> None:
     # A parse worker read the file right after it changed; its result reaches the build later.
-    file = tmp_path / "f.txt"
-    file.write_text("abc", "utf-8")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "f.txt").write_text("abc", "utf-8")
     read_at = time.time_ns()
     time.sleep(RACY_NS / 1e9 * 1.5)  # by now the change is old, but it was fresh at the read
-    facts = FileFacts(tmp_path / "facts.pickle", "v1")
-    facts.put("f", signature(file), "value", read_at)
-    assert facts.get("f", signature(file)) is None
+    facts = FolderFacts(tmp_path / "facts", "v1")
+    seen = listing(folder)
+    facts.unchanged("files", seen)
+    facts.note("files", "f.txt", by_name(seen)["f.txt"], "value", read_at)
+    assert facts.matching("files", seen) == {}
 
 
 def walked_tree(tmp_path: Path) -> list[Path]:
@@ -210,23 +284,6 @@ def walked_tree(tmp_path: Path) -> list[Path]:
     (tmp_path / "link.txt").symlink_to(files[0])
     (tmp_path / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
     return [*files, tmp_path / "link.txt", tmp_path / "broken.txt"]
-
-
-def test_signatures_from_a_walk_are_what_a_stat_of_each_file_gives(tmp_path: Path) -> None:
-    files = walked_tree(tmp_path)
-    _, walked = snapshot.dir_prints([tmp_path], listed=True)
-    signatures = filefacts.Signatures(walked.take())
-    assert [signatures(str(f)) for f in files] == [signature(f) for f in files]
-    assert signatures(str(files[-1])) is None  # the broken link
-
-
-def test_a_file_made_after_the_walk_is_stat_ed(tmp_path: Path) -> None:
-    walked_tree(tmp_path)
-    _, walked = snapshot.dir_prints([tmp_path], listed=True)
-    signatures = filefacts.Signatures(walked.take())
-    later = tmp_path / "sub" / "later.txt"
-    later.write_text("new", "utf-8")
-    assert signatures(str(later)) == signature(later) is not None
 
 
 @pytest.fixture
@@ -262,8 +319,9 @@ def test_a_forked_walk_sends_its_folders_listings_when_asked(
     listings = walked.take()
     assert listings == {**alone[0][1].take(), **alone[1][1].take()}
     assert walked.take() == {}  # handed over, not held
-    signatures = filefacts.Signatures(listings)
-    assert [signatures(str(f)) for f in files] == [signature(f) for f in files]
+    for file in files:
+        if file.name != "broken.txt":  # (a link to nowhere: its own numbers)
+            assert by_name(listings[str(file.parent)])[file.name] == numbers_of(file)
     with pytest.raises(ChildProcessError):
         os.waitpid(forks[0], os.WNOHANG)  # reaped
 
@@ -339,7 +397,9 @@ def test_a_record_edited_after_the_look_is_kept_when_its_seed_is_gone(tmp_path: 
     assert "three days" in record.read_text("utf-8")
 
 
-def test_a_record_put_back_to_an_older_copy_after_the_look_is_made_again(tmp_path: Path) -> None:
+def test_a_record_put_back_to_an_older_copy_after_the_look_is_made_again_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root, seed, record = noted_project(tmp_path)
     older = record.read_text("utf-8")
     seed.write_text(seed.read_text("utf-8").replace("two days", "2 days"), "utf-8")
@@ -348,5 +408,20 @@ def test_a_record_put_back_to_an_older_copy_after_the_look_is_made_again(tmp_pat
     run_build(root)  # the record is made from the changed seed, and noted
     other = seed.with_name("other.txt")  # so the look finds a change and the build runs
     other.write_text(seed.read_text("utf-8").replace("Does ice", "Does heat"), "utf-8")
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # every build may store its fingerprint
     look_then(root, lambda: record.write_text(older, "utf-8"))
+    # That build took the record as its look saw it; the next one is not skipped.
+    report = run_build(root)
+    assert not report.skipped
     assert "2 days" in record.read_text("utf-8")
+    page = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
+    assert "Use ice for 2 days." in page.read_text("utf-8")
+
+
+def test_a_record_deleted_after_the_look_is_made_again(tmp_path: Path) -> None:
+    root, seed, record = noted_project(tmp_path)
+    other = seed.with_name("other.txt")  # so the look finds a change and the build runs
+    other.write_text(seed.read_text("utf-8").replace("Does ice", "Does heat"), "utf-8")
+    report = look_then(root, record.unlink)
+    assert "content/questions/does-ice-help-bruising.yaml" in report.ingest.written
+    assert record.is_file()
