@@ -75,38 +75,72 @@ class FolderFacts:
         """`path`: a folder holding one store a role (an add rewrites the two it touches)."""
         self._path = path
         self._version = version
-        self._new: dict[str, dict[str, tuple[Numbers, Any]]] = {}  # role -> name -> noted
+        # Per role: a listing whose every name is noted with the numbers it lists, and the
+        # values in its order (a folder unchanged since the last build: nothing per file)...
+        self._whole: dict[str, tuple[Listing, list[Any]]] = {}
+        # ...and the other notes, by name (over the whole listing's, when there is one).
+        self._notes: dict[str, dict[str, tuple[Numbers, Any]]] = {}
+        self._latest: dict[str, Listing] = {}  # the last listing a role was checked against
         self._changed: set[str] = set()  # roles whose store differs from the one loaded
 
-    def _stored(self, role: str) -> dict[str, tuple[Numbers, Any]]:
+    def _stored(self, role: str) -> tuple[list[str], array[int], list[Any]] | None:
         if self._path is None:
-            return {}
+            return None
         stored = cache.load(self._path / f"{role}.pickle", self._version).get("facts")
-        try:
-            names, numbers, values = stored  # type: ignore[misc]
-            return dict(zip(names, zip(rows((names, numbers)), values, strict=True), strict=True))
-        except (TypeError, ValueError):  # none, or damaged
-            return {}
+        if (
+            isinstance(stored, tuple)
+            and len(stored) == 3
+            and isinstance(stored[0], list)
+            and isinstance(stored[1], array)
+            and isinstance(stored[2], list)
+            and len(stored[0]) * 5 == len(stored[1])
+            and len(stored[0]) == len(stored[2])
+        ):
+            return stored
+        return None  # none, or damaged
+
+    def _entries(self, role: str) -> dict[str, tuple[Numbers, Any]]:
+        """Return every note of a role by name (the whole listing's are spelled out)."""
+        whole = self._whole.pop(role, None)
+        notes = self._notes.setdefault(role, {})
+        if whole is not None:
+            listing, values = whole
+            spelled = dict(zip(listing[0], zip(rows(listing), values, strict=True), strict=True))
+            spelled.update(notes)
+            notes = self._notes[role] = spelled
+        return notes
 
     def unchanged(self, role: str, listing: Listing) -> dict[str, Any]:
         """Return the value noted for each name that `listing` shows as it was when noted; they
         are noted again for the next build, and only they (with what `note` adds)."""
-        old = self._stored(role)
-        now = dict(zip(listing[0], rows(listing), strict=True))
+        self._latest[role] = listing
+        stored = self._stored(role)
+        self._notes[role] = {}
+        if stored is None:
+            self._changed.add(role)
+            return {}
+        names, numbers, values = stored
+        if names == listing[0] and numbers == listing[1]:
+            self._whole[role] = (listing, values)
+            return dict(zip(names, values, strict=True))
+        now = by_name(listing)
         kept = {
             name: noted
-            for name, noted in old.items()
+            for name, noted in zip(names, zip(rows(stored[:2]), values, strict=True), strict=True)
             if now.get(name) == noted[0]  # (a name no longer listed gives None)
         }
-        if len(kept) != len(old):
-            self._changed.add(role)
-        self._new[role] = kept
+        self._changed.add(role)  # (saved again in the listing's order: see save)
+        self._notes[role] = kept
         return {name: value for name, (_, value) in kept.items()}
 
     def matching(self, role: str, listing: Listing) -> dict[str, Any]:
         """Return the value noted so far (this build's notes included) for each name that
         `listing` shows with the numbers it was noted with."""
-        noted = self._new.get(role, {})
+        self._latest[role] = listing
+        whole = self._whole.get(role)
+        if whole is not None and not self._notes.get(role) and whole[0] == listing:
+            return dict(zip(listing[0], whole[1], strict=True))
+        noted = self._entries(role)
         return {
             name: noted[name][1]
             for name, numbers in zip(listing[0], rows(listing), strict=True)
@@ -121,23 +155,34 @@ class FolderFacts:
         of its read is not noted."""
         read_at = time.time_ns() if read_at is None else read_at
         if numbers is not None and _notable(numbers, read_at):
-            noted = self._new.setdefault(role, {})
-            if noted.get(name) != (numbers, value):
-                noted[name] = (numbers, value)
-                self._changed.add(role)
+            self._notes.setdefault(role, {})[name] = (numbers, value)
+            self._changed.add(role)
 
     def save(self) -> None:
-        """Keep what this build noted, for each role it changed (files it did not look at are
-        forgotten)."""
+        """Keep what this build noted, for each role it changed, in the order of the last
+        listing the role was checked against (the next build's walk lists an unchanged folder
+        in that order: then its notes are taken whole). Notes of files that listing does not
+        show with the numbers noted are forgotten."""
         if self._path is None:
             return
         for role in sorted(self._changed):
-            noted = self._new.get(role, {})
-            names = list(noted)
+            noted = self._entries(role)
+            latest = self._latest.get(role)
+            order = (
+                zip(latest[0], rows(latest), strict=True)
+                if latest is not None
+                else ((name, numbers) for name, (numbers, _) in noted.items())
+            )
+            names: list[str] = []
             numbers = array("q")
-            for file_numbers, _ in noted.values():
-                numbers.extend(file_numbers)
-            values = [value for _, value in noted.values()]
+            values: list[Any] = []
+            missing = (None, None)
+            for name, listed_numbers in order:
+                file_numbers, value = noted.get(name, missing)
+                if file_numbers == listed_numbers:
+                    names.append(name)
+                    numbers.extend(listed_numbers)
+                    values.append(value)
             self._path.mkdir(parents=True, exist_ok=True)
             stored = {"facts": (names, numbers, values)}
             cache.save(self._path / f"{role}.pickle", self._version, stored)

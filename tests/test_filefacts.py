@@ -425,3 +425,25 @@ def test_a_record_deleted_after_the_look_is_made_again(tmp_path: Path) -> None:
     report = look_then(root, record.unlink)
     assert "content/questions/does-ice-help-bruising.yaml" in report.ingest.written
     assert record.is_file()
+
+
+def test_a_folder_unchanged_since_the_save_is_taken_whole_without_a_lookup_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    files = [folder / f"f{n}.txt" for n in range(5)]
+    for file in files:
+        file.write_text("abc", "utf-8")
+    settle(*files)
+    facts = FolderFacts(tmp_path / "facts", "v1")
+    seen = listing(folder)
+    facts.unchanged("files", seen)
+    numbers = by_name(seen)
+    for name in sorted(seen[0], reverse=True):  # noted in another order than listed
+        facts.note("files", name, numbers[name], name.upper())
+    facts.save()
+    monkeypatch.setattr(filefacts, "by_name", None)  # any lookup by name would fail
+    facts = FolderFacts(tmp_path / "facts", "v1")
+    assert facts.unchanged("files", listing(folder)) == {f.name: f.name.upper() for f in files}
+    assert facts.matching("files", listing(folder)) == {f.name: f.name.upper() for f in files}
