@@ -174,6 +174,9 @@ def _build(
             return looked.unchanged
         if looked.walked is not None:  # now, before any fork: a forked child holds its pipes
             seen = looked.walked.take()
+        if seen is None:  # --force after a look that found nothing changed (and kept no listing)
+            folders = [paths.seeds, paths.content / "questions"]
+            seen = snapshot.dir_prints(folders, listed=True)[1].take()
         snapshot.forget(cache_dir)
     elif looked is not None and looked.walked is not None:
         looked.walked.close()
@@ -208,12 +211,13 @@ def _build(
     with phase("load records"):
         content_read: tuple[str, int] | None = None
         if cache_dir is not None:
-            # What the next build's look must find of content/, and each record's signature
+            # What the next build's look must find of content/, and each record's numbers
             # as load_records takes it: one walk, before any record is read.
             prints, walked = snapshot.dir_prints([paths.content], listed=True)
             content_read = snapshot.combine(prints), prints[0][1]
             seen = walked.take()
         record_digests: dict[str, str] = {}
+        rewritten: list[str] = []  # records this build wrote that hold other bytes by the load
         questions, problems = load_records(
             paths.content,
             paths.root,
@@ -223,6 +227,7 @@ def _build(
             record_digests,
             report.written_facts,
             seen.get(records_dir, _NO_FILES) if seen is not None else None,
+            rewritten,
         )
         # A record changed between the look and this load, but not by this build, may have
         # been decided on (kept, regenerated or left) as it was before: the content this build
@@ -230,6 +235,7 @@ def _build(
         raced = (
             looked_records is None
             or seen is None
+            or bool(rewritten)
             or _changed_by_others(looked_records, seen.get(records_dir, _NO_FILES), report)
         )
         seen = looked_records = None
@@ -384,11 +390,14 @@ _NO_FILES: snapshot.Listing = ([], array("q"))  # the listing of a folder not th
 def _changed_by_others(
     before: snapshot.Listing, after: snapshot.Listing, report: IngestReport
 ) -> bool:
-    """Return whether a record other than those the ingest wrote or removed changed between
-    two listings of the records' folder."""
+    """Return whether a record changed between two listings of the records' folder other than
+    by the ingest's writes and removals, or came back after the ingest removed it."""
+    removed = {where.rpartition("/")[2] for where in report.removed}
+    if removed and not removed.isdisjoint(after[0]):
+        return True
     if before == after:
         return False
-    ours = {where.rpartition("/")[2] for where in (*report.written, *report.removed)}
+    ours = removed.union(where.rpartition("/")[2] for where in report.written)
     return any(name.endswith(".yaml") and name not in ours for name in differing(before, after))
 
 

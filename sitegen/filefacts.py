@@ -58,18 +58,24 @@ def numbers_of(path: str | Path) -> Numbers | None:
 def _notable(numbers: Numbers | None, read_at: int) -> bool:
     """Return whether a value read at `read_at` from a file with these numbers may be noted: a
     regular file (a walk gives a broken link's own numbers, a vanished file zeros) that had
-    not changed within a clock tick of the read."""
+    not changed within a clock tick of the read, with numbers a store can hold (an inode past
+    64 bits, on some file systems, cannot be)."""
     return (
         numbers is not None
+        and all(_INT64[0] <= n <= _INT64[1] for n in numbers)
         and numbers[4] != 0
         and not S_ISLNK(numbers[4])
         and max(numbers[1], numbers[2]) < read_at - RACY_NS
     )
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 class FolderFacts:
     """Values derived from the files of a few folders (by role: "seeds", "records"), noted by
-    one build for the next."""
+    one build for the next. A build checks each role with `unchanged` before it notes anything
+    of it: what that call does not keep is forgotten when the role is saved."""
 
     def __init__(self, path: Path | None, version: str) -> None:
         """`path`: a folder holding one store a role (an add rewrites the two it touches)."""
@@ -115,7 +121,7 @@ class FolderFacts:
         are noted again for the next build, and only they (with what `note` adds)."""
         self._latest[role] = listing
         stored = self._stored(role)
-        self._notes[role] = {}
+        notes = self._notes.setdefault(role, {})  # (notes made before this call win)
         if stored is None:
             self._changed.add(role)
             return {}
@@ -130,7 +136,7 @@ class FolderFacts:
             if now.get(name) == noted[0]  # (a name no longer listed gives None)
         }
         self._changed.add(role)  # (saved again in the listing's order: see save)
-        self._notes[role] = kept
+        self._notes[role] = {**kept, **notes}
         return {name: value for name, (_, value) in kept.items()}
 
     def matching(self, role: str, listing: Listing) -> dict[str, Any]:

@@ -338,7 +338,8 @@ def ingest(
         if not gone(record) or record.id in reused:  # (a reused id's file is the new record)
             continue
         where = display_path(record.path, root)
-        # Read again: the scan may have taken it from a listing made before an edit.
+        # Read again: the scan may have taken it from a listing made before an edit. (An edit
+        # saved between this read and the unlink is lost: the window of one call, as a write's.)
         if record.edited or (write and _edited_now(record.path)):
             report.diagnostics.append(
                 Diagnostic(where, None, f"kept your edited record although {record.source} is gone")
@@ -509,6 +510,7 @@ def load_records(
     record_digests: dict[str, str] | None = None,
     written_facts: dict[str, RecordFacts] | None = None,
     listing: Listing | None = None,
+    rewritten: list[str] | None = None,
 ) -> tuple[list[Question], list[Diagnostic]]:
     """Load and validate every record, reusing questions parsed in this run and, with a
     cache_dir, records whose bytes are unchanged since an earlier build loaded them (with
@@ -516,7 +518,8 @@ def load_records(
     `record_digests` with each loaded question's id and the digest of its record's bytes.
     `written_facts`: what scanning finds in each record this run wrote, by id (see _record).
     `listing`: a walk of the records' folder taken before this load read any record (walked
-    here when not given), against which the noted facts are checked."""
+    here when not given), against which the noted facts are checked. `rewritten`: a list to
+    put the file name of each record this run wrote that holds other bytes now in."""
     fresh = fresh or {}
     written_facts = written_facts or {}
     cache_file = cache_dir / RECORDS_CACHE if cache_dir is not None else None
@@ -554,6 +557,8 @@ def load_records(
             except FileNotFoundError:  # removed while we listed
                 continue
             digest_ = cache.key(data)
+            if made is not None and made[3] != digest_ and rewritten is not None:
+                rewritten.append(name)  # edited, or put back, since this run wrote it
             if stem in fresh and (made is None or made[3] == digest_):
                 question = fresh[stem]
                 if facts is not None and made is not None:

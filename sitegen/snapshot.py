@@ -54,7 +54,7 @@ class Look:
     content: str  # fingerprint of content/
     unchanged: BuildReport | None  # what to report when nothing changed since the last build
     newest: int = 0  # the newest mtime or ctime of a file under seeds, templates or static
-    # What each walked folder held, for a build to take file signatures from instead of a
+    # What each walked folder held, for a build to take files' numbers from instead of a
     # stat each (the walk ran before the build read any file): see `Walked`.
     walked: Walked | None = None
 

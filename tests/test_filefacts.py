@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import textwrap
 import time
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -447,3 +448,68 @@ def test_a_folder_unchanged_since_the_save_is_taken_whole_without_a_lookup_a_fil
     facts = FolderFacts(tmp_path / "facts", "v1")
     assert facts.unchanged("files", listing(folder)) == {f.name: f.name.upper() for f in files}
     assert facts.matching("files", listing(folder)) == {f.name: f.name.upper() for f in files}
+
+
+def test_numbers_of_a_file_gone_mid_walk_or_past_64_bits_are_not_noted(tmp_path: Path) -> None:
+    facts = FolderFacts(tmp_path / "facts", "v1")
+    facts.unchanged("files", ([], array("q")))
+    later = time.time_ns() + 10**12
+    facts.note("files", "gone.txt", (-1, -1, -1, -1, 0), "value", later)
+    facts.note("files", "huge.txt", (3, 1, 1, 2**64, 0o100644), "value", later)
+    facts.note("files", "fine.txt", (3, 1, 1, 5, 0o100644), "value", later)
+    seen: Listing = (
+        ["gone.txt", "fine.txt"],
+        array("q", [-1, -1, -1, -1, 0, 3, 1, 1, 5, 0o100644]),
+    )
+    assert facts.matching("files", seen) == {"fine.txt": "value"}
+    facts.save()  # no OverflowError
+    fine: Listing = (["fine.txt"], array("q", [3, 1, 1, 5, 0o100644]))
+    assert FolderFacts(tmp_path / "facts", "v1").unchanged("files", fine) == {"fine.txt": "value"}
+
+
+def older_copy_put_back_before_the_load(
+    root: Path, record: Path, older: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Make the next build's load (its walk of content/ included) find `older` in `record`, as
+    if a sync tool put it back after the ingest wrote or removed the record."""
+    real = snapshot.dir_prints
+
+    def put_back(dirs: Any, *args: Any, **kwargs: Any) -> Any:
+        if list(dirs) == [root / "content"]:  # the load's walk, right after the ingest
+            record.write_text(older, "utf-8")
+        return real(dirs, *args, **kwargs)
+
+    monkeypatch.setattr(snapshot, "dir_prints", put_back)
+
+
+def test_a_record_put_back_after_the_ingest_rewrote_it_is_made_again_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, seed, record = noted_project(tmp_path)
+    older = record.read_text("utf-8")
+    seed.write_text(seed.read_text("utf-8").replace("two days", "2 days"), "utf-8")
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # every build may store its fingerprint
+    with monkeypatch.context() as during:
+        older_copy_put_back_before_the_load(root, record, older, during)
+        run_build(root)
+    report = run_build(root)
+    assert not report.skipped
+    assert "2 days" in record.read_text("utf-8")
+    page = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
+    assert "Use ice for 2 days." in page.read_text("utf-8")
+
+
+def test_a_record_put_back_after_the_ingest_removed_it_is_removed_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, seed, record = noted_project(tmp_path)
+    older = record.read_text("utf-8")
+    seed.unlink()
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # every build may store its fingerprint
+    with monkeypatch.context() as during:
+        older_copy_put_back_before_the_load(root, record, older, during)
+        run_build(root)
+    report = run_build(root)
+    assert not report.skipped
+    assert not record.exists()
+    assert not (root / "public" / "questions" / "does-ice-help-bruising").exists()

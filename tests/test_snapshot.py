@@ -247,3 +247,11 @@ def test_editing_the_file_a_linked_seed_points_to_rebuilds_its_page(
     edit_in_place(target, target.read_text("utf-8").replace("two days", "six days"))
     run_build(built)
     assert "Use ice for six days." in (built / PAGE).read_text("utf-8")
+
+
+def test_a_forced_build_of_an_unchanged_project_lets_the_next_one_be_skipped(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_build(built, force=True)
+    refuse_to_build(monkeypatch)
+    assert run_build(built).skipped
