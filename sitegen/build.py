@@ -11,7 +11,6 @@ import functools
 import gc
 import shutil
 import traceback
-from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -204,18 +203,19 @@ def _build(
         )
         # What the look listed of the records, to tell those changed since (below); the rest
         # (10 MB at 100,000 files) is not held through the build.
-        looked_records = seen.get(records_dir, _NO_FILES) if seen is not None else None
+        looked_records = seen.get(records_dir, snapshot.NO_FILES) if seen is not None else None
         seen = None
         if ingest_reports is not None:
             ingest_reports.append(report)
     with phase("load records"):
         content_read: tuple[str, int] | None = None
+        loaded_records: snapshot.Listing | None = None
         if cache_dir is not None:
             # What the next build's look must find of content/, and each record's numbers
             # as load_records takes it: one walk, before any record is read.
             prints, walked = snapshot.dir_prints([paths.content], listed=True)
             content_read = snapshot.combine(prints), prints[0][1]
-            seen = walked.take()
+            loaded_records = walked.take().get(records_dir, snapshot.NO_FILES)
         record_digests: dict[str, str] = {}
         rewritten: list[str] = []  # records this build wrote that hold other bytes by the load
         questions, problems = load_records(
@@ -226,7 +226,7 @@ def _build(
             facts,
             record_digests,
             report.written_facts,
-            seen.get(records_dir, _NO_FILES) if seen is not None else None,
+            loaded_records,
             rewritten,
         )
         # A record changed between the look and this load, but not by this build, may have
@@ -234,11 +234,11 @@ def _build(
         # stores for the next look holds the change, so that build would be skipped.
         raced = (
             looked_records is None
-            or seen is None
+            or loaded_records is None
             or bool(rewritten)
-            or _changed_by_others(looked_records, seen.get(records_dir, _NO_FILES), report)
+            or _changed_by_others(looked_records, loaded_records, report)
         )
-        seen = looked_records = None
+        looked_records = loaded_records = None
         if facts is not None:
             facts.save()
     with phase("assemble the site"):
@@ -382,9 +382,6 @@ RETIRED_CACHE_DIRS = ("files",)  # what each seed and record held, by path, in 6
 PARALLEL_PAGES = 1000
 # Each render process takes the pages of at most about this many questions.
 SHARE_QUESTIONS = 50_000
-
-
-_NO_FILES: snapshot.Listing = ([], array("q"))  # the listing of a folder not there
 
 
 def _changed_by_others(

@@ -18,10 +18,10 @@ import bisect
 import hashlib
 import os
 import time
-from array import array
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -43,7 +43,7 @@ from sitegen.records import (
 from sitegen.reports import IngestReport, Progress
 from sitegen.seedtext import decode_seed
 from sitegen.slugs import slugify
-from sitegen.snapshot import Listing, Listings, Numbers
+from sitegen.snapshot import NO_FILES, Listing, Listings, Numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +106,7 @@ def scan_records(
     build that loads it does not let the next one be skipped (see build)."""
     found: dict[str, ExistingRecord] = {}
     prefix = display_path(questions_dir, root).rstrip("/") + "/"
-    known: dict[str, RecordFacts] = {}
-    numbers = _Numbers(str(questions_dir), None)
-    if facts is not None:
-        listing = listing if listing is not None else _walked(questions_dir)
-        known = facts.unchanged(RECORDS, listing)
-        numbers = _Numbers(str(questions_dir), listing)
+    known, numbers = _unchanged(facts, RECORDS, questions_dir, listing)
     for name in listed(questions_dir, ".yaml"):
         path = f"{questions_dir}/{name}"
         noted = known.get(name)
@@ -153,7 +148,18 @@ def _walked(folder: Path) -> Listing:
     """Return the listing of `folder` from a walk of it (a stat a file costs three times as
     much at 100,000 records)."""
     _, walked = snapshot.dir_prints([folder], listed=True)
-    return walked.take().get(str(folder), ([], array("q")))
+    return walked.take().get(str(folder), NO_FILES)
+
+
+def _unchanged(
+    facts: FolderFacts | None, role: str, folder: Path, listing: Listing | None
+) -> tuple[dict[str, Any], _Numbers]:
+    """Return what `facts` noted of each file of `folder` unchanged in `listing` (walked now
+    when not given), and where to take a file's numbers from before reading it."""
+    if facts is None:
+        return {}, _Numbers(str(folder), None)
+    listing = listing if listing is not None else _walked(folder)
+    return facts.unchanged(role, listing), _Numbers(str(folder), listing)
 
 
 def record_facts(path: str, where: str) -> RecordFacts | None:
@@ -219,13 +225,8 @@ def ingest(
     # A hidden file is no seed: an editor's lock (.#q.txt, a link to nowhere) or swap file.
     seeds = [name for name in listed(seeds_dir, ".txt", ignored) if name[:1] != "."]
     sources = set()
-    hashes: dict[str, str] = {}  # the checksum of each seed unchanged since a build noted it
-    numbers = _Numbers(str(seeds_dir), None)
-    if facts is not None:
-        listing = listings.get(str(seeds_dir))
-        listing = listing if listing is not None else _walked(seeds_dir)
-        hashes = facts.unchanged(SEEDS, listing)
-        numbers = _Numbers(str(seeds_dir), listing)
+    # The checksum of each seed unchanged since a build noted it.
+    hashes, numbers = _unchanged(facts, SEEDS, seeds_dir, listings.get(str(seeds_dir)))
     # Seeds to parse: (source, path, record, numbers). Their bytes are read (and hashed) by
     # the parse workers, so the build never holds every seed in memory at once.
     todo: list[tuple[str, str, ExistingRecord | None, Numbers | None]] = []

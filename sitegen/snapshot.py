@@ -44,6 +44,7 @@ RACY_NS = 100_000_000  # far above the file system clock tick (a few ms)
 # -> the names it listed and five numbers a name, as `_stats` gives them.
 Listing = tuple[list[str], "array[int]"]
 Listings = dict[str, Listing]
+NO_FILES: Listing = ([], array("q"))  # the listing of a folder that is not there
 
 
 @dataclass(frozen=True, slots=True)
