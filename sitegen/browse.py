@@ -229,7 +229,12 @@ def build_browse(site: Site) -> Browse:
 
 
 def _by_size(groups: list[Group]) -> tuple[Group, ...]:
-    return tuple(sorted(groups, key=lambda g: (-len(g.questions), g.label.casefold(), g.slug)))
+    return tuple(sorted(groups, key=lambda g: group_order(len(g.questions), g.label, g.slug)))
+
+
+def group_order(size: int, label: str, slug: str) -> tuple[int, str, str]:
+    """Sort key of the groups of a kind: most questions first, then A-Z."""
+    return (-size, label.casefold(), slug)
 
 
 def _doctors(refs: list[AnswerRef], keys: list[DoctorKey | None]) -> list[DoctorProfile]:
@@ -256,12 +261,15 @@ def _doctors(refs: list[AnswerRef], keys: list[DoctorKey | None]) -> list[Doctor
     return profiles
 
 
-def _figures_order(ref: AnswerRef) -> tuple[int, int, str, int]:
+def _figures_order(ref: AnswerRef) -> tuple[int, bool, str, int]:
+    return figures_order(ref.answer.doctor, ref.question.source, ref.number)
+
+
+def figures_order(doctor: Doctor, source: str, number: int) -> tuple[int, bool, str, int]:
     """Sort key choosing whose rating a profile shows: reviews only accumulate, so the copy
     with the most reviews is the latest; then one with a rating; ties by seed file and answer."""
-    doctor = ref.answer.doctor
     reviews = -1 if doctor.review_count is None else doctor.review_count
-    return (-reviews, doctor.rating is None, ref.question.source, ref.number)
+    return (-reviews, doctor.rating is None, source, number)
 
 
 def _doctor_ids(grouped: dict[DoctorKey, list[AnswerRef]]) -> dict[DoctorKey, str]:
@@ -269,21 +277,24 @@ def _doctor_ids(grouped: dict[DoctorKey, list[AnswerRef]]) -> dict[DoctorKey, st
     elsewhere then never changes a doctor's URL, as a name alone would once a second doctor
     shared it. Slugs that still clash (or hold no letter) all get a digest of who the doctor
     is, so no id depends on reading order."""
-    wanted: dict[DoctorKey, str | None] = {}
-    for key, refs in grouped.items():
-        name = refs[0].answer.doctor.name or ""
-        # A name with no letter to spell it (李医生) would leave only place and specialty,
-        # which any such doctor there shares: its id always carries the digest.
-        wanted[key] = slugify(f"{name} {key[1]} {key[2]}", 160) if slugify(name) else None
+    wanted = {key: wanted_slug(key, refs[0].answer.doctor.name) for key, refs in grouped.items()}
     counts = Counter(wanted.values())
-    ids = {}
-    for key, slug in wanted.items():
-        if slug is None:
-            slug = f"{slugify(f'doctor {key[1]} {key[2]}', 160)}-{_digest(key)}"
-        elif counts[slug] > 1:
-            slug = f"{slug}-{_digest(key)}"
-        ids[key] = slug
-    return ids
+    return {key: doctor_id(key, slug, counts[slug]) for key, slug in wanted.items()}
+
+
+def wanted_slug(key: DoctorKey, name: str | None) -> str | None:
+    """Return the slug a doctor's id is made of (`name`: as the first of their answers in
+    listing order writes it), or None when the name has no letter to spell it: it would leave
+    only place and specialty (李医生), which any such doctor there shares."""
+    name = name or ""
+    return slugify(f"{name} {key[1]} {key[2]}", 160) if slugify(name) else None
+
+
+def doctor_id(key: DoctorKey, wanted: str | None, wanting: int) -> str:
+    """Return a doctor's id from the slug they want and how many doctors want that slug."""
+    if wanted is None:
+        return f"{slugify(f'doctor {key[1]} {key[2]}', 160)}-{_digest(key)}"
+    return f"{wanted}-{_digest(key)}" if wanting > 1 else wanted
 
 
 def _digest(key: object) -> str:

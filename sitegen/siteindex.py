@@ -1,0 +1,261 @@
+"""The site's lists kept up to date one question at a time: step 2 of docs/delta-builds.md.
+
+A `SiteIndex` holds what every list of the site is made of (home, topics, specialties,
+locations, doctor profiles and their ids) without holding the questions: per published
+question only its id, seed file, topics and each visible answer's number and doctor as written.
+`add` and `remove` change it in time that grows with the lists the question is on, not with
+the site, so a build that adds one seed to 100,000 can tell which lists changed, and how,
+without loading every record.
+
+The promise, held by tests on random sites: after any sequence of `add` and `remove`,
+`index.plain()` equals `plain_browse(site, build_browse(site))` for the site of the questions
+added and not removed. `build_browse` stays the reference; this module re-states its rules
+(browse.py) with the same helpers wherever one exists.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen.browse import (
+    Browse,
+    DoctorKey,
+    doctor_id,
+    doctor_key,
+    figures_order,
+    group_order,
+    question_tags,
+    sort_name,
+    unique_slugs,
+    wanted_slug,
+)
+from sitegen.model import Doctor, Question
+from sitegen.site import Site
+
+ListKey = tuple[int, str]  # (-visible answers, id): where a question stands in every list
+# One answer as a doctor's profile lists it: its question's place, its number, its question's
+# seed file (ties of whose figures a profile shows), its doctor as written.
+Ref = tuple[ListKey, int, str, Doctor]
+GROUP_KINDS = ("topics", "specialties", "locations")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the lists need of one published question (answers: the visible ones only)."""
+
+    id: str
+    source: str
+    answers: tuple[tuple[int, Doctor], ...]  # (number, doctor as written)
+    topics: tuple[str, ...]
+
+    @classmethod
+    def of(cls, question: Question) -> Entry:
+        answers = tuple((a.number, a.doctor) for a in question.answers)
+        return cls(question.id, question.source, answers, question_tags(question))
+
+    @property
+    def key(self) -> ListKey:
+        return (-len(self.answers), self.id)
+
+    def values(self, kind: str) -> tuple[str, ...]:
+        """Return the groups of a kind the question is in, each once."""
+        if kind == "topics":
+            return self.topics
+        field = 2 if kind == "specialties" else 1  # the doctor's specialty or location
+        return tuple(dict.fromkeys(v for _, d in self.answers if (v := _written(d)[field])))
+
+
+class SiteIndex:
+    """Every list of the published site, as ids in order (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] = {}
+        self.home: list[ListKey] = []
+        # kind -> group label -> its questions, in listing order
+        self.groups: dict[str, dict[str, list[ListKey]]] = {k: {} for k in GROUP_KINDS}
+        # kind -> group label -> each named doctor who answered as that value: how many times
+        self.group_doctors: dict[str, dict[str, Counter[DoctorKey]]] = {
+            k: defaultdict(Counter) for k in GROUP_KINDS[1:]
+        }
+        self.doctors: dict[DoctorKey, list[Ref]] = {}  # each named doctor's answers, in order
+        self.wanted: dict[DoctorKey, str | None] = {}  # the slug each doctor's id is made of
+        self.wanting: Counter[str | None] = Counter()  # how many doctors want each slug
+
+    @classmethod
+    def of(cls, site: Site) -> SiteIndex:
+        """Return the index of a published site: `add` of each question, made in one pass and
+        one sort a list (100,000 sorted inserts would move 40 GB of pointers)."""
+        index = cls()
+        for question in site.questions:
+            index._append(Entry.of(question))
+        for keys in (index.home, *(k for g in index.groups.values() for k in g.values())):
+            keys.sort()
+        for refs in index.doctors.values():
+            refs.sort()
+        index._rename(set(index.doctors))
+        return index
+
+    def _append(self, entry: Entry) -> None:
+        """Put a question at the end of each of its lists (`of` sorts them after)."""
+        if entry.id in self.entries:
+            raise ValueError(f"{entry.id} is in the index already")
+        self.entries[entry.id] = entry
+        key = entry.key
+        self.home.append(key)
+        for kind in GROUP_KINDS:
+            for value in entry.values(kind):
+                self.groups[kind].setdefault(value, []).append(key)
+        for number, doctor in entry.answers:
+            who = doctor_key(doctor)
+            if who is None:
+                continue
+            for kind, value in _doctor_groups(doctor):
+                self.group_doctors[kind][value][who] += 1
+            self.doctors.setdefault(who, []).append((key, number, entry.source, doctor))
+
+    def add(self, question: Question) -> None:
+        """Add a published question (its visible answers only, as `build_site` gives them)."""
+        entry = Entry.of(question)
+        self._append(entry)
+        for keys in (self.home, *(self.groups[k][v] for k in GROUP_KINDS for v in entry.values(k))):
+            _to_place(keys)
+        touched = {who for _, doctor in entry.answers if (who := doctor_key(doctor))}
+        for who in touched:
+            self.doctors[who].sort()  # sorted but for its end: one pass (answers may be two)
+        self._rename(touched)
+
+    def remove(self, qid: str) -> None:
+        """Take a question out of every list (KeyError if it is not in the index)."""
+        entry = self.entries.pop(qid)
+        key = entry.key
+        _discard(self.home, key)
+        for kind in GROUP_KINDS:
+            groups = self.groups[kind]
+            for value in entry.values(kind):
+                if not _discard(groups[value], key):
+                    del groups[value]
+        touched = set()
+        for number, doctor in entry.answers:
+            who = doctor_key(doctor)
+            if who is None:
+                continue
+            for kind, value in _doctor_groups(doctor):
+                counts = self.group_doctors[kind][value]
+                counts[who] -= 1
+                if not counts[who]:
+                    del counts[who]
+                    if not counts:
+                        del self.group_doctors[kind][value]
+            refs = self.doctors[who]
+            if not _discard(refs, (key, number, entry.source, doctor)):
+                del self.doctors[who]
+            touched.add(who)
+        self._rename(touched)
+
+    def _rename(self, touched: set[DoctorKey]) -> None:
+        """Bring the slugs wanted by these doctors up to date: the first of a doctor's answers
+        names the slug, so a new first answer may change it, and a doctor gone wants none."""
+        for who in touched:
+            if who in self.wanted:
+                before = self.wanted.pop(who)
+                self.wanting[before] -= 1
+                if not self.wanting[before]:
+                    del self.wanting[before]
+            refs = self.doctors.get(who)
+            if refs:
+                slug = self.wanted[who] = wanted_slug(who, refs[0][3].name)
+                self.wanting[slug] += 1
+
+    def doctor_id(self, who: DoctorKey) -> str:
+        slug = self.wanted[who]
+        return doctor_id(who, slug, self.wanting[slug])
+
+    def profile(self, who: DoctorKey) -> tuple[Any, ...]:
+        """Return a doctor's profile as `plain_browse` gives it."""
+        refs = self.doctors[who]
+        chosen = min(refs, key=lambda ref: figures_order(ref[3], ref[2], ref[1]))
+        doctor = chosen[3]
+        name = " ".join((doctor.name or "").split())
+        answers = tuple((ref[0][1], ref[1]) for ref in refs)
+        figures_from = (chosen[0][1], chosen[1])
+        return (self.doctor_id(who), name, doctor.location, doctor.specialty, doctor,
+                figures_from, answers)  # fmt: skip
+
+    def plain(self) -> dict[str, Any]:
+        """Return every list of the site as plain data (the shape of `plain_browse`)."""
+        profiles = {who: self.profile(who) for who in self.doctors}
+        by_name = sorted(profiles.values(), key=lambda p: (sort_name(p[1]), p[1], p[0]))
+        plain: dict[str, Any] = {
+            "home": tuple(key[1] for key in self.home),
+            "doctors": tuple(by_name),
+            "doctor_ids": {who: p[0] for who, p in profiles.items()},
+        }
+        for kind in GROUP_KINDS:
+            groups = self.groups[kind]
+            slugs = unique_slugs(groups)
+            listed = []
+            for label, keys in groups.items():
+                named = self.group_doctors[kind].get(label, Counter()) if kind != "topics" else ()
+                doctors = sorted(
+                    (profiles[who] for who in named), key=lambda p: (-len(p[6]), p[1], p[0])
+                )
+                members = tuple(key[1] for key in keys)
+                listed.append((slugs[label], label, members, tuple(p[0] for p in doctors)))
+            plain[kind] = tuple(sorted(listed, key=lambda g: group_order(len(g[2]), g[1], g[0])))
+            plain[f"{kind}_slugs"] = slugs
+        return plain
+
+
+def _doctor_groups(doctor: Doctor) -> tuple[tuple[str, str], ...]:
+    """Return the specialty and location groups an answer by this doctor puts them in."""
+    places = (("specialties", doctor.specialty), ("locations", doctor.location))
+    return tuple((kind, value) for kind, value in places if value)
+
+
+def _written(doctor: Doctor) -> tuple[str | None, str | None, str | None]:
+    return (doctor.name, doctor.location, doctor.specialty)
+
+
+def _to_place(items: list[Any]) -> None:
+    """Move the last item of a list sorted but for it to its place."""
+    item = items.pop()
+    bisect.insort(items, item)
+
+
+def _discard(items: list[Any], item: Any) -> bool:
+    """Remove `item` from a sorted list; return whether the list still holds anything."""
+    at = bisect.bisect_left(items, item)
+    if at == len(items) or items[at] != item:
+        raise KeyError(item)
+    del items[at]
+    return bool(items)
+
+
+def plain_browse(site: Site, browse: Browse) -> dict[str, Any]:
+    """Return every list of a built site as plain data, the shape `SiteIndex.plain` gives."""
+
+    def profile(d: Any) -> tuple[Any, ...]:
+        answers = tuple((ref.question.id, ref.number) for ref in d.answers)
+        figures_from = (d.figures_from.question.id, d.figures_from.number)
+        return (d.id, d.name, d.location, d.specialty, d.figures, figures_from, answers)
+
+    plain: dict[str, Any] = {
+        "home": tuple(q.id for q in site.questions),
+        "doctors": tuple(profile(d) for d in browse.doctors),
+        "doctor_ids": dict(browse.doctor_ids),
+    }
+    slugs = {
+        "topics": browse.topic_slugs,
+        "specialties": browse.specialty_slugs,
+        "locations": browse.location_slugs,
+    }
+    for kind, groups in browse.group_kinds:
+        plain[kind] = tuple(
+            (g.slug, g.label, tuple(q.id for q in g.questions), tuple(d.id for d in g.doctors))
+            for g in groups
+        )
+        plain[f"{kind}_slugs"] = dict(slugs[kind])
+    return plain
