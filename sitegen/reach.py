@@ -14,9 +14,13 @@ which takes the full path.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sitegen.browse import DoctorKey, doctor_key, unique_slugs
+from sitegen.browse import DoctorKey, doctor_key, group_order, sort_name, unique_slugs
+from sitegen.pages import page_ranges, paged_url
+from sitegen.render import DOCTOR_PREVIEW, PAGES_AHEAD, initial
 from sitegen.siteindex import GROUP_KINDS, SiteIndex
 
 # Families whose source is the whole site, or that show a figure of every list.
@@ -63,3 +67,149 @@ def reached(
                         names.add(f"g:{kind}:{slugs[kind][value]}")
                         names.add(f"gd:{kind}:{slugs[kind][value]}")
     return names
+
+
+def pages_reached(
+    before: SiteIndex, after: SiteIndex, families: set[str], changed: set[str], page_size: int
+) -> tuple[set[str], set[str]]:
+    """Return the output paths of the pages of these families whose context can differ from
+    `before` to `after`, and of those no family makes any more. A list's page is reached when
+    it is the first (it shows the list's counts), when its members or place differ, when it
+    shows a changed member, or when what it knows of the pages after it differs; every page
+    of a list is reached when what they all show of it differs."""
+    render: set[str] = set()
+    gone: set[str] = set()
+    lists = (_Lists(before, changed, page_size), _Lists(after, changed, page_size))
+    for name in sorted(families):
+        old, new = lists[0].of(name), lists[1].of(name)
+        if new is None:
+            if old is not None:
+                gone.update(_paths(old, page_size))
+            continue
+        if old is None or not new.paged:
+            render.update(_paths(new, page_size))
+            if old is not None:
+                gone.update(_paths(old, page_size) - _paths(new, page_size))
+            continue
+        ranges_before = page_ranges(old.ids, page_size)
+        ranges_after = page_ranges(new.ids, page_size)
+        every = new.dirty or old.whole != new.whole
+        shown = old.shown | new.shown
+        for number, span in enumerate(ranges_after, 1):
+            members = new.ids[span.start : span.stop]
+            was = ranges_before[number - 1] if number <= len(ranges_before) else None
+            if (
+                every
+                or number == 1
+                or was is None
+                or old.ids[was.start : was.stop] != members
+                or _ahead(number, len(ranges_before)) != _ahead(number, len(ranges_after))
+                or not shown.isdisjoint(members)
+            ):
+                render.add(_path(paged_url(new.first, number)))
+        for number in range(len(ranges_after) + 1, len(ranges_before) + 1):
+            gone.add(_path(paged_url(new.first, number)))
+    return render, gone
+
+
+@dataclass(frozen=True, slots=True)
+class ListView:
+    """A family as `_Lists.of` gives it."""
+
+    first: str  # its first page's URL
+    paged: bool = False  # whether it is a list, paged by its members' ids
+    ids: tuple[str, ...] = ()  # the members, in order
+    shown: frozenset[str] = frozenset()  # members whose card may show something else now
+    whole: object = None  # what every page shows of the list: when it differs, all change
+    dirty: bool = False  # every page shows something that changed
+
+
+def _paths(view: ListView, page_size: int) -> set[str]:
+    if not view.paged:
+        return {_path(view.first)}
+    count = len(page_ranges(view.ids, page_size))
+    return {_path(paged_url(view.first, number)) for number in range(1, count + 1)}
+
+
+def _ahead(number: int, count: int) -> int:
+    """What page `number` of `count` knows of the pages after it (render.Pagination)."""
+    return count - 1 if number == 1 else min(count - number, PAGES_AHEAD)
+
+
+def _path(url: str) -> str:
+    return url if url.endswith(".html") else f"{url}index.html"
+
+
+_SINGLE = {"about": "about/", "search": "search/", "404": "404.html"}
+
+
+class _Lists:
+    """The lists of one site index, by family name."""
+
+    def __init__(self, index: SiteIndex, changed: set[str], page_size: int) -> None:
+        self.index = index
+        self.changed = frozenset(changed)
+        self.page_size = page_size
+        self.ids = {who: index.doctor_id(who) for who in index.doctors}
+        self.by_id = {id_: who for who, id_ in self.ids.items()}
+        self.slugs = {kind: unique_slugs(index.groups[kind]) for kind in GROUP_KINDS}
+        self.labels = {k: {s: label for label, s in v.items()} for k, v in self.slugs.items()}
+        # Doctors whose card may differ: they answered a changed question.
+        self.touched = frozenset(
+            self.ids[who]
+            for qid in changed
+            if (entry := index.entries.get(qid)) is not None
+            for _, doctor in entry.answers
+            if (who := doctor_key(doctor)) is not None
+        )
+
+    def of(self, name: str) -> ListView | None:
+        index = self.index
+        kind, _, rest = name.partition(":")
+        if name in _SINGLE:
+            return ListView(_SINGLE[name])
+        if kind == "q":
+            return ListView(f"questions/{rest}/") if rest in index.entries else None
+        if name == "home":
+            return ListView("", True, tuple(k[1] for k in index.home), self.changed)
+        if name == "doctors":
+            profiles = [index.profile(who) for who in index.doctors]
+            order = sorted(profiles, key=lambda p: (sort_name(p[1]), p[1], p[0]))
+            ids = tuple(p[0] for p in order)
+            letters: dict[str, int] = {}  # what every page links: a letter's first page
+            for number, span in enumerate(page_ranges(ids, self.page_size), 1):
+                for profile in order[span.start : span.stop]:
+                    letters.setdefault(initial(profile[1]), number)
+            return ListView("doctors/", True, ids, self.touched, letters)
+        if name in GROUP_KINDS:
+            groups, slugs = index.groups[name], self.slugs[name]
+            by_size = sorted(groups, key=lambda v: group_order(len(groups[v]), v, slugs[v]))
+            ids = tuple(slugs[v] for v in by_size)
+            return ListView(f"{name}/", True, ids, frozenset(ids))  # each card shows counts
+        if kind == "d":
+            who = self.by_id.get(rest)
+            if who is None:
+                return None
+            profile = index.profile(who)
+            refs = tuple(f"{qid}#{number}" for qid, number in profile[6])
+            shown = frozenset(r for r in refs if r.partition("#")[0] in self.changed)
+            # Later pages show the profile's header, with the title of the question whose
+            # copy gives the doctor's figures.
+            dirty = profile[5][0] in self.changed
+            return ListView(f"doctors/{rest}/", True, refs, shown, profile[:6], dirty)
+        group_kind, _, slug = rest.partition(":")
+        label = self.labels.get(group_kind, {}).get(slug)
+        if label is None:
+            return None
+        if kind == "g":
+            members = tuple(k[1] for k in index.groups[group_kind][label])
+            return ListView(f"{group_kind}/{slug}/", True, members, self.changed)
+        if kind == "gd":
+            named = index.group_doctors[group_kind].get(label, Counter())
+            if len(named) <= DOCTOR_PREVIEW:
+                return None
+            profiles = [index.profile(who) for who in named]
+            order = sorted(profiles, key=lambda p: (-len(p[6]), p[1], p[0]))
+            ids = tuple(p[0] for p in order)
+            return ListView(f"{group_kind}/{slug}/doctors/", True, ids, self.touched)
+        raise ValueError(f"no such family: {name}")

@@ -14,7 +14,7 @@ from sitegen.config import Config, Paths
 from sitegen.families import FAMILIES_DIR, Families, Family
 from sitegen.ingest import load_records
 from sitegen.model import Answer, Doctor, Question
-from sitegen.reach import reached
+from sitegen.reach import pages_reached, reached
 from sitegen.records import dump_question
 from sitegen.related import RelatedIndex
 from sitegen.render import _title_marks
@@ -26,9 +26,11 @@ from tests.test_incremental_properties import CHANGES, POOL, Change, apply
 
 
 class Built:
-    """What a full build left: its published questions, their lists and its families."""
+    """What a full build left: its published questions, their lists and its families, and
+    the pages it wrote or removed."""
 
-    def __init__(self, paths: Paths) -> None:
+    def __init__(self, paths: Paths, written: tuple[str, ...] = ()) -> None:
+        self.written = {p for p in written if p.endswith(".html")}  # not sitemap, robots
         questions, _ = load_records(paths.content, paths.root)
         site = build_site(questions)
         self.questions: dict[str, Question] = {q.id: q for q in site.questions}
@@ -47,9 +49,27 @@ def changed_families(before: Built, after: Built) -> set[str]:
     }
 
 
+def changed_questions(before: Built, after: Built) -> set[str]:
+    ids = before.questions.keys() | after.questions.keys()
+    return {i for i in ids if before.questions.get(i) != after.questions.get(i)}
+
+
+def pages_of(before: Built, after: Built, page_size: int = 3) -> set[str]:
+    """Return the pages reached, and those gone, of the families reached, and the pages whose
+    templates look up more than URLs (home page 1 counts the site; search lists topics)."""
+    families = reach_of(before, after)
+    changed = changed_questions(before, after)
+    render, gone = pages_reached(before.index, after.index, families, changed, page_size)
+    return render | gone | {"index.html", "search/index.html"}
+
+
+# Pages of three: a few seeds make lists of several pages, whose breaks move.
+CONFIG = Config(page_size=3)
+
+
 def reach_of(before: Built, after: Built) -> set[str]:
     ids = before.questions.keys() | after.questions.keys()
-    changed = {i for i in ids if before.questions.get(i) != after.questions.get(i)}
+    changed = changed_questions(before, after)
     related = {
         i
         for i in ids
@@ -63,18 +83,20 @@ def reach_of(before: Built, after: Built) -> set[str]:
 def test_adding_a_seed_reaches_its_page_its_lists_and_its_doctors_profiles() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = make_project(Path(tmp))
-        paths = Paths.from_config(root, Config())
+        paths = Paths.from_config(root, CONFIG)
         for name, text in POOL[:3]:
             (root / "seeds" / name).write_text(text, "utf-8")
-        build(paths, Config())
+        build(paths, CONFIG)
         before = Built(paths)
         (root / "seeds" / POOL[3][0]).write_text(POOL[3][1], "utf-8")
-        build(paths, Config())
-        after = Built(paths)
+        report = build(paths, CONFIG)
+        after = Built(paths, report.written.changed)
         [added] = after.questions.keys() - before.questions.keys()
         found = changed_families(before, after)
         assert {"home", f"q:{added}"} <= found
         assert found <= reach_of(before, after)
+        assert f"questions/{added}/index.html" in after.written
+        assert after.written <= pages_of(before, after)
 
 
 @settings(
@@ -84,17 +106,18 @@ def test_adding_a_seed_reaches_its_page_its_lists_and_its_doctors_profiles() -> 
 def test_every_family_a_full_build_changes_is_reached(changes: list[Change]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = make_project(Path(tmp))
-        paths = Paths.from_config(root, Config())
+        paths = Paths.from_config(root, CONFIG)
         for name, text in POOL[:3]:
             (root / "seeds" / name).write_text(text, "utf-8")
-        build(paths, Config())
+        build(paths, CONFIG)
         before = Built(paths)
         for change in changes:
             apply(root, change)
-            build(paths, Config())
-            after = Built(paths)
+            report = build(paths, CONFIG)
+            after = Built(paths, report.written.changed)
             missed = changed_families(before, after) - reach_of(before, after)
             assert not missed, change
+            assert not after.written - pages_of(before, after), change
             before = after
 
 
@@ -111,13 +134,13 @@ def asked(qid: str, title: str, *doctors: Doctor) -> Question:
 
 def built_after(root: Path, *questions: Question) -> tuple[Built, Built]:
     """Build, write these records, build again; return what each build left."""
-    paths = Paths.from_config(root, Config())
-    build(paths, Config())
+    paths = Paths.from_config(root, CONFIG)
+    build(paths, CONFIG)
     before = Built(paths)
     for question in questions:
         write_record(root, question)
-    build(paths, Config())
-    return before, Built(paths)
+    report = build(paths, CONFIG)
+    return before, Built(paths, report.written.changed)
 
 
 def test_a_doctor_s_new_answer_reaches_every_list_that_shows_their_profile(tmp_path: Path) -> None:
@@ -134,6 +157,8 @@ def test_a_doctor_s_new_answer_reaches_every_list_that_shows_their_profile(tmp_p
     found = changed_families(before, after)
     assert {f"g:specialties:{upper[0]}", f"gd:specialties:{upper[0]}"} <= found
     assert found <= reach_of(before, after)
+    assert f"specialties/{upper[0]}/doctors/index.html" in after.written
+    assert after.written <= pages_of(before, after)
 
 
 def test_a_new_question_sharing_a_title_reaches_the_page_of_the_one_it_shares_it_with(
@@ -148,4 +173,85 @@ def test_a_new_question_sharing_a_title_reaches_the_page_of_the_one_it_shares_it
     found = changed_families(before, after)
     assert "q:q-old" in found
     assert after.related["q-old"] == []
+    assert "questions/q-old/index.html" in after.written
+    assert after.written <= pages_of(before, after)
     assert found <= reach_of(before, after)
+
+
+# A dense site for the pages of lists: few doctors and tags, pages of two.
+DENSE = Config(page_size=2)
+PEOPLE = [
+    Doctor("Ann Lee", "Tampa", "Dermatologist", 4.5, 10),
+    Doctor("Ann Lee", "Tampa", "Dermatologist", 4.6, 12),
+    Doctor("Bo Park", "Boston", "Dermatologist", 4.0, 3),
+    Doctor("Cy Diaz", "Tampa", "Plastic Surgeon", 3.9, 8),
+    Doctor("Di Wu", "Austin", "Plastic Surgeon", None, None),
+    Doctor(None, "Tampa", "Dermatologist", None, None),
+]
+RECORDS = st.builds(
+    lambda n, title, picks: Question(
+        f"q-{n:02d}",
+        f"seeds/q-{n:02d}.txt",
+        f"{title} {n}?",
+        "Body.",
+        None,
+        tuple(
+            Answer(None, f"Answer {k}.", tags, PEOPLE[who], False, k)
+            for k, (who, tags) in enumerate(picks, 1)
+        ),
+    ),
+    st.integers(0, 19),
+    st.sampled_from(["Lumps after filler", "Botox for lines", "Scar care"]),
+    st.lists(
+        st.tuples(st.integers(0, len(PEOPLE) - 1), st.sampled_from([(), ("botox",), ("lips",)])),
+        max_size=3,
+    ),
+)
+
+
+@settings(
+    derandomize=True, max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.lists(RECORDS, min_size=6, max_size=12), st.lists(RECORDS, min_size=1, max_size=4))
+def test_every_page_a_full_build_writes_is_reached_in_lists_of_many_pages(
+    start: list[Question], changes: list[Question]
+) -> None:
+    # Each change writes its record, or removes the record of that id when there is one.
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_project(Path(tmp))
+        paths = Paths.from_config(root, DENSE)
+        for question in start:
+            write_record(root, question)
+        build(paths, DENSE)
+        before = Built(paths)
+        for question in changes:
+            record = root / "content" / "questions" / f"{question.id}.yaml"
+            if record.exists():
+                record.unlink()
+            else:
+                write_record(root, question)
+            report = build(paths, DENSE)
+            after = Built(paths, report.written.changed)
+            assert not changed_families(before, after) - reach_of(before, after)
+            assert not after.written - pages_of(before, after, DENSE.page_size)
+            before = after
+
+
+def test_a_new_title_of_the_question_giving_a_doctor_s_figures_reaches_each_of_their_pages(
+    tmp_path: Path,
+) -> None:
+    # Every page of a doctor's answers links the question whose copy gives their figures.
+    root = make_project(tmp_path)
+    paths = Paths.from_config(root, DENSE)
+    lee, latest = PEOPLE[0], PEOPLE[1]
+    for n in range(4):
+        write_record(root, asked(f"q-{n}", f"Question {n}?", lee))
+    write_record(root, asked("q-latest", "Latest question?", latest))
+    build(paths, DENSE)
+    before = Built(paths)
+    write_record(root, asked("q-latest", "Latest question, asked again?", latest))
+    report = build(paths, DENSE)
+    after = Built(paths, report.written.changed)
+    [doctor] = after.index.plain()["doctors"]
+    assert f"doctors/{doctor[0]}/page/3/index.html" in after.written
+    assert after.written <= pages_of(before, after, DENSE.page_size)
