@@ -81,7 +81,7 @@ def pages_reached(
     gone: set[str] = set()
     lists = (_Lists(before, changed, page_size), _Lists(after, changed, page_size))
     for name in sorted(families):
-        old, new = lists[0].of(name), lists[1].of(name)
+        old, new = lists[0].of(name, families), lists[1].of(name, families)
         if new is None:
             if old is not None:
                 gone.update(_paths(old, page_size))
@@ -163,7 +163,7 @@ class _Lists:
             if (who := doctor_key(doctor)) is not None
         )
 
-    def of(self, name: str) -> ListView | None:
+    def of(self, name: str, families: set[str]) -> ListView | None:
         index = self.index
         kind, _, rest = name.partition(":")
         if name in _SINGLE:
@@ -185,7 +185,9 @@ class _Lists:
             groups, slugs = index.groups[name], self.slugs[name]
             by_size = sorted(groups, key=lambda v: group_order(len(groups[v]), v, slugs[v]))
             ids = tuple(slugs[v] for v in by_size)
-            return ListView(f"{name}/", True, ids, frozenset(ids))  # each card shows counts
+            # Each card shows its group's counts: those of the groups reached may differ.
+            counts = frozenset(f.rpartition(":")[2] for f in families if f.startswith(f"g:{name}:"))
+            return ListView(f"{name}/", True, ids, counts)
         if kind == "d":
             who = self.by_id.get(rest)
             if who is None:
