@@ -1,0 +1,175 @@
+"""Which related lists a new question enters, found for every question at once: part of step 3
+of docs/delta-builds.md.
+
+A list holds the best LIMIT questions sharing something with its own (related.py): ranked by
+shared topics, then specialties, then title words, ties by the smaller id. So a new question Q
+enters the list of X exactly when X shares something with Q and either X's list is short (it
+holds every question sharing something with X) or Q ranks above X's last member. `Entries`
+keeps, as bitsets over the questions (bit i: the question in slot i), each value's postings and
+each full list's last score, bit-sliced (one int per bit of a count, as `RelatedIndex` counts);
+Q's scores against every question come from its values' postings, and the comparison with every
+last score is a few dozen operations on those ints, not a loop over the site. Only exact ties
+are settled one by one, on ids.
+
+The promise, held by a test against ranking every list afresh: after any sequence of `add`,
+`entering(q)` names exactly the lists that ranking would change by adding q.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+from sitegen.related import LIMIT, _bit_sliced_count
+from sitegen.related_lists import Features, _rank, _score
+
+
+class Entries:
+    """The related lists of a site and what tells which of them a new question enters."""
+
+    def __init__(self, features: Mapping[str, Features], lists: Mapping[str, tuple[str, ...]]):
+        """`lists`: each question's related list, as ranking gives it."""
+        self.ids: list[str] = []  # by slot
+        self.slots: dict[str, int] = {}
+        self.features: dict[str, Features] = {}
+        self.lists: dict[str, tuple[str, ...]] = {}
+        self.postings: tuple[dict[str, int], ...] = (
+            defaultdict(int),
+            defaultdict(int),
+            defaultdict(int),
+        )
+        self.full = 0  # the questions whose list holds LIMIT others
+        self.last: tuple[list[int], list[int], list[int]] = ([], [], [])  # full lists' last scores
+        self.last_ids: dict[int, str] = {}  # slot -> the id of its list's last member
+        for qid in sorted(features):
+            self._place(qid, features[qid])
+        for qid in self.ids:
+            self._set_list(qid, tuple(lists[qid]))
+
+    def _place(self, qid: str, features: Features) -> int:
+        slot = self.slots[qid] = len(self.ids)
+        self.ids.append(qid)
+        self.features[qid] = features
+        bit = 1 << slot
+        for postings, values in zip(self.postings, features, strict=True):
+            for value in values:
+                postings[value] |= bit
+        return slot
+
+    def _set_list(self, qid: str, ranked: tuple[str, ...]) -> None:
+        slot = self.slots[qid]
+        bit = 1 << slot
+        old = self.lists.get(qid)
+        if old is not None and len(old) == LIMIT:
+            score = _score(self.features[qid], self.features[old[-1]])
+            for slices, count in zip(self.last, score, strict=True):
+                _put(slices, bit, count, on=False)
+            self.full &= ~bit
+            del self.last_ids[slot]
+        self.lists[qid] = ranked
+        if len(ranked) == LIMIT:
+            score = _score(self.features[qid], self.features[ranked[-1]])
+            for slices, count in zip(self.last, score, strict=True):
+                _put(slices, bit, count, on=True)
+            self.full |= bit
+            self.last_ids[slot] = ranked[-1]
+
+    def entering(self, qid: str, features: Features) -> list[str]:
+        """Return the ids of the lists a new question with these features enters, in id order."""
+        counts, pool = self._counts(features)
+        everyone = (1 << len(self.ids)) - 1
+        above, same = 0, everyone  # Q's score above / equal to the last's, on the parts so far
+        for mine, theirs in zip(counts, self.last, strict=True):
+            greater, equal = _compare(mine, theirs, everyone)
+            above |= same & greater
+            same &= equal
+        full = self.full & pool
+        chosen = (pool & ~self.full) | (above & full)
+        ties = same & full
+        while ties:
+            low = ties & -ties
+            slot = low.bit_length() - 1
+            if qid < self.last_ids[slot]:
+                chosen |= low
+            ties ^= low
+        return sorted(self.ids[i] for i in _slots(chosen))
+
+    def add(self, qid: str, features: Features) -> list[str]:
+        """Add a question: its list, and it into every list it enters. Return those lists."""
+        if qid in self.slots:
+            raise ValueError(f"{qid} has a list already")
+        entered = self.entering(qid, features)
+        self._place(qid, features)
+        mine = self.features[qid]
+        for other in entered:
+            theirs = self.features[other]
+            ranked = sorted(
+                (*self.lists[other], qid),
+                key=lambda i: (_rank(_score(theirs, self.features[i])), i),
+            )
+            self._set_list(other, tuple(ranked[:LIMIT]))
+        self._set_list(qid, self._ranked(qid, mine))
+        return entered
+
+    def _counts(self, features: Features) -> tuple[list[list[int]], int]:
+        """Return how many values of each part every question shares with these features (bit
+        sliced), and the questions sharing any."""
+        counts = [
+            _bit_sliced_count(postings[v] for v in values)
+            for postings, values in zip(self.postings, features, strict=True)
+        ]
+        pool = 0
+        for postings, values in zip(self.postings, features, strict=True):
+            for value in values:
+                pool |= postings[value]
+        return counts, pool
+
+    def _ranked(self, qid: str, mine: Features) -> tuple[str, ...]:
+        """Rank a question's list afresh: its best score's questions, narrowed from the counts
+        as `RelatedIndex.related` does, then by id (slots are not in id order once added to)."""
+        counts, pool = self._counts(mine)
+        pool &= ~(1 << self.slots[qid])
+        chosen: list[str] = []
+        while pool and len(chosen) < LIMIT:
+            best = pool
+            for slices in counts:
+                for bits in reversed(slices):
+                    narrowed = best & bits
+                    if narrowed:
+                        best = narrowed
+            chosen += sorted(self.ids[i] for i in _slots(best))[: LIMIT - len(chosen)]
+            pool &= ~best
+        return tuple(chosen)
+
+
+def _put(slices: list[int], bit: int, count: int, *, on: bool) -> None:
+    """Set (or clear) one position's count in bit slices."""
+    k = 0
+    while count >> k:
+        if count >> k & 1:
+            while len(slices) <= k:
+                slices.append(0)
+            slices[k] = slices[k] | bit if on else slices[k] & ~bit
+        k += 1
+
+
+def _compare(mine: list[int], theirs: list[int], everyone: int) -> tuple[int, int]:
+    """Return the positions where bit-sliced counts `mine` are greater than `theirs`, and
+    where they are equal."""
+    greater, equal = 0, everyone
+    for k in reversed(range(max(len(mine), len(theirs)))):
+        a = mine[k] if k < len(mine) else 0
+        b = theirs[k] if k < len(theirs) else 0
+        greater |= equal & a & ~b
+        equal &= ~(a ^ b)
+    return greater, equal
+
+
+def _slots(bits: int) -> list[int]:
+    """Return the positions of the set bits, lowest first."""
+    found = []
+    while bits:
+        low = bits & -bits
+        found.append(low.bit_length() - 1)
+        bits ^= low
+    return found

@@ -1,0 +1,67 @@
+"""The related lists a new question enters are exactly those ranking afresh would change."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen.related import LIMIT
+from sitegen.related_entry import Entries
+from sitegen.related_lists import Features, _rank, _score
+
+
+def ranked(features: dict[str, Features]) -> dict[str, tuple[str, ...]]:
+    """Every list ranked afresh: the best LIMIT sharing something, ties by the smaller id."""
+    lists = {}
+    for qid, mine in features.items():
+        scored = [
+            (_rank(score), other)
+            for other, theirs in features.items()
+            if other != qid and (score := _score(mine, theirs)) != (0, 0, 0)
+        ]
+        lists[qid] = tuple(other for _, other in sorted(scored)[:LIMIT])
+    return lists
+
+
+def features(topics: str, specialties: str = "", words: str = "") -> Features:
+    return frozenset(topics.split()), frozenset(specialties.split()), frozenset(words.split())
+
+
+def test_a_question_ranking_above_a_full_list_s_last_enters_it_and_below_does_not() -> None:
+    site = {f"q{n}": features("botox", "derm") for n in range(6)}
+    site["q9"] = features("lips")
+    entries = Entries(site, ranked(site))
+    # Shares topic and specialty with q0..q5: ties on score, so the smaller id wins.
+    assert entries.entering("q00", features("botox", "derm")) == [f"q{n}" for n in range(6)]
+    assert entries.entering("q99", features("botox", "derm")) == []
+    # A short list (q9's is empty) takes anything sharing something.
+    assert entries.entering("q99", features("lips")) == ["q9"]
+
+
+VALUES = st.builds(
+    features,
+    st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=3).map(" ".join),
+    st.lists(st.sampled_from(["s", "t"]), max_size=2).map(" ".join),
+    st.lists(st.sampled_from(["x", "y", "z"]), max_size=2).map(" ".join),
+)
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.from_regex(r"q[0-9]{2}", fullmatch=True), VALUES, max_size=25),
+    st.lists(st.tuples(st.from_regex(r"q[0-9]{2}", fullmatch=True), VALUES), max_size=6),
+)
+def test_after_any_adds_the_lists_entered_are_those_ranking_afresh_changes(
+    start: dict[str, Features], added: list[tuple[str, Features]]
+) -> None:
+    site = dict(start)
+    entries = Entries(site, ranked(site))
+    for qid, mine in added:
+        if qid in site:
+            continue
+        before = ranked(site)
+        site[qid] = mine
+        after = ranked(site)
+        changed = sorted(i for i in before if before[i] != after[i])
+        assert entries.add(qid, mine) == changed
+        assert entries.lists == after
