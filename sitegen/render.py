@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from sitegen.browse import (
     AnswerRef,
+    Browse,
     DoctorHeader,
     DoctorProfile,
     Group,
@@ -306,13 +307,23 @@ class Renderer:
         related_memo: Memo | None = None,
         families: Families | None = None,
         record_digests: Mapping[str, str] | None = None,
+        *,
+        made: tuple[Browse, Any, dict[str, str]] | None = None,
     ) -> None:
+        """`made`: the site's browse, related lists (anything with `related(question)`) and
+        shared-title marks, made from a site index instead of from every question (see
+        delta_render.py)."""
         self.env = env
         self.config = config
         self.site = site
-        self.browse = build_browse(site)
-        self.related = RelatedLists(site.questions, related_memo, record_digests)
-        self._title_marks = _title_marks(site.questions)
+        if made is None:
+            self.browse = build_browse(site)
+            self.related = RelatedLists(site.questions, related_memo, record_digests)
+            self._title_marks = _title_marks(site.questions)
+        else:
+            self.browse, self.related, self._title_marks = made
+        # Output paths of the only pages to render; any other page is NOT_MINE.
+        self.only: frozenset[str] | None = None
         # With keys, a page whose inputs did not change since it was written is not rendered
         # (render returns None: keep the file on disk).
         self.keys = keys
@@ -430,7 +441,10 @@ class Renderer:
         memo = (id(items), key)
         hit = self._ranges.get(memo)
         if hit is None or hit[0] is not items:
-            ranges = page_ranges([key(item) for item in items], self.config.page_size)
+            # A list made from a site index knows its items' ids without making each item.
+            ids = getattr(items, "ids", None)
+            keys = ids if ids is not None else [key(item) for item in items]
+            ranges = page_ranges(keys, self.config.page_size)
             hit = self._ranges[memo] = (items, ranges)
         return hit[1]
 
@@ -439,7 +453,7 @@ class Renderer:
     ) -> bytes | None:
         """Render a page; `jsonld(browse, config, **context)` gives its structured data blocks,
         so they are built (and their site-wide lookups recorded) only when the page renders."""
-        if not self._mine():
+        if not self._mine() or (self.only is not None and page.output_path not in self.only):
             return NOT_MINE
         return self._render(template, page, jsonld, **context)
 

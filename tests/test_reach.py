@@ -189,23 +189,29 @@ PEOPLE = [
     Doctor(None, "Tampa", "Dermatologist", None, None),
 ]
 RECORDS = st.builds(
-    lambda n, title, picks: Question(
+    lambda n, title, picks, hidden: Question(
         f"q-{n:02d}",
         f"seeds/q-{n:02d}.txt",
         f"{title} {n}?",
         "Body.",
         None,
         tuple(
-            Answer(None, f"Answer {k}.", tags, PEOPLE[who], False, k)
-            for k, (who, tags) in enumerate(picks, 1)
+            Answer(None, f"Answer {k}.", tags, PEOPLE[who], hide, k)
+            for k, (who, tags, hide) in enumerate(picks, 1)
         ),
+        hidden,
     ),
     st.integers(0, 19),
     st.sampled_from(["Lumps after filler", "Botox for lines", "Scar care"]),
     st.lists(
-        st.tuples(st.integers(0, len(PEOPLE) - 1), st.sampled_from([(), ("botox",), ("lips",)])),
+        st.tuples(
+            st.integers(0, len(PEOPLE) - 1),
+            st.sampled_from([(), ("botox",), ("lips",)]),
+            st.sampled_from([False, False, False, True]),  # hidden answer
+        ),
         max_size=3,
     ),
+    st.sampled_from([False] * 7 + [True]),  # hidden question
 )
 
 

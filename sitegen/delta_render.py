@@ -1,0 +1,239 @@
+"""Pages rendered from a site index, reading only the records they show: step 4 of
+docs/delta-builds.md.
+
+The templates and the `Renderer` stay as they are; what changes is what they are given. The
+site, its browse and every list are made from a `SiteIndex`, and each list is `Lazy`: it knows
+its members' ids (so it pages without making them) and makes a member only when a page reads it.
+A question is read from its record once, by `Records`; a doctor's profile is made from the
+index, its figures' question read only if a page shows it. So a page of 50 questions reads 50
+records, and a list's first page reads none of the list beyond its own chunk.
+
+The promise, held by a test against full builds: every page `render_pages` makes has the bytes
+the full build writes for it. Stores the full build keeps (page keys, families) are not written
+here: the caller drops the entries of the pages it renders, and the next full build checks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar, overload
+
+from sitegen.browse import (
+    AnswerRef,
+    Browse,
+    DoctorProfile,
+    Group,
+    group_order,
+    sort_name,
+    unique_slugs,
+)
+from sitegen.config import Config
+from sitegen.model import Question
+from sitegen.records import load_question
+from sitegen.render import DOCTOR_PREVIEW, NOT_MINE, Renderer, make_environment
+from sitegen.site import Site, build_site
+from sitegen.siteindex import GROUP_KINDS, SiteIndex
+
+T = TypeVar("T")
+
+
+class Lazy(Sequence[T]):
+    """A list known by its members' ids; a member is made (`make(id)`) when read."""
+
+    __slots__ = ("_make", "ids")
+
+    def __init__(self, ids: Sequence[str], make: Callable[[str], T]) -> None:
+        self.ids = ids
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, at: int) -> T: ...
+    @overload
+    def __getitem__(self, at: slice) -> Lazy[T]: ...
+    def __getitem__(self, at: int | slice) -> T | Lazy[T]:
+        if isinstance(at, slice):
+            return Lazy(self.ids[at], self._make)
+        return self._make(self.ids[at])
+
+    def __iter__(self) -> Iterator[T]:
+        return map(self._make, self.ids)
+
+
+class Records:
+    """Published questions read from their records by id, each once."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._read: dict[str, Question] = {}
+
+    def __call__(self, qid: str) -> Question:
+        question = self._read.get(qid)
+        if question is None:
+            path = self.folder / f"{qid}.yaml"
+            loaded = load_question(path.read_text("utf-8"), str(path))
+            # As the site publishes it: hidden answers dropped, the rest numbered as before.
+            [question] = build_site([loaded]).questions
+            self._read[qid] = question
+        return question
+
+
+class _LazyRef:
+    """An answer in a doctor's list, its question read on first use."""
+
+    __slots__ = ("_qid", "_records", "number")
+
+    def __init__(self, qid: str, number: int, records: Callable[[str], Question]) -> None:
+        self._qid, self.number, self._records = qid, number, records
+
+    @property
+    def question(self) -> Question:
+        return self._records(self._qid)
+
+    @property
+    def answer(self) -> Any:
+        return next(a for a in self.question.answers if a.number == self.number)
+
+
+class _Related:
+    """Each question's related list, from ids ranked before (related_entry.Entries)."""
+
+    def __init__(
+        self, lists: dict[str, tuple[str, ...]], records: Callable[[str], Question]
+    ) -> None:
+        self.lists = lists
+        self.records = records
+
+    def related_ids(self, question: Question) -> tuple[str, ...]:
+        return self.lists.get(question.id, ())
+
+    def related(self, question: Question) -> tuple[Question, ...]:
+        return tuple(self.records(i) for i in self.related_ids(question))
+
+
+class DeltaSite:
+    """The site, browse and lists of a site index, made lazily (see the module docstring)."""
+
+    def __init__(self, index: SiteIndex, records: Callable[[str], Question]) -> None:
+        self.index = index
+        self.records = records
+        self.ids = {who: index.doctor_id(who) for who in index.doctors}
+        self.by_id = {id_: who for who, id_ in self.ids.items()}
+        self._profiles: dict[str, DoctorProfile] = {}
+        self.site = self._site()
+        self.browse = self._browse()
+        self.groups = {f"{g.kind}:{g.slug}": g for g in self.browse.groups}
+
+    def _site(self) -> Site:
+        site = object.__new__(Site)  # its answer count from the index, not a walk of them all
+        home = Lazy(tuple(k[1] for k in self.index.home), self.records)
+        object.__setattr__(site, "questions", home)
+        answers = sum(len(entry.answers) for entry in self.index.entries.values())
+        object.__setattr__(site, "answer_count", answers)
+        return site
+
+    def profile(self, id_: str) -> DoctorProfile:
+        made = self._profiles.get(id_)
+        if made is None:
+            profile = self.index.profile(self.by_id[id_])
+            _, name, location, specialty, figures, (qid, number), answers = profile
+            refs: Any = Lazy([f"{q}#{n}" for q, n in answers], self._ref)
+            figures_from: Any = _LazyRef(qid, number, self.records)
+            made = DoctorProfile(id_, name, location, specialty, figures, figures_from, refs)
+            self._profiles[id_] = made
+        return made
+
+    def _ref(self, ref: str) -> AnswerRef:
+        qid, _, number = ref.rpartition("#")
+        question = self.records(qid)
+        answer = next(a for a in question.answers if a.number == int(number))
+        return AnswerRef(question, int(number), answer)
+
+    def _browse(self) -> Browse:
+        index, ids = self.index, self.ids
+        named = [index.profile(who) for who in index.doctors]
+        order = sorted(named, key=lambda p: (sort_name(p[1]), p[1], p[0]))
+        doctors: Any = Lazy([p[0] for p in order], self.profile)
+        slugs = {kind: unique_slugs(index.groups[kind]) for kind in GROUP_KINDS}
+        groups: dict[str, tuple[Group, ...]] = {}
+        for kind in GROUP_KINDS:
+            made = []
+            for label, keys in index.groups[kind].items():
+                members: Any = Lazy(tuple(k[1] for k in keys), self.records)
+                here = list(index.group_doctors[kind].get(label, ())) if kind != "topics" else []
+                ranked = sorted(
+                    (self.profile(ids[who]) for who in here),
+                    key=lambda d: (-len(d.answers), d.name, d.id),
+                )
+                in_group: Any = Lazy([d.id for d in ranked], self.profile)
+                made.append(Group(kind, slugs[kind][label], label, members, in_group))
+            groups[kind] = tuple(
+                sorted(made, key=lambda g: group_order(len(g.questions), g.label, g.slug))
+            )
+        return Browse(
+            doctors=doctors,
+            topics=groups["topics"],
+            specialties=groups["specialties"],
+            locations=groups["locations"],
+            doctor_ids=ids,
+            topic_slugs=slugs["topics"],
+            specialty_slugs=slugs["specialties"],
+            location_slugs=slugs["locations"],
+        )
+
+    def renderer(
+        self,
+        templates: Path,
+        config: Config,
+        related: dict[str, tuple[str, ...]],
+        marks: dict[str, str],
+        out_dir: Path,
+    ) -> Renderer:
+        """Return a renderer of this site (no page keys, no families)."""
+        made = (self.browse, _Related(related, self.records), marks)
+        env = make_environment(templates)
+        return Renderer(env, config, self.site, out_dir=out_dir, made=made)
+
+    def render_pages(
+        self, renderer: Renderer, families: Iterable[str], pages: set[str] | None = None
+    ) -> dict[str, bytes]:
+        """Return the bytes of these pages of the families (all their pages when None)."""
+        renderer.only = frozenset(pages) if pages is not None else None
+        browse = self.browse
+        found: dict[str, bytes] = {}
+        for name in sorted(families):
+            kind, _, rest = name.partition(":")
+            made: Iterable[tuple[str, bytes | None]] = ()
+            if name == "home":
+                made = renderer.home_pages()
+            elif kind == "q":
+                if rest in self.index.entries:
+                    made = [renderer.question_page(self.records(rest))]
+            elif name == "doctors":
+                made = renderer.doctor_index_pages()
+            elif kind == "d":
+                if rest in self.by_id:
+                    made = renderer.doctor_pages(self.profile(rest))
+            elif name in GROUP_KINDS:
+                made = renderer.group_index_pages(name, dict(browse.group_kinds)[name])
+            elif kind in ("g", "gd"):
+                group = self.groups.get(rest)
+                if group is not None and kind == "g":
+                    made = renderer.group_pages(group)
+                elif group is not None and len(group.doctors) > DOCTOR_PREVIEW:
+                    made = renderer.group_doctor_pages(group)
+            elif name == "about":
+                made = [renderer.about_page()]
+            elif name == "search":
+                made = [renderer.search_page()] if renderer.config.search else []
+            elif name == "404":
+                made = [renderer.not_found_page()]
+            else:
+                raise ValueError(f"no such family: {name}")
+            for path, data in made:
+                if data is not NOT_MINE and data is not None and (pages is None or path in pages):
+                    found[path] = data
+        return found
