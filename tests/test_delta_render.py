@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from sitegen.build import build
 from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Lazy, Records
-from sitegen.model import Question
+from sitegen.model import Doctor, Question
 from sitegen.related import RelatedIndex
 from sitegen.render import _title_marks
 from tests.test_build import make_project
-from tests.test_reach import DENSE, RECORDS, Built, write_record
+from tests.test_reach import DENSE, RECORDS, Built, asked, write_record
 
 
 def rendered_from_index(paths: Paths, config: Config, built: Built) -> dict[str, bytes]:
@@ -65,3 +65,18 @@ def test_every_page_rendered_from_the_site_index_is_the_full_build_s(
         assert rendered.keys() == on_disk.keys()
         for path, data in rendered.items():
             assert data == on_disk[path], path
+
+
+def test_a_specialty_with_more_doctors_than_its_page_shows_renders_its_doctor_pages(
+    tmp_path: Path,
+) -> None:
+    root = make_project(tmp_path)
+    paths = Paths.from_config(root, DENSE)
+    doctors = [Doctor(f"Doctor {c}", "Tampa", "Dermatologist", 4.0, 1) for c in "ABCDEFGHIJKL"]
+    for n in range(len(doctors)):
+        write_record(root, asked(f"q-{n:02d}", f"Question {n}?", *doctors[: n + 1]))
+    build(paths, DENSE)
+    rendered = rendered_from_index(paths, DENSE, Built(paths))
+    on_disk = pages_on_disk(paths.output)
+    assert "specialties/dermatologist/doctors/page/2/index.html" in rendered
+    assert rendered == on_disk
