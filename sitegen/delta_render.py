@@ -113,6 +113,9 @@ class _Related:
     def related(self, question: Question) -> tuple[Question, ...]:
         return tuple(self.records(i) for i in self.related_ids(question))
 
+    def prepare(self) -> None:
+        """Nothing to rank: every list was ranked before."""
+
 
 class DeltaSite:
     """The site, browse and lists of a site index, made lazily (see the module docstring)."""
@@ -202,6 +205,14 @@ class DeltaSite:
     ) -> dict[str, bytes]:
         """Return the bytes of these pages of the families (all their pages when None)."""
         renderer.only = frozenset(pages) if pages is not None else None
+        try:
+            return self._render(renderer, families, pages)
+        finally:
+            renderer.only = None
+
+    def _render(
+        self, renderer: Renderer, families: Iterable[str], pages: set[str] | None
+    ) -> dict[str, bytes]:
         browse = self.browse
         found: dict[str, bytes] = {}
         for name in sorted(families):
@@ -210,7 +221,8 @@ class DeltaSite:
             if name == "home":
                 made = renderer.home_pages()
             elif kind == "q":
-                if rest in self.index.entries:
+                path = f"questions/{rest}/index.html"
+                if rest in self.index.entries and (pages is None or path in pages):
                     made = [renderer.question_page(self.records(rest))]
             elif name == "doctors":
                 made = renderer.doctor_index_pages()

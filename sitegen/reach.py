@@ -5,11 +5,11 @@ question's page, every page of one list. `reached` names every family whose sour
 between two site indexes that differ only in the `changed` questions, given which questions'
 related lists and shared-title marks changed (related_lists.py and the render know those).
 
-The promise, held by a test against full builds: every family whose stored source digest a
-full build changes is named. Not covered here, and left to the caller: pages whose templates
-made site-wide lookups other than URLs (`pagekeys.Lookups`: the home page counts questions),
-and a change of any doctor id or group slug another question's page links to (the URL maps),
-which takes the full path.
+The promise, held by a test against full builds: when `urls_changed` is false, every family
+whose stored source digest a full build changes is named. Not covered here, and left to the
+caller: pages whose templates made site-wide lookups other than URLs (`pagekeys.Lookups`: the
+home page counts questions), and a change of a doctor id or group slug that existed before
+(`urls_changed`: every page linking to it changes), which takes the full path.
 """
 
 from __future__ import annotations
@@ -67,6 +67,19 @@ def reached(
                         names.add(f"g:{kind}:{slugs[kind][value]}")
                         names.add(f"gd:{kind}:{slugs[kind][value]}")
     return names
+
+
+def urls_changed(before: SiteIndex, after: SiteIndex) -> bool:
+    """Return whether a doctor id or a group slug that both indexes have differs: a new
+    namesake puts a digest in a doctor's id, a new label whose slug clashes in a group's."""
+    for who in before.doctors.keys() & after.doctors.keys():
+        if before.doctor_id(who) != after.doctor_id(who):
+            return True
+    for kind in GROUP_KINDS:
+        old, new = unique_slugs(before.groups[kind]), unique_slugs(after.groups[kind])
+        if any(new[label] != slug for label, slug in old.items() if label in new):
+            return True
+    return False
 
 
 def pages_reached(
@@ -180,7 +193,8 @@ class _Lists:
             for number, span in enumerate(page_ranges(ids, self.page_size), 1):
                 for profile in order[span.start : span.stop]:
                     letters.setdefault(initial(profile[1]), number)
-            return ListView("doctors/", True, ids, self.touched, letters)
+            # The letters link in the order first seen: compared as pairs in order.
+            return ListView("doctors/", True, ids, self.touched, tuple(letters.items()))
         if name in GROUP_KINDS:
             groups, slugs = index.groups[name], self.slugs[name]
             by_size = sorted(groups, key=lambda v: group_order(len(groups[v]), v, slugs[v]))

@@ -310,9 +310,9 @@ class Renderer:
         *,
         made: tuple[Browse, Any, dict[str, str]] | None = None,
     ) -> None:
-        """`made`: the site's browse, related lists (anything with `related(question)`) and
-        shared-title marks, made from a site index instead of from every question (see
-        delta_render.py)."""
+        """`made`: the site's browse, related lists (anything with the `related`,
+        `related_ids` and `prepare` of `RelatedLists`) and shared-title marks, made from a
+        site index instead of from every question (see delta_render.py)."""
         self.env = env
         self.config = config
         self.site = site
@@ -658,8 +658,8 @@ class Renderer:
 
     def question_page(self, question: Question) -> tuple[str, bytes | None]:
         path = f"questions/{question.id}/index.html"
-        if not self._mine():  # before ranking its related questions: the costly part
-            return path, NOT_MINE
+        if not self._mine() or (self.only is not None and path not in self.only):
+            return path, NOT_MINE  # before ranking its related questions: the costly part
         mark = self._title_marks.get(question.id, "")
         families, keys = self.families, self.keys
         if families is not None and keys is not None:

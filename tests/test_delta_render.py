@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,18 +16,47 @@ from sitegen.delta_render import DeltaSite, Lazy, Records
 from sitegen.model import Doctor, Question
 from sitegen.related import RelatedIndex
 from sitegen.render import _title_marks
+from sitegen.siteindex import SiteIndex
 from tests.test_build import make_project
 from tests.test_reach import DENSE, RECORDS, Built, asked, write_record
 
 
-def rendered_from_index(paths: Paths, config: Config, built: Built) -> dict[str, bytes]:
-    """Render every family the full build stored, from its site index."""
+def rendered_from_index(
+    paths: Paths,
+    config: Config,
+    built: Built,
+    index: SiteIndex | None = None,
+    pages: set[str] | None = None,
+    records: Callable[[str], Question] | None = None,
+) -> dict[str, bytes]:
+    """Render every family the full build stored (only `pages`, if given) from a site index
+    (the build's own, if none is given)."""
     questions = list(built.questions.values())
     related = RelatedIndex(questions)
     lists = {q.id: tuple(r.id for r in related.related(q)) for q in questions}
-    delta = DeltaSite(built.index, Records(paths.content / "questions"))
-    renderer = delta.renderer(paths.templates, config, lists, _title_marks(questions), paths.output)
-    return delta.render_pages(renderer, built.families)
+    delta = DeltaSite(index or built.index, records or Records(paths.content / "questions"))
+    marks = _title_marks(questions)
+    renderer = delta.renderer(paths.templates, config, lists, marks, paths.output)
+    return delta.render_pages(renderer, built.families, pages)
+
+
+def made_one_at_a_time(built: Built) -> SiteIndex:
+    """Return the index of a built site made by `add`, last question first, with the first
+    removed and added again."""
+    index = SiteIndex()
+    questions = list(built.questions.values())
+    for question in reversed(questions):
+        index.add(question)
+    if questions:
+        index.remove(questions[0].id)
+        index.add(questions[0])
+    return index
+
+
+def question_links(page: bytes) -> set[str]:
+    """Return the ids of the questions a list page links."""
+    soup = BeautifulSoup(page.decode("utf-8"), "html.parser")
+    return {str(a["href"]).split("/")[-2] for a in soup.select(".question-card__title a")}
 
 
 def pages_on_disk(output: Path) -> dict[str, bytes]:
@@ -61,10 +92,33 @@ def test_every_page_rendered_from_the_site_index_is_the_full_build_s(
         build(paths, DENSE)
         built = Built(paths)
         on_disk = pages_on_disk(paths.output)
-        rendered = rendered_from_index(paths, DENSE, built)
+        rendered = rendered_from_index(paths, DENSE, built, made_one_at_a_time(built))
         assert rendered.keys() == on_disk.keys()
         for path, data in rendered.items():
             assert data == on_disk[path], path
+        some = set(sorted(on_disk)[::3])
+        assert rendered_from_index(paths, DENSE, built, pages=some).keys() == some
+
+
+def test_a_page_reads_only_the_records_of_the_questions_it_shows(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    paths = Paths.from_config(root, DENSE)
+    lee = Doctor("Ann Lee", "Tampa", "Surgeon")
+    for n in range(9):
+        write_record(root, asked(f"q-{n}", f"Question {n}?", lee))
+    build(paths, DENSE)
+    read: set[str] = set()
+    records = Records(paths.content / "questions")
+
+    def counted(qid: str) -> Question:
+        read.add(qid)
+        return records(qid)
+
+    built = Built(paths)
+    page = "page/2/index.html"
+    rendered = rendered_from_index(paths, DENSE, built, pages={page}, records=counted)
+    assert read == question_links(rendered[page])
+    assert 0 < len(read) < len(built.questions)
 
 
 def test_a_specialty_with_more_doctors_than_its_page_shows_renders_its_doctor_pages(
@@ -80,3 +134,15 @@ def test_a_specialty_with_more_doctors_than_its_page_shows_renders_its_doctor_pa
     on_disk = pages_on_disk(paths.output)
     assert "specialties/dermatologist/doctors/page/2/index.html" in rendered
     assert rendered == on_disk
+
+
+def test_questions_sharing_a_title_render_from_the_index_with_their_marks(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    paths = Paths.from_config(root, DENSE)
+    lee = Doctor("Ann Lee", "Tampa", "Surgeon")
+    for n in range(3):
+        write_record(root, asked(f"q-{n}", "Is this  normal?" if n else "Is this normal?", lee))
+    build(paths, DENSE)
+    rendered = rendered_from_index(paths, DENSE, Built(paths))
+    assert b"Is this normal? (1 of 3)" in rendered["questions/q-0/index.html"]
+    assert rendered == pages_on_disk(paths.output)
