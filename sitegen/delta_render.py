@@ -25,7 +25,6 @@ from sitegen.browse import (
     DoctorProfile,
     Group,
     group_order,
-    sort_name,
     unique_slugs,
 )
 from sitegen.config import Config
@@ -157,21 +156,14 @@ class DeltaSite:
 
     def _browse(self) -> Browse:
         index, ids = self.index, self.ids
-        named = [index.profile(who) for who in index.doctors]
-        order = sorted(named, key=lambda p: (sort_name(p[1]), p[1], p[0]))
-        doctors: Any = Lazy([p[0] for p in order], self.profile)
+        doctors: Any = Lazy([id_ for id_, _ in index.doctors_by_name()], self.profile)
         slugs = {kind: unique_slugs(index.groups[kind]) for kind in GROUP_KINDS}
         groups: dict[str, tuple[Group, ...]] = {}
         for kind in GROUP_KINDS:
             made = []
             for label, keys in index.groups[kind].items():
                 members: Any = Lazy(tuple(k[1] for k in keys), self.records)
-                here = list(index.group_doctors[kind].get(label, ())) if kind != "topics" else []
-                ranked = sorted(
-                    (self.profile(ids[who]) for who in here),
-                    key=lambda d: (-len(d.answers), d.name, d.id),
-                )
-                in_group: Any = Lazy([d.id for d in ranked], self.profile)
+                in_group: Any = Lazy(index.group_doctor_ids(kind, label), self.profile)
                 made.append(Group(kind, slugs[kind][label], label, members, in_group))
             groups[kind] = tuple(
                 sorted(made, key=lambda g: group_order(len(g.questions), g.label, g.slug))

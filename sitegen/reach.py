@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sitegen.browse import DoctorKey, doctor_key, group_order, sort_name, unique_slugs
+from sitegen.browse import DoctorKey, doctor_key, group_order, unique_slugs
 from sitegen.pages import page_ranges, paged_url
 from sitegen.render import DOCTOR_PREVIEW, PAGES_AHEAD, initial
 from sitegen.siteindex import GROUP_KINDS, SiteIndex
@@ -186,13 +186,12 @@ class _Lists:
         if name == "home":
             return ListView("", True, tuple(k[1] for k in index.home), self.changed)
         if name == "doctors":
-            profiles = [index.profile(who) for who in index.doctors]
-            order = sorted(profiles, key=lambda p: (sort_name(p[1]), p[1], p[0]))
-            ids = tuple(p[0] for p in order)
+            order = index.doctors_by_name()
+            ids = tuple(id_ for id_, _ in order)
             letters: dict[str, int] = {}  # what every page links: a letter's first page
             for number, span in enumerate(page_ranges(ids, self.page_size), 1):
-                for profile in order[span.start : span.stop]:
-                    letters.setdefault(initial(profile[1]), number)
+                for _, name in order[span.start : span.stop]:
+                    letters.setdefault(initial(name), number)
             # The letters link in the order first seen: compared as pairs in order.
             return ListView("doctors/", True, ids, self.touched, tuple(letters.items()))
         if name in GROUP_KINDS:
@@ -224,8 +223,6 @@ class _Lists:
             named = index.group_doctors[group_kind].get(label, Counter())
             if len(named) <= DOCTOR_PREVIEW:
                 return None
-            profiles = [index.profile(who) for who in named]
-            order = sorted(profiles, key=lambda p: (-len(p[6]), p[1], p[0]))
-            ids = tuple(p[0] for p in order)
+            ids = tuple(index.group_doctor_ids(group_kind, label))
             return ListView(f"{group_kind}/{slug}/doctors/", True, ids, self.touched)
         raise ValueError(f"no such family: {name}")

@@ -40,6 +40,9 @@ ListKey = tuple[int, str]  # (-visible answers, id): where a question stands in 
 # seed file (ties of whose figures a profile shows), its doctor as written.
 Ref = tuple[ListKey, int, str, Doctor]
 GROUP_KINDS = ("topics", "specialties", "locations")
+# A doctor as lists show them (SiteIndex.summary): name, location, specialty, figures, where
+# the figures come from (question id, answer number), answer count.
+Summary = tuple[str, str | None, str | None, Doctor, tuple[str, int], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,7 @@ class SiteIndex:
         self.doctors: dict[DoctorKey, list[Ref]] = {}  # each named doctor's answers, in order
         self.wanted: dict[DoctorKey, str | None] = {}  # the slug each doctor's id is made of
         self.wanting: Counter[str | None] = Counter()  # how many doctors want each slug
+        self._summaries: dict[DoctorKey, Summary] = {}  # see summary()
 
     @classmethod
     def of(cls, site: Site) -> SiteIndex:
@@ -159,6 +163,7 @@ class SiteIndex:
         """Bring the slugs wanted by these doctors up to date: the first of a doctor's answers
         names the slug, so a new first answer may change it, and a doctor gone wants none."""
         for who in touched:
+            self._summaries.pop(who, None)
             if who in self.wanted:
                 before = self.wanted.pop(who)
                 self.wanting[before] -= 1
@@ -175,22 +180,45 @@ class SiteIndex:
 
     def profile(self, who: DoctorKey) -> tuple[Any, ...]:
         """Return a doctor's profile as `plain_browse` gives it."""
-        refs = self.doctors[who]
-        chosen = min(refs, key=lambda ref: figures_order(ref[3], ref[2], ref[1]))
-        doctor = chosen[3]
-        name = " ".join((doctor.name or "").split())
-        answers = tuple((ref[0][1], ref[1]) for ref in refs)
-        figures_from = (chosen[0][1], chosen[1])
-        return (self.doctor_id(who), name, doctor.location, doctor.specialty, doctor,
-                figures_from, answers)  # fmt: skip
+        answers = tuple((ref[0][1], ref[1]) for ref in self.doctors[who])
+        return (self.doctor_id(who), *self.summary(who)[:5], answers)
+
+    def summary(self, who: DoctorKey) -> Summary:
+        """Return what lists show of a doctor but their id: the name, place and specialty of
+        the copy whose figures the profile shows, those figures, where they come from
+        (question id, answer number) and how many answers the doctor has. Kept until a change
+        touches the doctor: the A-Z list and each group's doctors sort all of them."""
+        made = self._summaries.get(who)
+        if made is None:
+            refs = self.doctors[who]
+            chosen = min(refs, key=lambda ref: figures_order(ref[3], ref[2], ref[1]))
+            doctor = chosen[3]
+            name = " ".join((doctor.name or "").split())
+            figures_from = (chosen[0][1], chosen[1])
+            made = (name, doctor.location, doctor.specialty, doctor, figures_from, len(refs))
+            self._summaries[who] = made
+        return made
+
+    def doctors_by_name(self) -> list[tuple[str, str]]:
+        """Return (id, name) of every doctor, A-Z as the doctors index lists them."""
+        rows = [(self.doctor_id(who), self.summary(who)[0]) for who in self.doctors]
+        rows.sort(key=lambda row: (sort_name(row[1]), row[1], row[0]))
+        return rows
+
+    def group_doctor_ids(self, kind: str, label: str) -> list[str]:
+        """Return the ids of a specialty's or location's named doctors, most answers first."""
+        named = self.group_doctors[kind].get(label, ()) if kind != "topics" else ()
+        rows = [(-summary[5], summary[0], self.doctor_id(who))
+                for who in named for summary in (self.summary(who),)]  # fmt: skip
+        return [row[2] for row in sorted(rows)]
 
     def plain(self) -> dict[str, Any]:
         """Return every list of the site as plain data (the shape of `plain_browse`)."""
         profiles = {who: self.profile(who) for who in self.doctors}
-        by_name = sorted(profiles.values(), key=lambda p: (sort_name(p[1]), p[1], p[0]))
+        by_id = {p[0]: p for p in profiles.values()}
         plain: dict[str, Any] = {
             "home": tuple(key[1] for key in self.home),
-            "doctors": tuple(by_name),
+            "doctors": tuple(by_id[id_] for id_, _ in self.doctors_by_name()),
             "doctor_ids": {who: p[0] for who, p in profiles.items()},
         }
         for kind in GROUP_KINDS:
@@ -198,12 +226,9 @@ class SiteIndex:
             slugs = unique_slugs(groups)
             listed = []
             for label, keys in groups.items():
-                named = self.group_doctors[kind].get(label, Counter()) if kind != "topics" else ()
-                doctors = sorted(
-                    (profiles[who] for who in named), key=lambda p: (-len(p[6]), p[1], p[0])
-                )
                 members = tuple(key[1] for key in keys)
-                listed.append((slugs[label], label, members, tuple(p[0] for p in doctors)))
+                doctors = tuple(self.group_doctor_ids(kind, label))
+                listed.append((slugs[label], label, members, doctors))
             plain[kind] = tuple(sorted(listed, key=lambda g: group_order(len(g[2]), g[1], g[0])))
             plain[f"{kind}_slugs"] = slugs
         return plain
