@@ -18,7 +18,7 @@ from sitegen.related import RelatedIndex
 from sitegen.render import _title_marks
 from sitegen.siteindex import SiteIndex
 from tests.test_build import make_project
-from tests.test_reach import DENSE, RECORDS, Built, asked, write_record
+from tests.test_reach import DENSE, RECORDS, Built, asked, built_project, write_record
 
 
 def rendered_from_index(
@@ -85,11 +85,7 @@ def test_every_page_rendered_from_the_site_index_is_the_full_build_s(
     start: list[Question],
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        root = make_project(Path(tmp))
-        paths = Paths.from_config(root, DENSE)
-        for question in start:
-            write_record(root, question)
-        build(paths, DENSE)
+        paths = built_project(Path(tmp), start, DENSE)
         built = Built(paths)
         on_disk = pages_on_disk(paths.output)
         rendered = rendered_from_index(paths, DENSE, built, made_one_at_a_time(built))

@@ -149,6 +149,16 @@ def write_record(root: Path, question: Question) -> None:
     (folder / f"{question.id}.yaml").write_text(dump_question(question), "utf-8")
 
 
+def built_project(root: Path, questions: list[Question], config: Config) -> Paths:
+    """Make a project at `root` holding these records, build it and return its paths."""
+    make_project(root)
+    paths = Paths.from_config(root, config)
+    for question in questions:
+        write_record(root, question)
+    build(paths, config)
+    return paths
+
+
 def asked(qid: str, title: str, *doctors: Doctor) -> Question:
     answers = tuple(Answer(None, f"Answer {n}.", (), d, False, n) for n, d in enumerate(doctors, 1))
     return Question(qid, f"seeds/{qid}.txt", title, "Body.", None, answers)
@@ -246,11 +256,8 @@ def test_every_page_a_full_build_writes_is_reached_in_lists_of_many_pages(
 ) -> None:
     # Each change writes its record, or removes the record of that id when there is one.
     with tempfile.TemporaryDirectory() as tmp:
-        root = make_project(Path(tmp))
-        paths = Paths.from_config(root, DENSE)
-        for question in start:
-            write_record(root, question)
-        build(paths, DENSE)
+        root = Path(tmp)
+        paths = built_project(root, start, DENSE)
         before = Built(paths)
         for question in changes:
             record = root / "content" / "questions" / f"{question.id}.yaml"
