@@ -19,11 +19,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sitegen.cache import CACHE_DIR  # noqa: E402
+from sitegen.cache import CACHE_DIR, key  # noqa: E402
 from sitegen.config import Config, Paths  # noqa: E402
 from sitegen.delta_render import DeltaSite, Records  # noqa: E402
 from sitegen.ingest import load_records  # noqa: E402
 from sitegen.reach import pages_reached, reached, urls_changed  # noqa: E402
+from sitegen.recordpack import Pack, write_pack  # noqa: E402
 from sitegen.related import LIMIT  # noqa: E402
 from sitegen.related_entry import Entries  # noqa: E402
 from sitegen.related_lists import Features, _rank, _score, features_of, load_memo  # noqa: E402
@@ -88,15 +89,33 @@ def main() -> None:
     note = f"{len(families)} families, {len(pages)} pages; urls changed: "
     note += str(urls_changed(before, after))
     rows.append(("families and pages reached", clock() - t, note))
+    folder = paths.content / "questions"
+    digests = {q.id: key((folder / f"{q.id}.yaml").read_bytes()) for q in questions}
+    loaded = {q.id: (digests[q.id], q) for q in questions}
     t = clock()
-    delta = DeltaSite(after, Records(paths.content / "questions"))
+    write_pack(root / CACHE_DIR / "bench-records.pack", "bench", loaded)
+    rows.append(("record pack, written whole", clock() - t, f"{len(loaded):,} questions"))
+    pack = Pack(root / CACHE_DIR / "bench-records.pack", "bench")
+    t = clock()
+    delta = DeltaSite(after, Records(folder, pack, digests))
     renderer = delta.renderer(
         paths.templates, config, entries.lists, _title_marks(site.questions), paths.output
     )
     rows.append(("site and browse made from the index", clock() - t, ""))
     t = clock()
     rendered = delta.render_pages(renderer, families, pages)
-    rows.append(("reached pages rendered", clock() - t, f"{len(rendered)} pages"))
+    rows.append(
+        ("reached pages rendered, records from the pack", clock() - t, f"{len(rendered)} pages")
+    )
+    t = clock()
+    yaml_delta = DeltaSite(after, Records(folder))
+    yaml_renderer = yaml_delta.renderer(
+        paths.templates, config, entries.lists, _title_marks(site.questions), paths.output
+    )
+    from_yaml = yaml_delta.render_pages(yaml_renderer, families, pages)
+    rows.append(("the same, records read from YAML", clock() - t, "(browse made again too)"))
+    if from_yaml != rendered:
+        raise SystemExit("pages from the pack and from the records differ")
     differ = [p for p, data in rendered.items() if (paths.output / p).read_bytes() != data]
     width = max(len(name) for name, _, _ in rows)
     for name, seconds, detail in rows:

@@ -15,7 +15,7 @@ here: the caller drops the entries of the pages it renders, and the next full bu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -29,6 +29,7 @@ from sitegen.browse import (
 )
 from sitegen.config import Config
 from sitegen.model import Question
+from sitegen.recordpack import Pack
 from sitegen.records import load_question
 from sitegen.render import DOCTOR_PREVIEW, NOT_MINE, Renderer, make_environment
 from sitegen.site import Site, build_site
@@ -63,15 +64,27 @@ class Lazy(Sequence[T]):
 
 
 class Records:
-    """Published questions read from their records by id, each once."""
+    """Published questions read from their records by id, each once: from a record pack when
+    it holds the question for the record's digest (`digests`: id -> digest of the record's
+    bytes, as the last walk found them), else from the record file."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(
+        self, folder: Path, pack: Pack | None = None, digests: Mapping[str, str] | None = None
+    ) -> None:
         self.folder = folder
+        self.pack = pack
+        self.digests = digests or {}
         self._read: dict[str, Question] = {}
 
     def __call__(self, qid: str) -> Question:
         question = self._read.get(qid)
         if question is None:
+            digest = self.digests.get(qid)
+            packed = self.pack.get(qid, digest) if self.pack and digest else None
+            if packed is not None:
+                [question] = build_site([packed]).questions
+                self._read[qid] = question
+                return question
             path = self.folder / f"{qid}.yaml"
             loaded = load_question(path.read_text("utf-8"), str(path))
             # As the site publishes it: hidden answers dropped, the rest numbered as before.

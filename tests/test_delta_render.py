@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -11,9 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.build import build
+from sitegen.cache import key
 from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Lazy, Records
 from sitegen.model import Doctor, Question
+from sitegen.recordpack import Pack, write_pack
 from sitegen.related import RelatedIndex
 from sitegen.render import _title_marks
 from sitegen.siteindex import SiteIndex
@@ -141,4 +144,30 @@ def test_questions_sharing_a_title_render_from_the_index_with_their_marks(tmp_pa
     build(paths, DENSE)
     rendered = rendered_from_index(paths, DENSE, Built(paths))
     assert b"Is this normal? (1 of 3)" in rendered["questions/q-0/index.html"]
+    assert rendered == pages_on_disk(paths.output)
+
+
+def test_pages_rendered_with_questions_from_a_record_pack_are_the_full_build_s(
+    tmp_path: Path,
+) -> None:
+    root = make_project(tmp_path)
+    paths = Paths.from_config(root, DENSE)
+    lee = Doctor("Ann Lee", "Tampa", "Surgeon")
+    for n in range(5):
+        write_record(root, asked(f"q-{n}", f"Question {n}?", lee))
+    build(paths, DENSE)
+    folder = paths.content / "questions"
+    digests = {p.stem: key(p.read_bytes()) for p in folder.glob("*.yaml")}
+    # The pack holds another title for q-1: taken from the pack, the page would show it.
+    packed = {qid: (digests[qid], Records(folder)(qid)) for qid in digests}
+    packed["q-1"] = (digests["q-1"], replace(packed["q-1"][1], title="Packed title?"))
+    write_pack(tmp_path / "records.pack", "v1", packed)
+    pack = Pack(tmp_path / "records.pack", "v1")
+    rendered = rendered_from_index(
+        paths, DENSE, Built(paths), records=Records(folder, pack, digests)
+    )
+    assert b"Packed title?" in rendered["questions/q-1/index.html"]
+    # With the record's digest changed, the record file is read instead.
+    stale = {**digests, "q-1": "another digest"}
+    rendered = rendered_from_index(paths, DENSE, Built(paths), records=Records(folder, pack, stale))
     assert rendered == pages_on_disk(paths.output)

@@ -1,0 +1,93 @@
+"""Questions stored in one file to be read one at a time by id: the record store a delta build
+reads the questions of its pages from (docs/delta-builds.md, step 4).
+
+The record cache (ingest.py) keeps every question in shards a build loads whole: right when a
+build loads them all, 2 s for the 18 records a page shows at 100,000 questions. A pack holds each
+question pickled on its own, and an index of where each is and the digest of the record it was
+loaded from, so reading one costs a seek, a read and an unpickle (PyYAML took 1 ms a record).
+
+The promise, as the cache's: a question comes back only for the digest of the record bytes it
+was loaded from, from a pack written by the same code (`version`); a missing, truncated or
+foreign file reads as empty.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+from collections.abc import Mapping
+from pathlib import Path
+
+from sitegen.atomic import write_atomic
+from sitegen.model import Question
+
+_MAGIC = b"sitegen-pack-1\n"
+_TAIL = struct.Struct("<Q")  # where the index starts, the last 8 bytes of the file
+
+Index = dict[str, tuple[int, int, str]]  # id -> (offset, length, record digest)
+
+
+def write_pack(path: Path, version: str, entries: Mapping[str, tuple[str, Question]]) -> None:
+    """Write the questions (id -> (record digest, question)), in id order, atomically."""
+    parts = [_MAGIC, pickle.dumps(version, pickle.HIGHEST_PROTOCOL)]
+    offset = sum(map(len, parts))
+    index: Index = {}
+    for qid in sorted(entries):
+        digest, question = entries[qid]
+        data = pickle.dumps(question, pickle.HIGHEST_PROTOCOL)
+        index[qid] = (offset, len(data), digest)
+        parts.append(data)
+        offset += len(data)
+    parts += [pickle.dumps(index, pickle.HIGHEST_PROTOCOL), _TAIL.pack(offset)]
+    write_atomic(path, b"".join(parts))
+
+
+class Pack:
+    """The questions of a pack, read by id on demand."""
+
+    def __init__(self, path: Path, version: str) -> None:
+        self.index: Index = {}
+        self._fd: int | None = None
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            self.index = _index(fd, version)
+        except Exception:  # any damage at all means: an empty pack
+            self.index = {}
+        if self.index:
+            self._fd = fd
+        else:
+            os.close(fd)
+
+    def get(self, qid: str, digest: str) -> Question | None:
+        """Return the question loaded from the record whose bytes have this digest, or None."""
+        entry = self.index.get(qid)
+        if entry is None or entry[2] != digest or self._fd is None:
+            return None
+        offset, length, _ = entry
+        try:
+            question = pickle.loads(os.pread(self._fd, length, offset))
+        except Exception:  # a damaged entry reads as a missing one
+            return None
+        return question if isinstance(question, Question) and question.id == qid else None
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _index(fd: int, version: str) -> Index:
+    size = os.fstat(fd).st_size
+    head = os.pread(fd, min(size, 4096), 0)
+    if not head.startswith(_MAGIC) or size < len(_MAGIC) + _TAIL.size:
+        return {}
+    stored = pickle.loads(head[len(_MAGIC) :])  # the version; unpickling stops after it
+    if stored != version:
+        return {}
+    (start,) = _TAIL.unpack(os.pread(fd, _TAIL.size, size - _TAIL.size))
+    index = pickle.loads(os.pread(fd, size - _TAIL.size - start, start))
+    return index if isinstance(index, dict) else {}
