@@ -135,7 +135,7 @@ class DeltaSite:
     def __init__(self, index: SiteIndex, records: Callable[[str], Question]) -> None:
         self.index = index
         self.records = records
-        self.ids = {who: index.doctor_id(who) for who in index.doctors}
+        self.ids = index.doctor_ids()
         self.by_id = {id_: who for who, id_ in self.ids.items()}
         self._profiles: dict[str, DoctorProfile] = {}
         self.site = self._site()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sitegen.browse import DoctorKey, doctor_key, group_order, unique_slugs
 from sitegen.pages import page_ranges, paged_url
 from sitegen.render import DOCTOR_PREVIEW, PAGES_AHEAD, initial
-from sitegen.siteindex import GROUP_KINDS, SiteIndex
+from sitegen.siteindex import GROUP_KINDS, SiteIndex, doctor_groups
 
 # Families whose source is the whole site, or that show a figure of every list.
 SITE_WIDE = ("home", "about", "doctors", *GROUP_KINDS)
@@ -40,18 +40,18 @@ def reached(
     whose title mark changed."""
     names = set(SITE_WIDE)
     names.update(f"q:{qid}" for qid in (*changed, *related, *marks))
+    indexes = (before, after)
+    slugs = [{kind: unique_slugs(index.groups[kind]) for kind in GROUP_KINDS} for index in indexes]
     doctors: set[DoctorKey] = set()
-    for index in (before, after):
-        slugs = {kind: unique_slugs(index.groups[kind]) for kind in GROUP_KINDS}
+    for index, slug in zip(indexes, slugs, strict=True):
         for qid in changed:
             entry = index.entries.get(qid)
             if entry is None:
                 continue
             for kind in GROUP_KINDS:
-                names.update(f"g:{kind}:{slugs[kind][v]}" for v in entry.values(kind))
+                names.update(f"g:{kind}:{slug[kind][v]}" for v in entry.values(kind))
             doctors.update(who for _, d in entry.answers if (who := doctor_key(d)) is not None)
-    for index in (before, after):
-        slugs = {kind: unique_slugs(index.groups[kind]) for kind in GROUP_KINDS[1:]}
+    for index, slug in zip(indexes, slugs, strict=True):
         for who in doctors:
             refs = index.doctors.get(who)
             if not refs:
@@ -59,13 +59,9 @@ def reached(
             names.add(f"d:{index.doctor_id(who)}")
             # Every specialty and location list that shows this doctor holds their profile.
             for _, _, _, written in refs:
-                for kind, value in (
-                    ("specialties", written.specialty),
-                    ("locations", written.location),
-                ):
-                    if value:
-                        names.add(f"g:{kind}:{slugs[kind][value]}")
-                        names.add(f"gd:{kind}:{slugs[kind][value]}")
+                for kind, value in doctor_groups(written):
+                    names.add(f"g:{kind}:{slug[kind][value]}")
+                    names.add(f"gd:{kind}:{slug[kind][value]}")
     return names
 
 
@@ -163,7 +159,7 @@ class _Lists:
         self.index = index
         self.changed = frozenset(changed)
         self.page_size = page_size
-        self.ids = {who: index.doctor_id(who) for who in index.doctors}
+        self.ids = index.doctor_ids()
         self.by_id = {id_: who for who, id_ in self.ids.items()}
         self.slugs = {kind: unique_slugs(index.groups[kind]) for kind in GROUP_KINDS}
         self.labels = {k: {s: label for label, s in v.items()} for k, v in self.slugs.items()}

@@ -67,8 +67,9 @@ class Entry:
         """Return the groups of a kind the question is in, each once."""
         if kind == "topics":
             return self.topics
-        field = 2 if kind == "specialties" else 1  # the doctor's specialty or location
-        return tuple(dict.fromkeys(v for _, d in self.answers if (v := _written(d)[field])))
+        return tuple(
+            dict.fromkeys(v for _, d in self.answers for k, v in doctor_groups(d) if k == kind)
+        )
 
 
 class SiteIndex:
@@ -116,7 +117,7 @@ class SiteIndex:
             who = doctor_key(doctor)
             if who is None:
                 continue
-            for kind, value in _doctor_groups(doctor):
+            for kind, value in doctor_groups(doctor):
                 self.group_doctors[kind][value][who] += 1
             self.doctors.setdefault(who, []).append((key, number, entry.source, doctor))
 
@@ -146,7 +147,7 @@ class SiteIndex:
             who = doctor_key(doctor)
             if who is None:
                 continue
-            for kind, value in _doctor_groups(doctor):
+            for kind, value in doctor_groups(doctor):
                 counts = self.group_doctors[kind][value]
                 counts[who] -= 1
                 if not counts[who]:
@@ -177,6 +178,10 @@ class SiteIndex:
     def doctor_id(self, who: DoctorKey) -> str:
         slug = self.wanted[who]
         return doctor_id(who, slug, self.wanting[slug])
+
+    def doctor_ids(self) -> dict[DoctorKey, str]:
+        """Return every doctor's id (`Browse.doctor_ids`)."""
+        return {who: self.doctor_id(who) for who in self.doctors}
 
     def profile(self, who: DoctorKey) -> tuple[Any, ...]:
         """Return a doctor's profile as `plain_browse` gives it."""
@@ -219,7 +224,7 @@ class SiteIndex:
         plain: dict[str, Any] = {
             "home": tuple(key[1] for key in self.home),
             "doctors": tuple(by_id[id_] for id_, _ in self.doctors_by_name()),
-            "doctor_ids": {who: p[0] for who, p in profiles.items()},
+            "doctor_ids": self.doctor_ids(),
         }
         for kind in GROUP_KINDS:
             groups = self.groups[kind]
@@ -234,14 +239,10 @@ class SiteIndex:
         return plain
 
 
-def _doctor_groups(doctor: Doctor) -> tuple[tuple[str, str], ...]:
+def doctor_groups(doctor: Doctor) -> tuple[tuple[str, str], ...]:
     """Return the specialty and location groups an answer by this doctor puts them in."""
     places = (("specialties", doctor.specialty), ("locations", doctor.location))
     return tuple((kind, value) for kind, value in places if value)
-
-
-def _written(doctor: Doctor) -> tuple[str | None, str | None, str | None]:
-    return (doctor.name, doctor.location, doctor.specialty)
 
 
 def _to_place(items: list[Any]) -> None:
