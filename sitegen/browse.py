@@ -218,9 +218,9 @@ def build_browse(site: Site) -> Browse:
     locations = _groups(refs, spots, [w[1] for w in written], profiles, "locations")
     return Browse(
         doctors=tuple(sorted(doctors, key=lambda d: (sort_name(d.name), d.name, d.id))),
-        topics=_by_size(topics),
-        specialties=_by_size(specialties),
-        locations=_by_size(locations),
+        topics=by_size(topics),
+        specialties=by_size(specialties),
+        locations=by_size(locations),
         doctor_ids=doctor_ids,
         topic_slugs=topic_slugs,
         specialty_slugs={g.label: g.slug for g in specialties},
@@ -228,7 +228,8 @@ def build_browse(site: Site) -> Browse:
     )
 
 
-def _by_size(groups: list[Group]) -> tuple[Group, ...]:
+def by_size(groups: list[Group]) -> tuple[Group, ...]:
+    """Return the groups of a kind in their order (`group_order`)."""
     return tuple(sorted(groups, key=lambda g: group_order(len(g.questions), g.label, g.slug)))
 
 

@@ -24,11 +24,11 @@ from sitegen.browse import (
     Browse,
     DoctorProfile,
     Group,
-    group_order,
+    by_size,
     unique_slugs,
 )
 from sitegen.config import Config
-from sitegen.model import Question
+from sitegen.model import Answer, Question
 from sitegen.recordpack import Pack
 from sitegen.records import load_question
 from sitegen.render import DOCTOR_PREVIEW, NOT_MINE, Renderer, make_environment
@@ -80,13 +80,10 @@ class Records:
         question = self._read.get(qid)
         if question is None:
             digest = self.digests.get(qid)
-            packed = self.pack.get(qid, digest) if self.pack and digest else None
-            if packed is not None:
-                [question] = build_site([packed]).questions
-                self._read[qid] = question
-                return question
-            path = self.folder / f"{qid}.yaml"
-            loaded = load_question(path.read_text("utf-8"), str(path))
+            loaded = self.pack.get(qid, digest) if self.pack and digest else None
+            if loaded is None:
+                path = self.folder / f"{qid}.yaml"
+                loaded = load_question(path.read_text("utf-8"), str(path))
             # As the site publishes it: hidden answers dropped, the rest numbered as before.
             [question] = build_site([loaded]).questions
             self._read[qid] = question
@@ -106,8 +103,13 @@ class _LazyRef:
         return self._records(self._qid)
 
     @property
-    def answer(self) -> Any:
-        return next(a for a in self.question.answers if a.number == self.number)
+    def answer(self) -> Answer:
+        return _numbered(self.question, self.number)
+
+
+def _numbered(question: Question, number: int) -> Answer:
+    """Return a published question's answer by its number (its place in the record)."""
+    return next(a for a in question.answers if a.number == number)
 
 
 class _Related:
@@ -164,8 +166,7 @@ class DeltaSite:
     def _ref(self, ref: str) -> AnswerRef:
         qid, _, number = ref.rpartition("#")
         question = self.records(qid)
-        answer = next(a for a in question.answers if a.number == int(number))
-        return AnswerRef(question, int(number), answer)
+        return AnswerRef(question, int(number), _numbered(question, int(number)))
 
     def _browse(self) -> Browse:
         index, ids = self.index, self.ids
@@ -178,9 +179,7 @@ class DeltaSite:
                 members: Any = Lazy(tuple(k[1] for k in keys), self.records)
                 in_group: Any = Lazy(index.group_doctor_ids(kind, label), self.profile)
                 made.append(Group(kind, slugs[kind][label], label, members, in_group))
-            groups[kind] = tuple(
-                sorted(made, key=lambda g: group_order(len(g.questions), g.label, g.slug))
-            )
+            groups[kind] = by_size(made)
         return Browse(
             doctors=doctors,
             topics=groups["topics"],
