@@ -82,18 +82,25 @@ class RelatedIndex:
         pool &= ~(1 << index)
         chosen: list[Question] = []
         while pool and len(chosen) < limit:
-            best = pool
-            for slices in counters:  # topics, then specialties, then words
-                for bits in reversed(slices):  # highest count bit first
-                    narrowed = best & bits
-                    if narrowed:
-                        best = narrowed
+            best = best_of(pool, counters)
             while best and len(chosen) < limit:  # ties: lowest bit = smallest id
                 low = best & -best
                 chosen.append(self.questions[low.bit_length() - 1])
                 best ^= low
                 pool ^= low
         return tuple(chosen)
+
+
+def best_of(pool: int, counters: Iterable[list[int]]) -> int:
+    """Return the questions of `pool` with the highest counts: topics, then specialties, then
+    words (bit-sliced counters, as `_bit_sliced_count` makes them)."""
+    best = pool
+    for slices in counters:  # topics, then specialties, then words
+        for bits in reversed(slices):  # highest count bit first
+            narrowed = best & bits
+            if narrowed:
+                best = narrowed
+    return best
 
 
 def _values(features: _Features) -> tuple[tuple[str, ...], ...]:

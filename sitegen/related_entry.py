@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from sitegen.related import LIMIT, _bit_sliced_count
+from sitegen.related import LIMIT, _bit_sliced_count, best_of
 from sitegen.related_lists import Features, _rank, _score
 
 
@@ -76,7 +76,9 @@ class Entries:
 
     def entering(self, qid: str, features: Features) -> list[str]:
         """Return the ids of the lists a new question with these features enters, in id order."""
-        counts, pool = self._counts(features)
+        return self._entering(qid, *self._counts(features))
+
+    def _entering(self, qid: str, counts: list[list[int]], pool: int) -> list[str]:
         everyone = (1 << len(self.ids)) - 1
         above, same = 0, everyone  # Q's score above / equal to the last's, on the parts so far
         for mine, theirs in zip(counts, self.last, strict=True):
@@ -98,9 +100,9 @@ class Entries:
         """Add a question: its list, and it into every list it enters. Return those lists."""
         if qid in self.slots:
             raise ValueError(f"{qid} has a list already")
-        entered = self.entering(qid, features)
+        counts, pool = self._counts(features)  # before it is placed: it shares all with itself
+        entered = self._entering(qid, counts, pool)
         self._place(qid, features)
-        mine = self.features[qid]
         for other in entered:
             theirs = self.features[other]
             ranked = sorted(
@@ -108,35 +110,27 @@ class Entries:
                 key=lambda i: (_rank(_score(theirs, self.features[i])), i),
             )
             self._set_list(other, tuple(ranked[:LIMIT]))
-        self._set_list(qid, self._ranked(qid, mine))
+        self._set_list(qid, self._ranked(counts, pool))
         return entered
 
     def _counts(self, features: Features) -> tuple[list[list[int]], int]:
         """Return how many values of each part every question shares with these features (bit
         sliced), and the questions sharing any."""
-        counts = [
-            _bit_sliced_count(postings[v] for v in values)
-            for postings, values in zip(self.postings, features, strict=True)
-        ]
-        pool = 0
+        counts, pool = [], 0
         for postings, values in zip(self.postings, features, strict=True):
-            for value in values:
-                pool |= postings[value]
+            masks = [postings[v] for v in values]
+            counts.append(_bit_sliced_count(masks))
+            for mask in masks:
+                pool |= mask
         return counts, pool
 
-    def _ranked(self, qid: str, mine: Features) -> tuple[str, ...]:
-        """Rank a question's list afresh: its best score's questions, narrowed from the counts
-        as `RelatedIndex.related` does, then by id (slots are not in id order once added to)."""
-        counts, pool = self._counts(mine)
-        pool &= ~(1 << self.slots[qid])
+    def _ranked(self, counts: list[list[int]], pool: int) -> tuple[str, ...]:
+        """Rank a new question's list from its counts and pool (taken before it was placed):
+        its best score's questions, as `RelatedIndex.related` narrows them, then by id (slots
+        are not in id order once added to)."""
         chosen: list[str] = []
         while pool and len(chosen) < LIMIT:
-            best = pool
-            for slices in counts:
-                for bits in reversed(slices):
-                    narrowed = best & bits
-                    if narrowed:
-                        best = narrowed
+            best = best_of(pool, counts)
             chosen += sorted(self.ids[i] for i in _slots(best))[: LIMIT - len(chosen)]
             pool &= ~best
         return tuple(chosen)
