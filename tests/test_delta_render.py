@@ -11,7 +11,6 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import build
 from sitegen.cache import key
 from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Lazy, Records
@@ -20,8 +19,7 @@ from sitegen.recordpack import Pack, write_pack
 from sitegen.related import RelatedIndex
 from sitegen.render import _title_marks
 from sitegen.siteindex import SiteIndex
-from tests.test_build import make_project
-from tests.test_reach import DENSE, RECORDS, Built, asked, built_project, write_record
+from tests.test_reach import DENSE, RECORDS, Built, asked, built_project
 
 
 def rendered_from_index(
@@ -100,12 +98,9 @@ def test_every_page_rendered_from_the_site_index_is_the_full_build_s(
 
 
 def test_a_page_reads_only_the_records_of_the_questions_it_shows(tmp_path: Path) -> None:
-    root = make_project(tmp_path)
-    paths = Paths.from_config(root, DENSE)
     lee = Doctor("Ann Lee", "Tampa", "Surgeon")
-    for n in range(9):
-        write_record(root, asked(f"q-{n}", f"Question {n}?", lee))
-    build(paths, DENSE)
+    questions = [asked(f"q-{n}", f"Question {n}?", lee) for n in range(9)]
+    paths = built_project(tmp_path, questions, DENSE)
     read: set[str] = set()
     records = Records(paths.content / "questions")
 
@@ -123,12 +118,9 @@ def test_a_page_reads_only_the_records_of_the_questions_it_shows(tmp_path: Path)
 def test_a_specialty_with_more_doctors_than_its_page_shows_renders_its_doctor_pages(
     tmp_path: Path,
 ) -> None:
-    root = make_project(tmp_path)
-    paths = Paths.from_config(root, DENSE)
     doctors = [Doctor(f"Doctor {c}", "Tampa", "Dermatologist", 4.0, 1) for c in "ABCDEFGHIJKL"]
-    for n in range(len(doctors)):
-        write_record(root, asked(f"q-{n:02d}", f"Question {n}?", *doctors[: n + 1]))
-    build(paths, DENSE)
+    questions = [asked(f"q-{n:02d}", f"Question {n}?", *doctors[: n + 1]) for n in range(12)]
+    paths = built_project(tmp_path, questions, DENSE)
     rendered = rendered_from_index(paths, DENSE, Built(paths))
     on_disk = pages_on_disk(paths.output)
     assert "specialties/dermatologist/doctors/page/2/index.html" in rendered
@@ -136,12 +128,10 @@ def test_a_specialty_with_more_doctors_than_its_page_shows_renders_its_doctor_pa
 
 
 def test_questions_sharing_a_title_render_from_the_index_with_their_marks(tmp_path: Path) -> None:
-    root = make_project(tmp_path)
-    paths = Paths.from_config(root, DENSE)
     lee = Doctor("Ann Lee", "Tampa", "Surgeon")
-    for n in range(3):
-        write_record(root, asked(f"q-{n}", "Is this  normal?" if n else "Is this normal?", lee))
-    build(paths, DENSE)
+    titles = ["Is this normal?", "Is this  normal?", "Is this  normal?"]
+    questions = [asked(f"q-{n}", title, lee) for n, title in enumerate(titles)]
+    paths = built_project(tmp_path, questions, DENSE)
     rendered = rendered_from_index(paths, DENSE, Built(paths))
     assert b"Is this normal? (1 of 3)" in rendered["questions/q-0/index.html"]
     assert rendered == pages_on_disk(paths.output)
@@ -150,12 +140,9 @@ def test_questions_sharing_a_title_render_from_the_index_with_their_marks(tmp_pa
 def test_pages_rendered_with_questions_from_a_record_pack_are_the_full_build_s(
     tmp_path: Path,
 ) -> None:
-    root = make_project(tmp_path)
-    paths = Paths.from_config(root, DENSE)
     lee = Doctor("Ann Lee", "Tampa", "Surgeon")
-    for n in range(5):
-        write_record(root, asked(f"q-{n}", f"Question {n}?", lee))
-    build(paths, DENSE)
+    questions = [asked(f"q-{n}", f"Question {n}?", lee) for n in range(5)]
+    paths = built_project(tmp_path, questions, DENSE)
     folder = paths.content / "questions"
     digests = {p.stem: key(p.read_bytes()) for p in folder.glob("*.yaml")}
     # The pack holds another title for q-1: taken from the pack, the page would show it.

@@ -33,6 +33,16 @@ def settle(*files: Path) -> None:
     time.sleep(RACY_NS / 1e9 * 1.5)
 
 
+def settled_files(folder: Path, count: int) -> list[Path]:
+    """Make a folder of `count` files holding "abc", written long before (see settle)."""
+    folder.mkdir()
+    files = [folder / f"f{n}.txt" for n in range(count)]
+    for file in files:
+        file.write_text("abc", "utf-8")
+    settle(*files)
+    return files
+
+
 def listing(folder: Path) -> Listing:
     """Return a walk's listing of the folder, as a build's look takes it."""
     _, walked = snapshot.dir_prints([folder], listed=True)
@@ -115,11 +125,7 @@ def test_a_damaged_store_notes_nothing(tmp_path: Path) -> None:
 
 def test_only_the_files_listed_unchanged_are_kept_for_the_next_build(tmp_path: Path) -> None:
     folder = tmp_path / "folder"
-    folder.mkdir()
-    files = [folder / f"f{n}.txt" for n in range(3)]
-    for file in files:
-        file.write_text("abc", "utf-8")
-    settle(*files)
+    files = settled_files(folder, 3)
     note_all(folder, tmp_path / "facts")
     files[0].write_text("changed", "utf-8")
     files[1].unlink()
@@ -437,11 +443,7 @@ def test_a_folder_unchanged_since_the_save_is_taken_whole_without_a_lookup_a_fil
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "folder"
-    folder.mkdir()
-    files = [folder / f"f{n}.txt" for n in range(5)]
-    for file in files:
-        file.write_text("abc", "utf-8")
-    settle(*files)
+    files = settled_files(folder, 5)
     facts = FolderFacts(tmp_path / "facts", "v1")
     seen = listing(folder)
     facts.unchanged("files", seen)
