@@ -25,7 +25,6 @@ from sitegen.browse import (
     DoctorProfile,
     Group,
     by_size,
-    unique_slugs,
 )
 from sitegen.config import Config
 from sitegen.model import Answer, Question
@@ -171,7 +170,7 @@ class DeltaSite:
     def _browse(self) -> Browse:
         index, ids = self.index, self.ids
         doctors: Any = Lazy([id_ for id_, _ in index.doctors_by_name()], self.profile)
-        slugs = {kind: unique_slugs(index.groups[kind]) for kind in GROUP_KINDS}
+        slugs = index.group_slugs()
         groups: dict[str, tuple[Group, ...]] = {}
         for kind in GROUP_KINDS:
             made = []

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sitegen.browse import DoctorKey, doctor_key, group_order, unique_slugs
+from sitegen.browse import DoctorKey, doctor_key, group_order
 from sitegen.pages import page_ranges, paged_url
 from sitegen.render import DOCTOR_PREVIEW, PAGES_AHEAD, initial
 from sitegen.siteindex import GROUP_KINDS, SiteIndex, doctor_groups
@@ -41,7 +41,7 @@ def reached(
     names = set(SITE_WIDE)
     names.update(f"q:{qid}" for qid in (*changed, *related, *marks))
     indexes = (before, after)
-    slugs = [{kind: unique_slugs(index.groups[kind]) for kind in GROUP_KINDS} for index in indexes]
+    slugs = [index.group_slugs() for index in indexes]
     doctors: set[DoctorKey] = set()
     for index, slug in zip(indexes, slugs, strict=True):
         for qid in changed:
@@ -71,8 +71,7 @@ def urls_changed(before: SiteIndex, after: SiteIndex) -> bool:
     for who in before.doctors.keys() & after.doctors.keys():
         if before.doctor_id(who) != after.doctor_id(who):
             return True
-    for kind in GROUP_KINDS:
-        old, new = unique_slugs(before.groups[kind]), unique_slugs(after.groups[kind])
+    for old, new in zip(before.group_slugs().values(), after.group_slugs().values(), strict=True):
         if any(new[label] != slug for label, slug in old.items() if label in new):
             return True
     return False
@@ -161,7 +160,7 @@ class _Lists:
         self.page_size = page_size
         self.ids = index.doctor_ids()
         self.by_id = {id_: who for who, id_ in self.ids.items()}
-        self.slugs = {kind: unique_slugs(index.groups[kind]) for kind in GROUP_KINDS}
+        self.slugs = index.group_slugs()
         self.labels = {k: {s: label for label, s in v.items()} for k, v in self.slugs.items()}
         # Doctors whose card may differ: they answered a changed question.
         self.touched = frozenset(

@@ -179,6 +179,10 @@ class SiteIndex:
         slug = self.wanted[who]
         return doctor_id(who, slug, self.wanting[slug])
 
+    def group_slugs(self) -> dict[str, dict[str, str]]:
+        """Return each kind's group slugs by label (`Browse.topic_slugs` and the others)."""
+        return {kind: unique_slugs(self.groups[kind]) for kind in GROUP_KINDS}
+
     def doctor_ids(self) -> dict[DoctorKey, str]:
         """Return every doctor's id (`Browse.doctor_ids`)."""
         return {who: self.doctor_id(who) for who in self.doctors}
@@ -226,9 +230,8 @@ class SiteIndex:
             "doctors": tuple(by_id[id_] for id_, _ in self.doctors_by_name()),
             "doctor_ids": self.doctor_ids(),
         }
-        for kind in GROUP_KINDS:
+        for kind, slugs in self.group_slugs().items():
             groups = self.groups[kind]
-            slugs = unique_slugs(groups)
             listed = []
             for label, keys in groups.items():
                 members = tuple(key[1] for key in keys)
