@@ -248,7 +248,7 @@ class DeltaSite:
                 made = [renderer.not_found_page()]
             else:
                 raise ValueError(f"no such family: {name}")
-            for path, data in made:
-                if data is not NOT_MINE and data is not None and (pages is None or path in pages):
+            for path, data in made:  # a page not in `pages` comes as NOT_MINE (renderer.only)
+                if data is not NOT_MINE and data is not None:
                     found[path] = data
         return found
