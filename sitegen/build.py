@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen import browse_digests, snapshot
+from sitegen import browse_digests, delta, snapshot
 from sitegen import cache as cache_files
 from sitegen.atomic import mark_build_finished, mark_build_started, write_if_changed
 from sitegen.browse import URL_LOOKUPS
@@ -179,6 +179,15 @@ def _build(
         snapshot.forget(cache_dir)
     elif looked is not None and looked.walked is not None:
         looked.walked.close()
+    records_dir = str(paths.content / "questions")
+    seeds_listing = seen.get(str(paths.seeds)) if seen is not None else None
+    state = None
+    if cache_dir is not None:
+        if delta.ENABLED and not force and looked is not None:
+            state = delta.load(cache_dir, version)
+            if state is not None and not delta.allowed(state, looked, seeds_listing, paths.output):
+                state = None
+        delta.forget(cache_dir)  # whichever path runs, it stores the state anew or none
     # The mark lives in the cache dir so it survives a person deleting public/.
     unfinished = mark_build_started(
         paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR
@@ -190,7 +199,6 @@ def _build(
             (cache_dir / retired).unlink(missing_ok=True)
         for retired in RETIRED_CACHE_DIRS:
             shutil.rmtree(cache_dir / retired, ignore_errors=True)
-    records_dir = str(paths.content / "questions")
     with phase("parse seeds into records"):
         report = ingest(
             paths.seeds,
@@ -207,6 +215,17 @@ def _build(
         seen = None
         if ingest_reports is not None:
             ingest_reports.append(report)
+    if state is not None and not unfinished and looked is not None and facts is not None:
+        assert cache_dir is not None and looked_records is not None and seeds_listing is not None
+        context = delta.Context(
+            paths, config, version, cache_dir, looked, seeds_listing, looked_records, facts
+        )
+        with phase("render what the new seeds reach"):
+            made = delta.run(state, context, report, pages_written)
+        if made is not None:
+            mark_build_finished(paths.root / CACHE_DIR)
+            return made
+    state = None
     with phase("load records"):
         content_read: tuple[str, int] | None = None
         loaded_records: snapshot.Listing | None = None
@@ -368,6 +387,22 @@ def _build(
             ingested = replace(report, fresh={}, written=[], removed=[], written_facts={})
             stored = replace(result, ingest=ingested, written=replace(written, changed=()))
             snapshot.store(cache_dir, looked.inputs + content_read[0], version, stored)
+            # A delta build may come next when seeds were just parsed, or the site is new.
+            if seeds_listing is not None and (report.written or not families.previous):
+                with phase("note the site for a delta build"):
+                    kept = delta.state_of(
+                        site,
+                        questions,
+                        renderer,
+                        families.current(),
+                        keys.current,
+                        (*problems, *shared),
+                        looked,
+                        content_read[0],
+                        seeds_listing,
+                    )
+                    if kept is not None:
+                        delta.save(cache_dir, version, kept)
     return result
 
 

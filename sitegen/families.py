@@ -70,6 +70,10 @@ class Families:
         """Store this build's families: those it kept and those it found changed or new."""
         if self.path is None:
             return
+        cache.save_shards(self.path, self.version, self.current(), self.previous, family_shard)
+
+    def current(self) -> dict[str, Family]:
+        """Return this build's families: those it kept and those it found changed or new."""
         current = {name: self.previous[name] for name in self.kept if name in self.previous}
         current.update(self.fresh)
-        cache.save_shards(self.path, self.version, current, self.previous, family_shard)
+        return current

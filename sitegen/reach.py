@@ -133,10 +133,26 @@ class ListView:
 
 
 def _paths(view: ListView, page_size: int) -> set[str]:
+    return set(_ordered(view, page_size))
+
+
+def _ordered(view: ListView, page_size: int) -> tuple[str, ...]:
     if not view.paged:
-        return {_path(view.first)}
+        return (_path(view.first),)
     count = len(page_ranges(view.ids, page_size))
-    return {_path(paged_url(view.first, number)) for number in range(1, count + 1)}
+    return tuple(_path(paged_url(view.first, number)) for number in range(1, count + 1))
+
+
+def family_pages(index: SiteIndex, names: set[str], page_size: int) -> dict[str, tuple[str, ...]]:
+    """Return the output paths of each of these families' pages, in the order the render
+    makes them; a family the index makes no page of is left out."""
+    lists = _Lists(index, set(), page_size)
+    found = {}
+    for name in sorted(names):
+        view = lists.of(name, names)
+        if view is not None:
+            found[name] = _ordered(view, page_size)
+    return found
 
 
 def _ahead(number: int, count: int) -> int:

@@ -319,9 +319,9 @@ class Renderer:
         if made is None:
             self.browse = build_browse(site)
             self.related = RelatedLists(site.questions, related_memo, record_digests)
-            self._title_marks = _title_marks(site.questions)
+            self.title_marks = _title_marks(site.questions)
         else:
-            self.browse, self.related, self._title_marks = made
+            self.browse, self.related, self.title_marks = made
         # Output paths of the only pages to render; any other page is NOT_MINE.
         self.only: frozenset[str] | None = None
         # With keys, a page whose inputs did not change since it was written is not rendered
@@ -660,7 +660,7 @@ class Renderer:
         path = f"questions/{question.id}/index.html"
         if not self._mine() or (self.only is not None and path not in self.only):
             return path, NOT_MINE  # before ranking its related questions: the costly part
-        mark = self._title_marks.get(question.id, "")
+        mark = self.title_marks.get(question.id, "")
         families, keys = self.families, self.keys
         if families is not None and keys is not None:
             # A family of one page, rendered by one share: only that share keys it.

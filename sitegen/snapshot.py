@@ -55,6 +55,8 @@ class Look:
     content: str  # fingerprint of content/
     unchanged: BuildReport | None  # what to report when nothing changed since the last build
     newest: int = 0  # the newest mtime or ctime of a file under seeds, templates or static
+    # Fingerprint of the inputs but seeds and content: templates, static, settings, code.
+    others: str = ""
     # What each walked folder held, for a build to take files' numbers from instead of a
     # stat each (the walk ran before the build read any file): see `Walked`.
     walked: Walked | None = None
@@ -67,7 +69,8 @@ def look(paths: Paths, config: Config, version: str, cache_dir: Path) -> Look:
     newest = max(newest for _, newest in prints[:-1])
     last = _unpacked(cache.load(cache_dir / SNAPSHOT_FILE, version).get(inputs + content))
     if last is None or not (paths.output / MANIFEST).is_file():
-        return Look(inputs, content, None, newest, walked)
+        others = combine(prints[1:-1], config, version)
+        return Look(inputs, content, None, newest, others=others, walked=walked)
     walked.close()  # a no-op build reads no file
     files = last.written.written + last.written.unchanged if last.written else 0
     search = (

@@ -5,6 +5,7 @@ wipe, so files a person put in the output directory stay)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.atomic import write_if_changed
@@ -44,7 +45,7 @@ def write_output(output: Output, out_dir: Path) -> WriteReport:
             changed.append(rel)
         else:
             unchanged += 1
-    previous = _read_manifest(out_dir)
+    previous = read_manifest(out_dir)
     removed = 0
     for rel in sorted(previous - output.files.keys()):
         target = out_dir / rel
@@ -52,13 +53,17 @@ def write_output(output: Output, out_dir: Path) -> WriteReport:
             target.unlink()
             removed += 1
             changed.append(rel)
-            _remove_empty_parents(target.parent, out_dir)
-    manifest = json.dumps(sorted(output.files), indent=0).encode("utf-8")
-    write_if_changed(out_dir / MANIFEST, manifest)
+            remove_empty_parents(target.parent, out_dir)
+    write_manifest(out_dir, output.files)
     return WriteReport(written, unchanged, removed, tuple(sorted(changed)))
 
 
-def _read_manifest(out_dir: Path) -> set[str]:
+def write_manifest(out_dir: Path, files: Iterable[str]) -> None:
+    """Record the files a build made, for the next one to remove those it does not make."""
+    write_if_changed(out_dir / MANIFEST, json.dumps(sorted(files), indent=0).encode("utf-8"))
+
+
+def read_manifest(out_dir: Path) -> set[str]:
     try:
         data = json.loads((out_dir / MANIFEST).read_text("utf-8"))
     except (FileNotFoundError, ValueError):
@@ -74,7 +79,7 @@ def _read_manifest(out_dir: Path) -> set[str]:
     }
 
 
-def _remove_empty_parents(directory: Path, stop: Path) -> None:
+def remove_empty_parents(directory: Path, stop: Path) -> None:
     while directory != stop and directory.is_dir() and not any(directory.iterdir()):
         directory.rmdir()
         directory = directory.parent

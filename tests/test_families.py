@@ -5,12 +5,14 @@ changed under public/, renders the page again."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sitegen import build as build_module
+from sitegen import delta
 from sitegen.build import _kept_answers, build
 from sitegen.config import Config, Paths
 from sitegen.families import FAMILIES_DIR, Families
@@ -68,6 +70,14 @@ def clean_build_of(root: Path, tmp_path: Path) -> dict[str, bytes]:
     shutil.copytree(root / "seeds", fresh / "seeds")
     run(fresh)
     return site_files(fresh)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def full_path_only() -> Iterator[None]:
+    """These are the full path's families: a delta build leaves them as they were."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delta, "ENABLED", False)
+        yield
 
 
 @pytest.fixture

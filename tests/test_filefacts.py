@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from sitegen import build as build_module
-from sitegen import filefacts, ingest, snapshot
+from sitegen import delta, filefacts, ingest, snapshot
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config, Paths
 from sitegen.corpus import write_corpus
@@ -218,6 +218,7 @@ def test_the_build_after_the_one_that_wrote_the_records_does_not_read_them_again
     # As if the build's records had aged past the racy tick before it loaded them (at 100,000
     # seeds, all but the last few have).
     monkeypatch.setattr(filefacts, "RACY_NS", 0)
+    monkeypatch.setattr(delta, "ENABLED", False)  # the full path, which loads every record
     run_build(root)  # parses every seed and writes every record
     read = folders_read_adding_a_seed(root, tmp_path, monkeypatch)
     assert read.count("seeds") == 1

@@ -2,7 +2,9 @@
 full build would (every record and every output file, byte for byte).
 
 Changes: add, edit and delete a seed, hand-edit a record, hide a record (`hidden: true`), change
-a template. Derandomized and bounded, on corpora of a few seeds, so it runs the same in CI.
+a template. Derandomized and bounded, on corpora of a few seeds, so it runs the same in CI. Run
+through both paths: with delta builds (seeds added alone render only what they reach), on lists
+of one page and of many, and with the full path alone.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen import delta
 from sitegen.build import build
 from sitegen.config import Config, Paths
 from sitegen.corpus import generate_seeds
@@ -66,23 +70,33 @@ def apply(root: Path, change: Change) -> None:
         template.write_text(template.read_text("utf-8") + f"{{# change {change.pick} #}}x\n")
 
 
+PATHS = [
+    pytest.param(True, 50, id="delta-builds"),
+    pytest.param(True, 2, id="delta-builds-pages-of-two"),
+    pytest.param(False, 2, id="full-path-only"),
+]
+
+
+@pytest.mark.parametrize(("deltas", "page_size"), PATHS)
 @settings(
     derandomize=True,
     max_examples=20,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(st.lists(CHANGES, min_size=1, max_size=6))
+@given(changes=st.lists(CHANGES, min_size=1, max_size=6))
 def test_incremental_build_equals_a_clean_full_build_after_every_change(
-    changes: list[Change],
+    deltas: bool, page_size: int, changes: list[Change], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(delta, "ENABLED", deltas)
+    config = Config(page_size=page_size)
     with tempfile.TemporaryDirectory() as tmp:
         root = make_project(Path(tmp))
         for name, text in POOL[:3]:
             (root / "seeds" / name).write_text(text, "utf-8")
-        paths = Paths.from_config(root, Config())
-        build(paths, Config())
+        paths = Paths.from_config(root, config)
+        build(paths, config)
         for change in changes:
             apply(root, change)
-            build(paths, Config())
-            assert verify(paths, Config()) == [], change
+            build(paths, config)
+            assert verify(paths, config) == [], change

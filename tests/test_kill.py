@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from sitegen.corpus import write_corpus
+from sitegen.corpus import generate_seeds, write_corpus
 from sitegen.records import load_question
 from tests.test_build import REPO, make_project, site_files
 from tests.test_search import fragments, indexed, languages
@@ -118,3 +118,39 @@ def test_a_build_killed_while_it_indexes_leaves_an_index_the_next_build_complete
     assert site_files(killed) == site_files(clean)
     assert fragments(killed) == fragments(clean)  # every field Pagefind holds of every page
     assert languages(killed) == languages(clean)
+
+
+def test_a_delta_build_killed_at_any_moment_leaves_a_site_the_next_build_completes(
+    tmp_path: Path,
+) -> None:
+    # Each round builds the site to the end (after a killed build: the full path), adds a seed
+    # and builds again (a delta build, timed), then adds another and kills that delta build
+    # part way: while it parses, renders, writes, indexes or saves its state.
+    clean = make_project(tmp_path / "clean")
+    killed = make_project(tmp_path / "killed")
+    pool = list(generate_seeds(460, seed=12))
+    for name, text in pool[:450]:
+        (killed / "seeds" / name).write_text(text, "utf-8")
+    rng = random.Random(13)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    outcomes, deltas = [], 0
+    for attempt in range(5):
+        assert run(killed).wait() == 0
+        first, second = pool[450 + 2 * attempt : 452 + 2 * attempt]
+        (killed / "seeds" / first[0]).write_text(first[1], "utf-8")
+        started = time.monotonic()
+        done = subprocess.run(BUILD[:-1], cwd=killed, env=env, capture_output=True, text=True)
+        duration = time.monotonic() - started
+        deltas += done.returncode == 0 and "only seeds were added" in done.stdout
+        (killed / "seeds" / second[0]).write_text(second[1], "utf-8")
+        code, ended = killed_after(killed, rng.uniform(0.1, 0.95) * duration)
+        outcomes.append(code)
+        assert ended
+        assert_nothing_truncated(killed)
+    assert deltas == 5
+    assert outcomes.count(-signal.SIGKILL) >= 3  # kills did land mid-build
+    assert run(killed).wait() == 0
+    shutil.copytree(killed / "seeds", clean / "seeds", dirs_exist_ok=True)
+    assert run(clean).wait() == 0
+    assert site_files(killed) == site_files(clean)
+    assert indexed(killed) == indexed(clean)

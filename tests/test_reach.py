@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen import delta
 from sitegen.build import build
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config, Paths
@@ -23,6 +26,15 @@ from sitegen.siteindex import SiteIndex
 from sitegen.version import code_version
 from tests.test_build import make_project
 from tests.test_incremental_properties import CHANGES, POOL, Change, apply
+
+
+@pytest.fixture(autouse=True, scope="module")
+def full_path_only() -> Iterator[None]:
+    """Full builds' stored family digests are what `reached` is held to: a delta build stores
+    none."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delta, "ENABLED", False)
+        yield
 
 
 class Built:

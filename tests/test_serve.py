@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from sitegen import build as build_module
-from sitegen import snapshot
+from sitegen import delta, snapshot
 from sitegen.cli import _moved_folders, _parser, _paths, _serve_build, main
 from sitegen.render import Renderer
 from sitegen.serve import RELOAD_JS, SCRIPT_TAG, BuildVersion, make_server, serving
@@ -275,6 +275,7 @@ def test_open_tabs_reload_once_the_pages_are_written_before_the_search_index(
         return index_site(output, *args)
 
     monkeypatch.setattr(build_module, "index_site", indexing)
+    monkeypatch.setattr(delta, "index_site", indexing)  # adding a seed is a delta build
     monkeypatch.chdir(site)
     assert _serve_build(_parser().parse_args(["serve", "--quiet"]), version)[0]
     assert seen == [(1, True)]
@@ -381,6 +382,7 @@ def test_the_preflight_renders_only_after_the_templates_changed(
         original(self, render)
 
     monkeypatch.setattr(Renderer, "preflight", recording)
+    monkeypatch.setattr(delta, "ENABLED", False)  # a delta build renders with no preflight
     write_seed(site, "heat.txt", SEED.replace("Does ice help bruising?", "Is heat better?"))
     run_build(site)
     edit(site / "templates" / "about.html", "<h1>", "<h1>About: ")

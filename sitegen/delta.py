@@ -1,0 +1,336 @@
+"""Delta builds: when the only change since the last finished build is seed files added, render
+the pages those questions reach and nothing else (docs/delta-builds.md).
+
+A full build leaves a `State`: the site index, the related lists with what tells which of them a
+new question enters, every family's pages, the pages whose templates made site-wide lookups,
+and the fingerprints of the inputs it saw. The next build takes the delta path only when its
+look finds every input as that state saw it but for new seeds; it parses them as any build
+does, then takes the full path after all when anything is not a plain addition: a seed's record
+already there, a title shared with another question, a doctor id or group slug that changes
+(a namesake, a clashing tag), a record changed by someone while it ran, a template that fails.
+
+The promise, held by the incremental-equals-full property test run through both paths: a delta
+build writes the bytes a full build would write, removes what it would remove, and leaves the
+stores of the full path (page keys, families, related memo) as they were: each of their
+entries is checked against the output file's size and mtime, so a page the delta rewrote is
+rendered again by the next full build rather than trusted.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sitegen import cache, snapshot
+from sitegen.atomic import write_if_changed
+from sitegen.browse import URL_LOOKUPS
+from sitegen.config import Config, Paths
+from sitegen.delta_render import DeltaSite, Records
+from sitegen.errors import Diagnostic
+from sitegen.filefacts import FolderFacts, differing, numbers_of
+from sitegen.ingest import RECORDS
+from sitegen.model import Question
+from sitegen.pagekeys import PageKey
+from sitegen.reach import SITE_WIDE, family_pages, pages_reached, reached, urls_changed
+from sitegen.related_entry import Entries
+from sitegen.related_lists import Features, features_of
+from sitegen.render import DOCTOR_PREVIEW, Renderer
+from sitegen.reports import BuildReport, IngestReport, WriteReport
+from sitegen.search import index_site, remove_index, templates_digest
+from sitegen.site import Site, build_site, title_key
+from sitegen.siteindex import SiteIndex
+from sitegen.sitemap import sitemap_files
+from sitegen.writer import MANIFEST, read_manifest, remove_empty_parents, write_manifest
+
+STATE_FILE = "delta.pickle"
+ENABLED = True  # tests turn it off to hold the full path alone to the same outputs
+# Pages making site-wide lookups are rendered by every delta build; past this many, or in a
+# family a delta can add pages to, the state is not kept (the templates count the site).
+MAX_LOOKUP_PAGES = 20
+LOOKUP_FAMILIES = frozenset({*SITE_WIDE, "search", "404"})
+
+
+@dataclass(slots=True)
+class State:
+    """What a delta build starts from: the site as the last full or delta build left it."""
+
+    others: str  # fingerprint of templates, static, settings and code (snapshot.Look.others)
+    content: str  # fingerprint of content/ as the build left it
+    seeds: snapshot.Listing  # the seeds folder as the build's look listed it
+    index: SiteIndex
+    entries: Entries  # every published question's related list, and what a new one enters
+    marks: dict[str, str]  # shared-title marks, by id
+    titles: frozenset[str]  # the title key of every loaded question, hidden ones too
+    families: dict[str, tuple[str, ...]]  # every family's pages, in render order
+    lookups: dict[str, str]  # page -> its family, for pages that made site-wide lookups
+    problems: tuple[Diagnostic, ...]  # the build's diagnostics but the ingest's
+    hidden: int  # questions loaded but not published
+    # The output manifest's (size, mtime) as the build left it: public/ is the build's.
+    manifest: tuple[int, int] | None
+
+
+def forget(cache_dir: Path) -> None:
+    """Remove the stored state (before a full build changes anything)."""
+    (cache_dir / STATE_FILE).unlink(missing_ok=True)
+
+
+def save(cache_dir: Path, version: str, state: State) -> None:
+    cache.save(cache_dir / STATE_FILE, version, {"state": state})
+
+
+def load(cache_dir: Path, version: str) -> State | None:
+    stored = cache.load(cache_dir / STATE_FILE, version).get("state")
+    return stored if isinstance(stored, State) else None
+
+
+def state_of(
+    site: Site,
+    questions: Sequence[Question],
+    renderer: Renderer,
+    families: dict[str, tuple[bytes, tuple[str, ...]]],
+    keys: dict[str, PageKey],
+    problems: tuple[Diagnostic, ...],
+    look: snapshot.Look,
+    content: str,
+    seeds: snapshot.Listing,
+) -> State | None:
+    """Return the state a full build leaves for a delta build, or None when no delta build
+    could start from it (a related list not ranked, too many pages with site-wide lookups)."""
+    lists = renderer.related.memo()[1]
+    features: dict[str, Features] = renderer.related.features
+    if any(q.id not in lists for q in site.questions):
+        return None
+    lookups = _lookup_pages(keys, families)
+    if lookups is None:
+        return None
+    return State(
+        others=look.others,
+        content=content,
+        seeds=seeds,
+        index=SiteIndex.of(site),
+        entries=Entries(features, {q.id: lists[q.id] for q in site.questions}),
+        marks=dict(renderer.title_marks),
+        titles=frozenset(title_key(q.title) for q in questions),
+        families={name: pages for name, (_, pages) in families.items()},
+        lookups=lookups,
+        problems=problems,
+        hidden=len(questions) - len(site.questions),
+        manifest=manifest_stamp(renderer.out_dir),
+    )
+
+
+def manifest_stamp(out_dir: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(out_dir / MANIFEST)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _lookup_pages(
+    keys: dict[str, PageKey], families: dict[str, tuple[bytes, tuple[str, ...]]]
+) -> dict[str, str] | None:
+    """Return the pages whose last render made a site-wide lookup other than a URL, with
+    their families, or None when a delta could not re-render them all."""
+    found = {
+        path
+        for path, key in keys.items()
+        if any(label != "browse" or name not in URL_LOOKUPS for label, name, _, _ in key.lookups)
+    }
+    if len(found) > MAX_LOOKUP_PAGES:
+        return None
+    owners = {p: name for name, (_, pages) in families.items() for p in pages if p in found}
+    if owners.keys() != found or not LOOKUP_FAMILIES.issuperset(owners.values()):
+        return None
+    return owners
+
+
+def allowed(
+    state: State, look: snapshot.Look, seeds_now: snapshot.Listing | None, output: Path
+) -> bool:
+    """Return whether the inputs differ from the state's only by seed files added."""
+    if seeds_now is None or state.others != look.others or state.content != look.content:
+        return False
+    if state.manifest is None or state.manifest != manifest_stamp(output):
+        return False  # public/ was changed or removed since: the full path checks every page
+    before = set(state.seeds[0])
+    added = differing(state.seeds, seeds_now)
+    return bool(added) and before.isdisjoint(added)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the build hands a delta: its inputs and what it saw and did so far."""
+
+    paths: Paths
+    config: Config
+    version: str
+    cache_dir: Path
+    look: snapshot.Look
+    seeds: snapshot.Listing  # the seeds folder as the look listed it
+    records: snapshot.Listing  # the records folder as the look listed it, before the ingest
+    facts: FolderFacts
+
+
+def run(
+    state: State,
+    context: Context,
+    report: IngestReport,
+    pages_written: Callable[[Sequence[Diagnostic]], None] | None,
+) -> BuildReport | None:
+    """Build the site from the state and the seeds the ingest just parsed into new records,
+    or return None, having written no page, when only the full path can build it."""
+    paths, config = context.paths, context.config
+    folder = paths.content / "questions"
+    added = _added(state, context, report)
+    if added is None:
+        return None
+    # What the next look must find of content/, walked before the new records are read back.
+    prints, walked = snapshot.dir_prints([paths.content], listed=True)
+    content = snapshot.combine(prints), prints[0][1]
+    records = walked.take().get(str(folder), snapshot.NO_FILES)
+    expected = set(context.records[0]) | {f"{q.id}.yaml" for q in added}
+    if set(records[0]) != expected or not _note_written(context.facts, folder, report):
+        return None  # a record changed by someone else since the look, or while we wrote
+    published = build_site(added).questions
+    before = pickle.loads(pickle.dumps(state.index, pickle.HIGHEST_PROTOCOL))
+    after = state.index
+    for question in published:
+        after.add(question)
+    if urls_changed(before, after):
+        return None
+    changed = {q.id for q in published}
+    entered: set[str] = set()
+    for question in published:
+        entered.update(state.entries.add(question.id, features_of(question)))
+    families = reached(before, after, changed, entered - changed, ())
+    pages, gone = pages_reached(before, after, families, changed, config.page_size)
+    families.update(state.lookups.values())
+    pages.update(state.lookups)
+    if not config.search:
+        families.discard("search")
+    site = DeltaSite(after, Records(folder))
+    renderer = site.renderer(
+        paths.templates, config, state.entries.lists, state.marks, paths.output
+    )
+    try:
+        rendered = site.render_pages(renderer, families, pages)
+    except Exception:  # the full path renders again, and reports it as it should
+        return None
+    now = family_pages(after, families, config.page_size)
+    for name in families:
+        if name in now:
+            state.families[name] = now[name]
+        else:
+            state.families.pop(name, None)
+    sitemap = dict(sitemap_files(_sitemap_urls(site, state.families), config.base_url))
+    out = paths.output
+    manifest = read_manifest(out)
+    stale = {p for p in manifest if p.startswith("sitemap-") and p not in sitemap}
+    written, removed = [], []
+    for path, data in sorted({**rendered, **sitemap}.items()):
+        if write_if_changed(out / path, data):
+            written.append(path)
+    for path in sorted((gone | stale) - rendered.keys()):
+        target = out / path
+        if target.is_file():
+            target.unlink()
+            removed.append(path)
+            remove_empty_parents(target.parent, out)
+    files = (manifest - gone - stale) | rendered.keys() | sitemap.keys()
+    write_manifest(out, files)
+    changed_files = tuple(sorted((*written, *removed)))
+    diagnostics = (*report.diagnostics, *state.problems)
+    if pages_written is not None and changed_files:
+        pages_written(diagnostics)
+    if config.search:
+        templates = templates_digest(renderer.template_sources("question.html"))
+        search = index_site(out, changed_files, config.search_shard_size, templates, files)
+    else:
+        search = None
+        remove_index(out)
+    state.titles |= {title_key(q.title) for q in added}
+    state.seeds = context.seeds
+    state.content = content[0]
+    state.manifest = manifest_stamp(out)
+    page_count = sum(map(len, state.families.values())) + len(sitemap) + 1  # and robots.txt
+    writes = WriteReport(len(written), len(files) - len(written), len(removed), changed_files)
+    result = BuildReport(
+        ingest=report,
+        diagnostics=diagnostics,
+        questions=len(after.home),
+        pages=page_count,
+        written=writes,
+        hidden=state.hidden,
+        search=search,
+        delta=True,
+    )
+    context.facts.save()
+    # As the full path: nothing is noted of inputs that could change unseen within a clock tick.
+    if snapshot.settled(context.look.newest, content[1]):
+        save(context.cache_dir, context.version, state)
+        ingested = replace(report, fresh={}, written=[], removed=[], written_facts={})
+        stored = replace(result, ingest=ingested, written=replace(writes, changed=()))
+        snapshot.store(context.cache_dir, context.look.inputs + content[0], context.version, stored)
+    return result
+
+
+def _added(state: State, context: Context, report: IngestReport) -> list[Question] | None:
+    """Return the questions of the seeds added (none when no new seed parsed: a broken seed's
+    error is the whole report), or None when the ingest did more than write their new records,
+    or a title they have is another question's too."""
+    if report.removed or len(report.written) != len(report.fresh):
+        return None
+    there = set(context.records[0])
+    names = [where.rpartition("/")[2] for where in report.written]
+    if any(name in there for name in names):
+        return None
+    if {name.removesuffix(".yaml") for name in names} != report.fresh.keys():
+        return None
+    added = [report.fresh[qid] for qid in sorted(report.fresh)]
+    titles = {title_key(q.title) for q in added}
+    if len(titles) != len(added) or not state.titles.isdisjoint(titles):
+        return None
+    return added
+
+
+def _note_written(facts: FolderFacts, folder: Path, report: IngestReport) -> bool:
+    """Note what the ingest found of each record it wrote, once its bytes read back as written
+    (as load_records does, so the next build need not read them); False when one differs."""
+    for qid, made in sorted(report.written_facts.items()):
+        path = f"{folder}/{qid}.yaml"
+        numbers = numbers_of(path)
+        read_at = time.time_ns()
+        try:
+            with open(path, "rb") as record:
+                data = record.read()
+        except OSError:
+            return False
+        if cache.key(data) != made[3]:
+            return False
+        facts.note(RECORDS, f"{qid}.yaml", numbers, made, read_at)
+    return True
+
+
+def _sitemap_urls(site: DeltaSite, families: dict[str, tuple[str, ...]]) -> list[str]:
+    """Return every page's URL in the order the full build's render makes them."""
+    browse = site.browse
+    order = ["home", *(f"q:{qid}" for _, qid in site.index.home), "doctors"]
+    order += (f"d:{id_}" for id_, _ in site.index.doctors_by_name())
+    for kind, groups in browse.group_kinds:
+        order.append(kind)
+        for group in groups:
+            order.append(f"g:{kind}:{group.slug}")
+            if kind != "topics" and len(group.doctors) > DOCTOR_PREVIEW:
+                order.append(f"gd:{kind}:{group.slug}")
+    order += ("about", "search")
+    return [
+        path.removesuffix("index.html")
+        for name in order
+        for path in families.get(name, ())
+        if path != "404.html"
+    ]

@@ -1,0 +1,215 @@
+"""Delta builds: seeds added alone render only the pages they reach, with the bytes a clean
+full build writes; anything else takes the full path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen import delta
+from sitegen.build import build
+from sitegen.cache import CACHE_DIR
+from sitegen.config import Config, Paths
+from sitegen.corpus import generate_seeds
+from sitegen.reports import BuildReport
+from sitegen.verify import verify
+from tests.test_build import SEED, make_project, write_seed
+
+POOL = list(generate_seeds(30, seed=41))
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A built project of 20 generated seeds."""
+    project = make_project(tmp_path)
+    for name, text in POOL[:20]:
+        (project / "seeds" / name).write_text(text, "utf-8")
+    built(project)
+    return project
+
+
+def built(root: Path, config: Config | None = None) -> BuildReport:
+    config = config or Config()
+    return build(Paths.from_config(root, config), config)
+
+
+def add(root: Path, *picks: int) -> None:
+    for pick in picks:
+        name, text = POOL[pick]
+        (root / "seeds" / name).write_text(text, "utf-8")
+
+
+def differences(root: Path, config: Config | None = None) -> list[str]:
+    config = config or Config()
+    return verify(Paths.from_config(root, config), config)
+
+
+def test_seeds_added_alone_take_the_delta_path_and_equal_a_clean_build(root: Path) -> None:
+    add(root, 20, 21)
+    report = built(root)
+    assert report.delta
+    assert report.questions == 22
+    assert differences(root) == []
+
+
+def test_a_delta_build_renders_far_fewer_pages_than_the_site_has(root: Path) -> None:
+    add(root, 20)
+    report = built(root)
+    assert report.delta and report.written is not None
+    assert 0 < report.written.written < report.pages / 2
+
+
+def test_delta_builds_follow_one_another(root: Path) -> None:
+    for pick in (20, 21, 22):
+        add(root, pick)
+        assert built(root).delta
+    assert differences(root) == []
+
+
+def test_a_delta_build_then_a_no_op_build_skips(root: Path) -> None:
+    add(root, 20)
+    built(root)
+    assert built(root).skipped
+
+
+def test_a_delta_build_reports_what_the_full_path_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = []
+    for deltas in (True, False):
+        monkeypatch.setattr(delta, "ENABLED", deltas)
+        root = make_project(tmp_path / str(deltas))
+        write_seed(root, "ice.txt", SEED)
+        write_seed(root, "ice-2.txt", SEED.replace("Use ice", "Try ice"))  # the same title
+        built(root)
+        write_seed(root, "heat.txt", SEED.replace("Does ice", "Does heat").replace("Ann", "Bo"))
+        reports.append(built(root))
+    with_delta, full = reports
+    assert with_delta.delta and not full.delta
+    assert with_delta.diagnostics == full.diagnostics
+    assert any("same title" in d.message for d in full.diagnostics)
+    assert (with_delta.questions, with_delta.pages, with_delta.hidden) == (
+        full.questions,
+        full.pages,
+        full.hidden,
+    )
+    assert with_delta.written is not None and full.written is not None
+    assert with_delta.written.changed == full.written.changed
+
+
+@pytest.mark.parametrize(
+    "other",
+    ["edit a seed", "edit a record", "change a template", "change a setting", "delete a seed"],
+)
+def test_an_add_with_any_other_change_takes_the_full_path(root: Path, other: str) -> None:
+    config = Config()
+    if other == "edit a seed":
+        seed = sorted((root / "seeds").glob("*.txt"))[3]
+        seed.write_text(seed.read_text("utf-8").replace(" the ", " the edited ", 1), "utf-8")
+    elif other == "edit a record":
+        record = sorted((root / "content" / "questions").glob("*.yaml"))[3]
+        record.write_text(record.read_text("utf-8").replace(" the ", " the edited ", 1), "utf-8")
+    elif other == "change a template":
+        template = root / "templates" / "question.html"
+        template.write_text(template.read_text("utf-8") + "{# changed #}x\n", "utf-8")
+    elif other == "change a setting":
+        config = Config(page_size=7)
+    else:
+        sorted((root / "seeds").glob("*.txt"))[3].unlink()
+    add(root, 20)
+    report = built(root, config)
+    assert not report.delta
+    assert differences(root, config) == []
+
+
+def test_a_new_seed_sharing_a_title_takes_the_full_path(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    built(root)
+    write_seed(root, "ice-2.txt", SEED.replace("Use ice", "Try ice"))
+    report = built(root)
+    assert not report.delta  # the other page's title gets its "(1 of 2)" mark
+    assert differences(root) == []
+
+
+def test_a_new_namesake_doctor_takes_the_full_path(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    built(root)
+    # Another doctor whose id would be the first one's: both ids change, and every link.
+    namesake = SEED.replace("Does ice", "Does heat").replace("Ann Lee, MD", "Ann Lee MD")
+    write_seed(root, "heat.txt", namesake)
+    report = built(root)
+    assert not report.delta
+    ids = sorted(p.name for p in (root / "public" / "doctors").iterdir() if p.is_dir())
+    assert len(ids) == 2 and "ann-lee-md-tampa-plastic-surgeon" not in ids
+    assert differences(root) == []
+
+
+def test_a_new_doctor_of_another_name_takes_the_delta_path(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    built(root)
+    other = SEED.replace("Does ice", "Does heat").replace("Ann Lee", "Bo Chan")
+    write_seed(root, "heat.txt", other)
+    assert built(root).delta
+    assert differences(root) == []
+
+
+def test_after_a_killed_build_the_next_takes_the_full_path(root: Path) -> None:
+    (root / CACHE_DIR / ".sitegen-building").write_text("", "utf-8")  # as a killed build leaves
+    add(root, 20)
+    assert not built(root).delta
+    assert differences(root) == []
+
+
+def test_a_build_that_parsed_no_seed_keeps_no_state_and_the_next_add_is_full(
+    root: Path,
+) -> None:
+    record = sorted((root / "content" / "questions").glob("*.yaml"))[3]
+    record.write_text(record.read_text("utf-8").replace(" the ", " the edited ", 1), "utf-8")
+    built(root)
+    assert not (root / CACHE_DIR / delta.STATE_FILE).exists()
+    add(root, 20)
+    assert not built(root).delta  # and it keeps the state for the next add
+    add(root, 21)
+    assert built(root).delta
+    assert differences(root) == []
+
+
+def test_with_delta_builds_off_an_add_takes_the_full_path(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delta, "ENABLED", False)
+    add(root, 20)
+    assert not built(root).delta
+
+
+def test_a_delta_build_without_search_equals_a_clean_build(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    add(root, *range(10))
+    config = Config(search=False, page_size=2)
+    built(root, config)
+    add(root, 10, 11)
+    assert built(root, config).delta
+    assert not (root / "public" / "search").exists()
+    assert differences(root, config) == []
+
+
+def test_a_broken_new_seed_is_reported_by_a_delta_build_that_changes_nothing(root: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (root / "public").rglob("*.html")}
+    (root / "seeds" / "broken.txt").write_text("  \n", "utf-8")  # an empty seed
+    report = built(root)
+    assert report.delta
+    assert [d.path for d in report.errors] == ["seeds/broken.txt"]
+    assert {p: p.stat().st_mtime_ns for p in (root / "public").rglob("*.html")} == before
+    assert differences(root) == []
+
+
+def test_after_public_is_removed_an_add_takes_the_full_path(root: Path) -> None:
+    shutil.rmtree(root / "public")
+    add(root, 20)
+    assert not built(root).delta
+    assert differences(root) == []
