@@ -10,10 +10,10 @@ from pathlib import Path
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same directory and a rename."""
     try:
-        fd, tmp = _temporary(path)
+        fd, tmp = temporary_beside(path)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = _temporary(path)
+        fd, tmp = temporary_beside(path)
     try:
         # Plain descriptor writes: a Python file object costs three more system calls a file
         # (fstat, ioctl, lseek), 23,000 files in a 10k cold build.
@@ -30,7 +30,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _temporary(path: Path) -> tuple[int, str]:
+def temporary_beside(path: Path) -> tuple[int, str]:
     """Open a new temporary file beside `path`. Its name holds the process id, so no two
     writers share it; only a leftover of a killed build with a recycled id can be in the way,
     and then a random name is taken (mkstemp's random names cost a tenth of a page write)."""

@@ -402,7 +402,7 @@ def _build(
                         seeds_listing,
                     )
                     if kept is not None:
-                        delta.save(cache_dir, version, kept)
+                        delta.keep(cache_dir, version, kept, questions, record_digests)
     return result
 
 

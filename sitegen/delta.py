@@ -21,12 +21,12 @@ from __future__ import annotations
 import os
 import pickle
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen import cache, snapshot
-from sitegen.atomic import write_if_changed
+from sitegen.atomic import temporary_beside, write_if_changed
 from sitegen.browse import URL_LOOKUPS
 from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Records
@@ -36,6 +36,7 @@ from sitegen.ingest import RECORDS
 from sitegen.model import Question
 from sitegen.pagekeys import PageKey
 from sitegen.reach import SITE_WIDE, family_pages, pages_reached, reached, urls_changed
+from sitegen.recordpack import Pack, write_pack
 from sitegen.related_entry import Entries
 from sitegen.related_lists import Features, features_of
 from sitegen.render import DOCTOR_PREVIEW, Renderer
@@ -47,6 +48,8 @@ from sitegen.sitemap import sitemap_files
 from sitegen.writer import MANIFEST, read_manifest, remove_empty_parents, write_manifest
 
 STATE_FILE = "delta.pickle"
+_MAGIC = "sitegen-delta-1"
+PACK_FILE = "records.pack"  # the published questions, read one by one (recordpack.py)
 ENABLED = True  # tests turn it off to hold the full path alone to the same outputs
 # Pages making site-wide lookups are rendered by every delta build; past this many, or in a
 # family a delta can add pages to, the state is not kept (the templates count the site).
@@ -65,12 +68,14 @@ class State:
     entries: Entries  # every published question's related list, and what a new one enters
     marks: dict[str, str]  # shared-title marks, by id
     titles: frozenset[str]  # the title key of every loaded question, hidden ones too
-    families: dict[str, tuple[str, ...]]  # every family's pages, in render order
+    # Every family's pages, in render order, but question pages' (questions/<id>/index.html).
+    families: dict[str, tuple[str, ...]]
     lookups: dict[str, str]  # page -> its family, for pages that made site-wide lookups
     problems: tuple[Diagnostic, ...]  # the build's diagnostics but the ingest's
     hidden: int  # questions loaded but not published
     # The output manifest's (size, mtime) as the build left it: public/ is the build's.
     manifest: tuple[int, int] | None
+    pack: str  # the version of the record pack written with the state (its records unchanged)
 
 
 def forget(cache_dir: Path) -> None:
@@ -79,12 +84,44 @@ def forget(cache_dir: Path) -> None:
 
 
 def save(cache_dir: Path, version: str, state: State) -> None:
-    cache.save(cache_dir / STATE_FILE, version, {"state": state})
+    """Write the state atomically, pickled straight to the file: at 100,000 questions its
+    bytes, compressed as the other caches are, would add 200 MB to the build's peak."""
+    path = cache_dir / STATE_FILE
+    fd, tmp = temporary_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            pickle.dump((_MAGIC, version, state), file, pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def load(cache_dir: Path, version: str) -> State | None:
-    stored = cache.load(cache_dir / STATE_FILE, version).get("state")
-    return stored if isinstance(stored, State) else None
+    """Return the stored state, or None when there is none from this code."""
+    try:
+        magic, stored_version, state = pickle.loads((cache_dir / STATE_FILE).read_bytes())
+    except Exception:  # any damage at all means: no state
+        return None
+    if magic != _MAGIC or stored_version != version or not isinstance(state, State):
+        return None
+    return state
+
+
+def keep(
+    cache_dir: Path,
+    version: str,
+    state: State,
+    questions: Sequence[Question],
+    digests: Mapping[str, str],
+) -> None:
+    """Store the state a full build made, and a pack of its published questions' records
+    (content/ is as the state saw it whenever a delta build starts from it)."""
+    published = state.index.entries
+    entries = {q.id: (digests[q.id], q) for q in questions if q.id in published}
+    if len(entries) == len(published):
+        write_pack(cache_dir / PACK_FILE, state.pack, entries)
+    save(cache_dir, version, state)
 
 
 def state_of(
@@ -115,11 +152,12 @@ def state_of(
         entries=Entries(features, {q.id: lists[q.id] for q in site.questions}),
         marks=dict(renderer.title_marks),
         titles=frozenset(title_key(q.title) for q in questions),
-        families={name: pages for name, (_, pages) in families.items()},
+        families={n: pages for n, (_, pages) in families.items() if not n.startswith("q:")},
         lookups=lookups,
         problems=problems,
         hidden=len(questions) - len(site.questions),
         manifest=manifest_stamp(renderer.out_dir),
+        pack=f"{look.others}:{content}",
     )
 
 
@@ -197,7 +235,7 @@ def run(
     if set(records[0]) != expected or not _note_written(context.facts, folder, report):
         return None  # a record changed by someone else since the look, or while we wrote
     published = build_site(added).questions
-    before = pickle.loads(pickle.dumps(state.index, pickle.HIGHEST_PROTOCOL))
+    before = state.index.before_adding(published)
     after = state.index
     for question in published:
         after.add(question)
@@ -213,7 +251,8 @@ def run(
     pages.update(state.lookups)
     if not config.search:
         families.discard("search")
-    site = DeltaSite(after, Records(folder))
+    pack = Pack(context.cache_dir / PACK_FILE, state.pack)
+    site = DeltaSite(after, Records(folder, pack))
     renderer = site.renderer(
         paths.templates, config, state.entries.lists, state.marks, paths.output
     )
@@ -221,8 +260,12 @@ def run(
         rendered = site.render_pages(renderer, families, pages)
     except Exception:  # the full path renders again, and reports it as it should
         return None
+    finally:
+        pack.close()
     now = family_pages(after, families, config.page_size)
     for name in families:
+        if name.startswith("q:"):
+            continue
         if name in now:
             state.families[name] = now[name]
         else:
@@ -257,13 +300,14 @@ def run(
     state.seeds = context.seeds
     state.content = content[0]
     state.manifest = manifest_stamp(out)
-    page_count = sum(map(len, state.families.values())) + len(sitemap) + 1  # and robots.txt
+    page_count = sum(map(len, state.families.values())) + len(after.home)  # questions' too
+    files_made = page_count + len(sitemap) + 1  # and robots.txt
     writes = WriteReport(len(written), len(files) - len(written), len(removed), changed_files)
     result = BuildReport(
         ingest=report,
         diagnostics=diagnostics,
         questions=len(after.home),
-        pages=page_count,
+        pages=files_made,
         written=writes,
         hidden=state.hidden,
         search=search,
@@ -319,8 +363,9 @@ def _note_written(facts: FolderFacts, folder: Path, report: IngestReport) -> boo
 def _sitemap_urls(site: DeltaSite, families: dict[str, tuple[str, ...]]) -> list[str]:
     """Return every page's URL in the order the full build's render makes them."""
     browse = site.browse
-    order = ["home", *(f"q:{qid}" for _, qid in site.index.home), "doctors"]
-    order += (f"d:{id_}" for id_, _ in site.index.doctors_by_name())
+    urls = [path.removesuffix("index.html") for path in families.get("home", ())]
+    urls += (f"questions/{qid}/" for _, qid in site.index.home)
+    order = ["doctors", *(f"d:{id_}" for id_, _ in site.index.doctors_by_name())]
     for kind, groups in browse.group_kinds:
         order.append(kind)
         for group in groups:
@@ -328,9 +373,5 @@ def _sitemap_urls(site: DeltaSite, families: dict[str, tuple[str, ...]]) -> list
             if kind != "topics" and len(group.doctors) > DOCTOR_PREVIEW:
                 order.append(f"gd:{kind}:{group.slug}")
     order += ("about", "search")
-    return [
-        path.removesuffix("index.html")
-        for name in order
-        for path in families.get(name, ())
-        if path != "404.html"
-    ]
+    urls += (path.removesuffix("index.html") for name in order for path in families.get(name, ()))
+    return urls

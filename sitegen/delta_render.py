@@ -65,20 +65,25 @@ class Lazy(Sequence[T]):
 class Records:
     """Published questions read from their records by id, each once: from a record pack when
     it holds the question for the record's digest (`digests`: id -> digest of the record's
-    bytes, as the last walk found them), else from the record file."""
+    bytes, as the last walk found them; None: the records are known to be those the pack was
+    written from), else from the record file."""
 
     def __init__(
         self, folder: Path, pack: Pack | None = None, digests: Mapping[str, str] | None = None
     ) -> None:
         self.folder = folder
         self.pack = pack
-        self.digests = digests or {}
+        self.digests = digests
         self._read: dict[str, Question] = {}
 
     def __call__(self, qid: str) -> Question:
         question = self._read.get(qid)
         if question is None:
-            digest = self.digests.get(qid)
+            pack = self.pack
+            if self.digests is not None:
+                digest = self.digests.get(qid)
+            else:
+                digest = pack.digest(qid) if pack is not None else None
             loaded = self.pack.get(qid, digest) if self.pack and digest else None
             if loaded is None:
                 path = self.folder / f"{qid}.yaml"

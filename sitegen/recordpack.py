@@ -19,7 +19,7 @@ import struct
 from collections.abc import Mapping
 from pathlib import Path
 
-from sitegen.atomic import write_atomic
+from sitegen.atomic import temporary_beside
 from sitegen.model import Question
 
 _MAGIC = b"sitegen-pack-1\n"
@@ -29,18 +29,27 @@ Index = dict[str, tuple[int, int, str]]  # id -> (offset, length, record digest)
 
 
 def write_pack(path: Path, version: str, entries: Mapping[str, tuple[str, Question]]) -> None:
-    """Write the questions (id -> (record digest, question)), in id order, atomically."""
-    parts = [_MAGIC, pickle.dumps(version, pickle.HIGHEST_PROTOCOL)]
-    offset = sum(map(len, parts))
-    index: Index = {}
-    for qid in sorted(entries):
-        digest, question = entries[qid]
-        data = pickle.dumps(question, pickle.HIGHEST_PROTOCOL)
-        index[qid] = (offset, len(data), digest)
-        parts.append(data)
-        offset += len(data)
-    parts += [pickle.dumps(index, pickle.HIGHEST_PROTOCOL), _TAIL.pack(offset)]
-    write_atomic(path, b"".join(parts))
+    """Write the questions (id -> (record digest, question)), in id order, atomically, as
+    they are pickled: at 100,000 questions the whole file held in memory is 400 MB."""
+    fd, tmp = temporary_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            head = _MAGIC + pickle.dumps(version, pickle.HIGHEST_PROTOCOL)
+            file.write(head)
+            offset = len(head)
+            index: Index = {}
+            for qid in sorted(entries):
+                digest, question = entries[qid]
+                data = pickle.dumps(question, pickle.HIGHEST_PROTOCOL)
+                index[qid] = (offset, len(data), digest)
+                file.write(data)
+                offset += len(data)
+            file.write(pickle.dumps(index, pickle.HIGHEST_PROTOCOL))
+            file.write(_TAIL.pack(offset))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class Pack:
@@ -61,6 +70,11 @@ class Pack:
             self._fd = fd
         else:
             os.close(fd)
+
+    def digest(self, qid: str) -> str | None:
+        """Return the digest of the record the pack's question `qid` was loaded from."""
+        entry = self.index.get(qid)
+        return entry[2] if entry is not None else None
 
     def get(self, qid: str, digest: str) -> Question | None:
         """Return the question loaded from the record whose bytes have this digest, or None."""

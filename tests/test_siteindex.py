@@ -125,3 +125,18 @@ def test_after_any_adds_and_removals_every_list_is_as_a_full_build_makes_it(
             if published:
                 index.add(published[0])
         assert index.plain() == expected(list(site.values()))
+
+
+@settings(derandomize=True, max_examples=100, deadline=None)
+@given(st.lists(QUESTIONS, max_size=10, unique_by=lambda q: q.id), st.integers(1, 3))
+def test_the_copy_before_adding_questions_keeps_the_lists_as_they_were(
+    questions: list[Question], adding: int
+) -> None:
+    index = index_of(questions[adding:])
+    was = index.plain()
+    new = build_site(questions[:adding]).questions
+    before = index.before_adding(new)
+    for one in new:
+        index.add(one)
+    assert before.plain() == was
+    assert index.plain() == expected(questions)
