@@ -187,7 +187,6 @@ def _build(
             state = delta.load(cache_dir, version)
             if state is not None and not delta.allowed(state, looked, seeds_listing, paths.output):
                 state = None
-        delta.forget(cache_dir)  # whichever path runs, it stores the state anew or none
     # The mark lives in the cache dir so it survives a person deleting public/.
     unfinished = mark_build_started(
         paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR
@@ -225,6 +224,8 @@ def _build(
         if made is not None:
             mark_build_finished(paths.root / CACHE_DIR)
             return made
+    if cache_dir is not None:
+        delta.forget(cache_dir)  # the full path runs: it stores the state anew, or none
     state = None
     with phase("load records"):
         content_read: tuple[str, int] | None = None

@@ -18,6 +18,7 @@ rendered again by the next full build rather than trusted.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import time
@@ -31,7 +32,7 @@ from sitegen.browse import URL_LOOKUPS
 from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Records
 from sitegen.errors import Diagnostic
-from sitegen.filefacts import FolderFacts, differing, numbers_of
+from sitegen.filefacts import FolderFacts, by_name, differing, numbers_of
 from sitegen.ingest import RECORDS
 from sitegen.model import Question
 from sitegen.pagekeys import PageKey
@@ -48,6 +49,8 @@ from sitegen.sitemap import sitemap_files
 from sitegen.writer import MANIFEST, read_manifest, remove_empty_parents, write_manifest
 
 STATE_FILE = "delta.pickle"
+JOURNAL_FILE = "delta-steps.pickle"  # the steps of the delta builds since, one pickle each
+MAX_STEPS = 64  # then a delta build writes the state whole again: replaying costs ~3 ms a step
 _MAGIC = "sitegen-delta-1"
 PACK_FILE = "records.pack"  # the published questions, read one by one (recordpack.py)
 ENABLED = True  # tests turn it off to hold the full path alone to the same outputs
@@ -76,16 +79,64 @@ class State:
     # The output manifest's (size, mtime) as the build left it: public/ is the build's.
     manifest: tuple[int, int] | None
     pack: str  # the version of the record pack written with the state (its records unchanged)
+    steps: int = 0  # delta builds since the state was written whole (see `Step`)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one delta build changed of the state, appended to a journal the next build
+    replays: writing the state whole after each add took a second at 100,000 questions."""
+
+    added: tuple[Question, ...]  # the new records' questions, as loaded
+    families: dict[str, tuple[str, ...] | None]  # pages of each family reached; None: gone
+    seeds: tuple[tuple[str, snapshot.Numbers], ...]  # the seed files added, with their numbers
+    content: str
+    manifest: tuple[int, int] | None
+
+    def apply(self, state: State) -> None:
+        """Bring the state to what it is after the delta build that made this step."""
+        add_questions(state, build_site(list(self.added)).questions)
+        self.finish(state)
+
+    def finish(self, state: State) -> None:
+        """Everything `apply` does but adding the questions (done by then)."""
+        state.titles |= {title_key(q.title) for q in self.added}
+        for name, pages in self.families.items():
+            if pages is None:
+                state.families.pop(name, None)
+            else:
+                state.families[name] = pages
+        names, numbers = state.seeds
+        for name, five in self.seeds:
+            names.append(name)
+            numbers.extend(five)
+        state.content = self.content
+        state.manifest = self.manifest
+        state.steps += 1
+
+
+def add_questions(state: State, published: Sequence[Question]) -> set[str]:
+    """Add published questions to the index and the related lists; return the questions
+    whose related list they entered."""
+    entered: set[str] = set()
+    for question in published:
+        state.index.add(question)
+    for question in published:
+        entered.update(state.entries.add(question.id, features_of(question)))
+    return entered
 
 
 def forget(cache_dir: Path) -> None:
     """Remove the stored state (before a full build changes anything)."""
     (cache_dir / STATE_FILE).unlink(missing_ok=True)
+    (cache_dir / JOURNAL_FILE).unlink(missing_ok=True)
 
 
 def save(cache_dir: Path, version: str, state: State) -> None:
     """Write the state atomically, pickled straight to the file: at 100,000 questions its
     bytes, compressed as the other caches are, would add 200 MB to the build's peak."""
+    (cache_dir / JOURNAL_FILE).unlink(missing_ok=True)
+    state.steps = 0
     path = cache_dir / STATE_FILE
     fd, tmp = temporary_beside(path)
     try:
@@ -105,7 +156,31 @@ def load(cache_dir: Path, version: str) -> State | None:
         return None
     if magic != _MAGIC or stored_version != version or not isinstance(state, State):
         return None
+    try:
+        journal = (cache_dir / JOURNAL_FILE).read_bytes()
+    except FileNotFoundError:
+        journal = b""
+    steps = io.BytesIO(journal)
+    while steps.tell() < len(journal):
+        try:
+            token, step = pickle.load(steps)
+        except Exception:  # a damaged journal: the state it continues is unknown
+            return None
+        if token != state.pack or not isinstance(step, Step):
+            return None
+        step.apply(state)
     return state
+
+
+def note_step(cache_dir: Path, version: str, state: State, step: Step) -> None:
+    """Store what a delta build changed: a step appended to the journal, or, every
+    MAX_STEPS steps, the whole state. A build killed while it appends leaves its mark, and
+    the next build takes the full path, which removes both."""
+    if state.steps >= MAX_STEPS:
+        save(cache_dir, version, state)
+        return
+    with open(cache_dir / JOURNAL_FILE, "ab") as journal:
+        journal.write(pickle.dumps((state.pack, step), pickle.HIGHEST_PROTOCOL))
 
 
 def keep(
@@ -237,14 +312,10 @@ def run(
     published = build_site(added).questions
     before = state.index.before_adding(published)
     after = state.index
-    for question in published:
-        after.add(question)
+    entered = add_questions(state, published)
     if urls_changed(before, after):
         return None
     changed = {q.id for q in published}
-    entered: set[str] = set()
-    for question in published:
-        entered.update(state.entries.add(question.id, features_of(question)))
     families = reached(before, after, changed, entered - changed, ())
     pages, gone = pages_reached(before, after, families, changed, config.page_size)
     families.update(state.lookups.values())
@@ -263,13 +334,12 @@ def run(
     finally:
         pack.close()
     now = family_pages(after, families, config.page_size)
-    for name in families:
-        if name.startswith("q:"):
-            continue
-        if name in now:
-            state.families[name] = now[name]
-        else:
+    reshaped = {n: now.get(n) for n in sorted(families) if not n.startswith("q:")}
+    for name, paths_now in reshaped.items():
+        if paths_now is None:
             state.families.pop(name, None)
+        else:
+            state.families[name] = paths_now
     sitemap = dict(sitemap_files(_sitemap_urls(site, state.families), config.base_url))
     out = paths.output
     manifest = read_manifest(out)
@@ -296,10 +366,16 @@ def run(
     else:
         search = None
         remove_index(out)
-    state.titles |= {title_key(q.title) for q in added}
-    state.seeds = context.seeds
-    state.content = content[0]
-    state.manifest = manifest_stamp(out)
+    seeds_now = by_name(context.seeds)
+    new_seeds = sorted(differing(state.seeds, context.seeds))
+    step = Step(
+        added=tuple(added),
+        families=reshaped,
+        seeds=tuple((name, seeds_now[name]) for name in new_seeds),
+        content=content[0],
+        manifest=manifest_stamp(out),
+    )
+    step.finish(state)
     page_count = sum(map(len, state.families.values())) + len(after.home)  # questions' too
     files_made = page_count + len(sitemap) + 1  # and robots.txt
     writes = WriteReport(len(written), len(files) - len(written), len(removed), changed_files)
@@ -315,8 +391,10 @@ def run(
     )
     context.facts.save()
     # As the full path: nothing is noted of inputs that could change unseen within a clock tick.
-    if snapshot.settled(context.look.newest, content[1]):
-        save(context.cache_dir, context.version, state)
+    if not snapshot.settled(context.look.newest, content[1]):
+        forget(context.cache_dir)
+    else:
+        note_step(context.cache_dir, context.version, state, step)
         ingested = replace(report, fresh={}, written=[], removed=[], written_facts={})
         stored = replace(result, ingest=ingested, written=replace(writes, changed=()))
         snapshot.store(context.cache_dir, context.look.inputs + content[0], context.version, stored)

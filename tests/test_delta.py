@@ -213,3 +213,28 @@ def test_after_public_is_removed_an_add_takes_the_full_path(root: Path) -> None:
     add(root, 20)
     assert not built(root).delta
     assert differences(root) == []
+
+
+def test_a_delta_build_appends_its_step_and_leaves_the_stored_state_as_it_was(
+    root: Path,
+) -> None:
+    state = root / CACHE_DIR / delta.STATE_FILE
+    written = state.stat().st_mtime_ns
+    for pick in (20, 21):
+        add(root, pick)
+        assert built(root).delta
+    assert state.stat().st_mtime_ns == written
+    assert (root / CACHE_DIR / delta.JOURNAL_FILE).stat().st_size > 0
+    assert differences(root) == []
+
+
+def test_every_few_steps_the_state_is_written_whole_again(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delta, "MAX_STEPS", 2)
+    for pick in (20, 21, 22, 23, 24):
+        add(root, pick)
+        assert built(root).delta
+    journal = root / CACHE_DIR / delta.JOURNAL_FILE
+    assert journal.exists() and journal.stat().st_size > 0  # steps 4 and 5, after the rewrite
+    assert differences(root) == []
