@@ -219,11 +219,13 @@ def state_of(
     lookups = _lookup_pages(keys, families)
     if lookups is None:
         return None
+    index = SiteIndex.of(site)
+    index.doctors_by_name()  # every doctor's summary, kept with the index: a delta needs them all
     return State(
         others=look.others,
         content=content,
         seeds=seeds,
-        index=SiteIndex.of(site),
+        index=index,
         entries=Entries(features, {q.id: lists[q.id] for q in site.questions}),
         marks=dict(renderer.title_marks),
         titles=frozenset(title_key(q.title) for q in questions),
