@@ -182,11 +182,10 @@ def _build(
     records_dir = str(paths.content / "questions")
     seeds_listing = seen.get(str(paths.seeds)) if seen is not None else None
     state = None
-    if cache_dir is not None:
-        if delta.ENABLED and not force and looked is not None:
-            state = delta.load(cache_dir, version)
-            if state is not None and not delta.allowed(state, looked, seeds_listing, paths.output):
-                state = None
+    if cache_dir is not None and delta.ENABLED and not force and looked is not None:
+        state = delta.load(cache_dir, version)
+        if state is not None and not delta.allowed(state, looked, seeds_listing, paths.output):
+            state = None
     # The mark lives in the cache dir so it survives a person deleting public/.
     unfinished = mark_build_started(
         paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR
@@ -397,7 +396,7 @@ def _build(
                         renderer,
                         families.current(),
                         keys.current,
-                        (*problems, *shared),
+                        tuple(problems),
                         looked,
                         content_read[0],
                         seeds_listing,

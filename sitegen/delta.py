@@ -33,7 +33,7 @@ from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Records
 from sitegen.errors import Diagnostic
 from sitegen.filefacts import FolderFacts, by_name, differing, numbers_of
-from sitegen.ingest import RECORDS
+from sitegen.ingest import RECORDS, display_path
 from sitegen.model import Question
 from sitegen.pagekeys import PageKey
 from sitegen.reach import SITE_WIDE, family_pages, pages_reached, reached, urls_changed
@@ -43,7 +43,7 @@ from sitegen.related_lists import Features, features_of
 from sitegen.render import DOCTOR_PREVIEW, Renderer
 from sitegen.reports import BuildReport, IngestReport, WriteReport
 from sitegen.search import index_site, remove_index, templates_digest
-from sitegen.site import Site, build_site, title_key
+from sitegen.site import Site, build_site, numbered_marks, title_key, title_warnings
 from sitegen.siteindex import SiteIndex
 from sitegen.sitemap import sitemap_files
 from sitegen.writer import MANIFEST, read_manifest, remove_empty_parents, write_manifest
@@ -70,11 +70,11 @@ class State:
     index: SiteIndex
     entries: Entries  # every published question's related list, and what a new one enters
     marks: dict[str, str]  # shared-title marks, by id
-    titles: frozenset[str]  # the title key of every loaded question, hidden ones too
+    titles: dict[str, tuple[str, ...]]  # title key -> every loaded question's id, hidden too
     # Every family's pages, in render order, but question pages' (questions/<id>/index.html).
     families: dict[str, tuple[str, ...]]
     lookups: dict[str, str]  # page -> its family, for pages that made site-wide lookups
-    problems: tuple[Diagnostic, ...]  # the build's diagnostics but the ingest's
+    problems: tuple[Diagnostic, ...]  # what loading the records found wrong
     hidden: int  # questions loaded but not published
     # The output manifest's (size, mtime) as the build left it: public/ is the build's.
     manifest: tuple[int, int] | None
@@ -96,11 +96,11 @@ class Step:
     def apply(self, state: State) -> None:
         """Bring the state to what it is after the delta build that made this step."""
         add_questions(state, build_site(list(self.added)).questions)
+        add_titles(state, self.added)
         self.finish(state)
 
     def finish(self, state: State) -> None:
-        """Everything `apply` does but adding the questions (done by then)."""
-        state.titles |= {title_key(q.title) for q in self.added}
+        """Everything `apply` does but adding the questions and their titles (done by then)."""
         for name, pages in self.families.items():
             if pages is None:
                 state.families.pop(name, None)
@@ -113,6 +113,33 @@ class Step:
         state.content = self.content
         state.manifest = self.manifest
         state.steps += 1
+
+
+def add_titles(state: State, added: Sequence[Question]) -> set[str]:
+    """Note the titles of questions added to the index; return the published questions whose
+    shared-title mark changed (a question sharing its title with a new one gets one)."""
+    changed: set[str] = set()
+    published = state.index.entries
+    for question in added:
+        key = title_key(question.title)
+        ids = state.titles[key] = tuple(sorted((*state.titles.get(key, ()), question.id)))
+        shown = [id_ for id_ in ids if id_ in published]
+        marks = numbered_marks(shown)
+        for id_ in shown:
+            if state.marks.get(id_) != marks.get(id_):
+                changed.add(id_)
+                if id_ in marks:
+                    state.marks[id_] = marks[id_]
+                else:
+                    state.marks.pop(id_, None)
+    return changed
+
+
+def shared_titles(state: State, records: str) -> list[Diagnostic]:
+    """Return the warnings of questions sharing a title, as the full build gives them
+    (site.duplicate_titles), `records` the records' folder as diagnostics show it."""
+    groups = (ids for ids in state.titles.values() if len(ids) > 1)
+    return title_warnings([f"{records}{id_}.yaml" for id_ in ids] for ids in groups)
 
 
 def add_questions(state: State, published: Sequence[Question]) -> set[str]:
@@ -228,7 +255,7 @@ def state_of(
         index=index,
         entries=Entries(features, {q.id: lists[q.id] for q in site.questions}),
         marks=dict(renderer.title_marks),
-        titles=frozenset(title_key(q.title) for q in questions),
+        titles=_titles(questions),
         families={n: pages for n, (_, pages) in families.items() if not n.startswith("q:")},
         lookups=lookups,
         problems=problems,
@@ -244,6 +271,13 @@ def manifest_stamp(out_dir: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return stat.st_size, stat.st_mtime_ns
+
+
+def _titles(questions: Sequence[Question]) -> dict[str, tuple[str, ...]]:
+    titles: dict[str, list[str]] = {}
+    for question in questions:
+        titles.setdefault(title_key(question.title), []).append(question.id)
+    return {key: tuple(sorted(ids)) for key, ids in titles.items()}
 
 
 def _lookup_pages(
@@ -317,8 +351,9 @@ def run(
     entered = add_questions(state, published)
     if urls_changed(before, after):
         return None
+    marked = add_titles(state, added)
     changed = {q.id for q in published}
-    families = reached(before, after, changed, entered - changed, ())
+    families = reached(before, after, changed, entered - changed, marked - changed)
     pages, gone = pages_reached(before, after, families, changed, config.page_size)
     families.update(state.lookups.values())
     pages.update(state.lookups)
@@ -359,7 +394,9 @@ def run(
     files = (manifest - gone - stale) | rendered.keys() | sitemap.keys()
     write_manifest(out, files)
     changed_files = tuple(sorted((*written, *removed)))
-    diagnostics = (*report.diagnostics, *state.problems)
+    records_shown = display_path(folder, paths.root).rstrip("/") + "/"
+    shared = shared_titles(state, records_shown)
+    diagnostics = (*report.diagnostics, *state.problems, *shared)
     if pages_written is not None and changed_files:
         pages_written(diagnostics)
     if config.search:
@@ -405,8 +442,7 @@ def run(
 
 def _added(state: State, context: Context, report: IngestReport) -> list[Question] | None:
     """Return the questions of the seeds added (none when no new seed parsed: a broken seed's
-    error is the whole report), or None when the ingest did more than write their new records,
-    or a title they have is another question's too."""
+    error is the whole report), or None when the ingest did more than write their new records."""
     if report.removed or len(report.written) != len(report.fresh):
         return None
     there = set(context.records[0])
@@ -415,11 +451,7 @@ def _added(state: State, context: Context, report: IngestReport) -> list[Questio
         return None
     if {name.removesuffix(".yaml") for name in names} != report.fresh.keys():
         return None
-    added = [report.fresh[qid] for qid in sorted(report.fresh)]
-    titles = {title_key(q.title) for q in added}
-    if len(titles) != len(added) or not state.titles.isdisjoint(titles):
-        return None
-    return added
+    return [report.fresh[qid] for qid in sorted(report.fresh)]
 
 
 def _note_written(facts: FolderFacts, folder: Path, report: IngestReport) -> bool:

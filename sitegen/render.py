@@ -44,6 +44,7 @@ from sitegen.site import (
     answer_count_text,
     doctor_label,
     excerpt,
+    numbered_marks,
     question_summary_text,
     specialties_of,
     title_key,
@@ -147,16 +148,11 @@ def _label_order(group: Group) -> tuple[str, str]:
 
 def _title_marks(questions: Sequence[Question]) -> dict[str, str]:
     """Return what tells apart the page titles of questions that share a title (case and
-    spacing ignored): "(2 of 3)", numbered in id order, so every page title stays unique."""
+    spacing ignored), so every page title stays unique (site.numbered_marks)."""
     shared: dict[str, list[str]] = defaultdict(list)
     for question in questions:
         shared[title_key(question.title)].append(question.id)
-    return {
-        id_: f"({n} of {len(ids)})"
-        for ids in shared.values()
-        if len(ids) > 1
-        for n, id_ in enumerate(sorted(ids), 1)
-    }
+    return {id_: mark for ids in shared.values() for id_, mark in numbered_marks(ids).items()}
 
 
 def _paragraphs(text: str) -> list[list[str]]:

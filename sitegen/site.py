@@ -5,7 +5,7 @@ list or count can show them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sitegen.errors import Diagnostic
@@ -76,8 +76,22 @@ def duplicate_titles(
     groups: dict[str, list[str]] = defaultdict(list)
     for question in questions:
         groups[title_key(question.title)].append(where(question))
+    return title_warnings(groups.values())
+
+
+def numbered_marks(ids: Iterable[str]) -> dict[str, str]:
+    """Return what tells apart the page titles of the published questions that share a title:
+    "(2 of 3)", numbered in id order (none for a title of one question)."""
+    ordered = sorted(ids)
+    if len(ordered) < 2:
+        return {}
+    return {id_: f"({n} of {len(ordered)})" for n, id_ in enumerate(ordered, 1)}
+
+
+def title_warnings(groups: Iterable[Sequence[str]]) -> list[Diagnostic]:
+    """Warn about each file of every group of files holding the same title."""
     problems = []
-    for group in groups.values():
+    for group in groups:
         if len(group) > 1:
             for path in group:
                 others = ", ".join(sorted(p for p in group if p != path))

@@ -16,6 +16,7 @@ from sitegen.corpus import generate_seeds
 from sitegen.reports import BuildReport
 from sitegen.verify import verify
 from tests.test_build import SEED, make_project, write_seed
+from tests.test_families import add as add_seed
 
 POOL = list(generate_seeds(30, seed=41))
 
@@ -124,13 +125,29 @@ def test_an_add_with_any_other_change_takes_the_full_path(root: Path, other: str
     assert differences(root, config) == []
 
 
-def test_a_new_seed_sharing_a_title_takes_the_full_path(tmp_path: Path) -> None:
+def test_a_new_seed_sharing_a_title_marks_both_pages_and_warns(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     write_seed(root, "ice.txt", SEED)
     built(root)
     write_seed(root, "ice-2.txt", SEED.replace("Use ice", "Try ice"))
     report = built(root)
-    assert not report.delta  # the other page's title gets its "(1 of 2)" mark
+    assert report.delta
+    first = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
+    assert "Does ice help bruising? (1 of 2)" in first.read_text("utf-8")
+    assert sum("same title" in d.message for d in report.diagnostics) == 2
+    assert differences(root) == []
+
+
+def test_a_third_question_of_a_title_renumbers_the_marks(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write_seed(root, "ice.txt", SEED)
+    write_seed(root, "ice-2.txt", SEED.replace("Use ice", "Try ice"))
+    built(root)
+    write_seed(root, "ice-3.txt", SEED.replace("Use ice", "Put ice"))
+    assert built(root).delta
+    pages = sorted((root / "public" / "questions").glob("*/index.html"))
+    marks = sorted(n for n in (1, 2, 3) for p in pages if f"({n} of 3)" in p.read_text("utf-8"))
+    assert marks == [1, 2, 3]
     assert differences(root) == []
 
 
@@ -237,4 +254,22 @@ def test_every_few_steps_the_state_is_written_whole_again(
         assert built(root).delta
     journal = root / CACHE_DIR / delta.JOURNAL_FILE
     assert journal.exists() and journal.stat().st_size > 0  # steps 4 and 5, after the rewrite
+    assert differences(root) == []
+
+
+def test_a_shared_title_marks_a_page_the_new_question_reaches_no_other_way(
+    tmp_path: Path,
+) -> None:
+    # "Does ice help?" lists five questions sharing its tag; the new one, of the same title
+    # but another tag and specialty, ranks below them all and enters no list: only the mark
+    # changes on the first page.
+    root = make_project(tmp_path)
+    add_seed(root, "ice.txt", "Does ice help?", "bruising", "Dr. Ann Lee", "Tampa Surgeon")
+    for n in range(5):
+        add_seed(root, f"b{n}.txt", f"Bruise {n} remedy?", "bruising", "Dr. Bo", "Tampa Surgeon")
+    built(root)
+    add_seed(root, "new.txt", "Does ice help?", "teeth", "Dr. Cy Moe", "Reno Dentist")
+    assert built(root).delta
+    page = root / "public" / "questions" / "does-ice-help" / "index.html"
+    assert "Does ice help? (1 of 2)" in page.read_text("utf-8")
     assert differences(root) == []
