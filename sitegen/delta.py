@@ -480,9 +480,10 @@ def _sitemap_urls(site: DeltaSite, families: dict[str, tuple[str, ...]]) -> list
     order = ["doctors", *(f"d:{id_}" for id_, _ in site.index.doctors_by_name())]
     for kind, groups in browse.group_kinds:
         order.append(kind)
+        named = site.index.group_doctors.get(kind, {})
         for group in groups:
             order.append(f"g:{kind}:{group.slug}")
-            if kind != "topics" and len(group.doctors) > DOCTOR_PREVIEW:
+            if kind != "topics" and len(named.get(group.label, ())) > DOCTOR_PREVIEW:
                 order.append(f"gd:{kind}:{group.slug}")
     order += ("about", "search")
     urls += (path.removesuffix("index.html") for name in order for path in families.get(name, ()))

@@ -7,6 +7,7 @@ absolute base path taken from `base_url`.
 
 from __future__ import annotations
 
+import bisect
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,17 +64,36 @@ def page_ranges(keys: Sequence[str], size: int) -> list[range]:
     # At least two: with one, every item past `least` would be a break (page_size 3 would page
     # by twos, and one item more would move every later page).
     span = max(2, size - least)
+    known = _BREAKS.setdefault(span, {})
+    # Where each break item ends a page: from one page's start, the next ends at the first
+    # break at least `least` items on, or after `most` items, whichever comes first; none
+    # ends closer than `least` items to the end. (Walking the breaks, not every item: a delta
+    # build pages the same 100,000-item lists several times.)
+    ends = [
+        end
+        for end, key in enumerate(keys, 1)
+        if (flag := known.get(key)) or (flag is None and _noted_break(known, key, span))
+    ]
     pages = []
-    start = 0
-    for end, key in enumerate(keys, 1):
-        length, left = end - start, len(keys) - end
-        if left < least:
+    start, at, last = 0, 0, len(keys) - least
+    while True:
+        at = bisect.bisect_left(ends, start + least, at)
+        end = min(ends[at] if at < len(ends) else len(keys), start + most)
+        if end > last:
             break
-        if length >= most or (length >= least and _is_break(key, span)):
-            pages.append(range(start, end))
-            start = end
+        pages.append(range(start, end))
+        start = end
     pages.append(range(start, len(keys)))
     return pages
+
+
+# span -> whether each id seen so far ends a page (ids are few and stable: a site's questions)
+_BREAKS: dict[int, dict[str, bool]] = {}
+
+
+def _noted_break(known: dict[str, bool], key: str, span: int) -> bool:
+    flag = known[key] = _is_break(key, span)
+    return flag
 
 
 def _is_break(key: str, span: int) -> bool:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sitegen.pages import page_ranges
+from sitegen.pages import _is_break, page_ranges
 from sitegen.render import Pagination
 
 
@@ -133,3 +135,31 @@ def test_removing_an_item_changes_its_page_not_every_page_after_it() -> None:
         changed.append(len(_changed_pages(before, after)))
     assert sorted(changed)[len(changed) // 2] == 1
     assert sum(changed) / len(changed) < 3
+
+
+def _pages_item_by_item(keys: list[str], size: int) -> list[range]:
+    """The rule as first written, one item at a time: the oracle of page_ranges."""
+    if len(keys) <= size:
+        return [range(len(keys))]
+    least, most = max(1, -(-size // 2)), 2 * size
+    span = max(2, size - least)
+    pages, start = [], 0
+    for end, key in enumerate(keys, 1):
+        length, left = end - start, len(keys) - end
+        if left < least:
+            break
+        if length >= most or (length >= least and _is_break(key, span)):
+            pages.append(range(start, end))
+            start = end
+    pages.append(range(start, len(keys)))
+    return pages
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(IDS[:400]), unique=True, max_size=400),
+    st.integers(1, 60),
+)
+def test_pages_end_where_the_item_by_item_rule_ends_them(keys: list[str], size: int) -> None:
+    assert page_ranges(keys, size) == _pages_item_by_item(keys, size)
+    assert page_ranges(keys, size) == _pages_item_by_item(keys, size)  # with the breaks known
