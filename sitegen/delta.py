@@ -27,13 +27,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen import cache, snapshot
-from sitegen.atomic import temporary_beside, write_if_changed
+from sitegen.atomic import temporary_beside, write_atomic, write_if_changed
 from sitegen.browse import URL_LOOKUPS
 from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Records
 from sitegen.errors import Diagnostic
-from sitegen.filefacts import FolderFacts, by_name, differing, numbers_of
-from sitegen.ingest import RECORDS, display_path
+from sitegen.filefacts import FolderFacts, differing, numbers_of, rows
+from sitegen.ingest import RECORDS, changed_by_others, display_path
 from sitegen.model import Question
 from sitegen.pagekeys import PageKey
 from sitegen.reach import SITE_WIDE, family_pages, pages_reached, reached, urls_changed
@@ -49,6 +49,9 @@ from sitegen.sitemap import sitemap_files
 from sitegen.writer import MANIFEST, read_manifest, remove_empty_parents, write_manifest
 
 STATE_FILE = "delta.pickle"
+# What a build checks before loading the state (1 s at 100,000 questions): the fingerprints
+# of the inputs but seeds and of content/, and the manifest's stamp, as the state holds them.
+HEAD_FILE = "delta-head.pickle"
 JOURNAL_FILE = "delta-steps.pickle"  # the steps of the delta builds since, one pickle each
 MAX_STEPS = 64  # then a delta build writes the state whole again: replaying costs ~3 ms a step
 _MAGIC = "sitegen-delta-1"
@@ -155,6 +158,7 @@ def add_questions(state: State, published: Sequence[Question]) -> set[str]:
 
 def forget(cache_dir: Path) -> None:
     """Remove the stored state (before a full build changes anything)."""
+    (cache_dir / HEAD_FILE).unlink(missing_ok=True)
     (cache_dir / STATE_FILE).unlink(missing_ok=True)
     (cache_dir / JOURNAL_FILE).unlink(missing_ok=True)
 
@@ -173,10 +177,23 @@ def save(cache_dir: Path, version: str, state: State) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _save_head(cache_dir, version, state)
 
 
-def load(cache_dir: Path, version: str) -> State | None:
-    """Return the stored state, or None when there is none from this code."""
+def _save_head(cache_dir: Path, version: str, state: State) -> None:
+    head = (_MAGIC, version, state.others, state.content, state.manifest)
+    write_atomic(cache_dir / HEAD_FILE, pickle.dumps(head, pickle.HIGHEST_PROTOCOL))
+
+
+def load(cache_dir: Path, version: str, look: snapshot.Look, output: Path) -> State | None:
+    """Return the stored state, or None when there is none from this code, or when the
+    inputs but seeds or the output differ from what it saw (told by its head alone)."""
+    try:
+        head = pickle.loads((cache_dir / HEAD_FILE).read_bytes())
+    except Exception:  # any damage at all means: no state
+        return None
+    if head != (_MAGIC, version, look.others, look.content, manifest_stamp(output)):
+        return None
     try:
         magic, stored_version, state = pickle.loads((cache_dir / STATE_FILE).read_bytes())
     except Exception:  # any damage at all means: no state
@@ -208,6 +225,7 @@ def note_step(cache_dir: Path, version: str, state: State, step: Step) -> None:
         return
     with open(cache_dir / JOURNAL_FILE, "ab") as journal:
         journal.write(pickle.dumps((state.pack, step), pickle.HIGHEST_PROTOCOL))
+    _save_head(cache_dir, version, state)
 
 
 def keep(
@@ -298,17 +316,17 @@ def _lookup_pages(
     return owners
 
 
-def allowed(
+def seeds_added(
     state: State, look: snapshot.Look, seeds_now: snapshot.Listing | None, output: Path
-) -> bool:
-    """Return whether the inputs differ from the state's only by seed files added."""
+) -> frozenset[str] | None:
+    """Return the seed files added since the state, or None when the inputs differ from the
+    state's in anything else too (or not at all)."""
     if seeds_now is None or state.others != look.others or state.content != look.content:
-        return False
+        return None
     if state.manifest is None or state.manifest != manifest_stamp(output):
-        return False  # public/ was changed or removed since: the full path checks every page
-    before = set(state.seeds[0])
+        return None  # public/ was changed or removed since: the full path checks every page
     added = differing(state.seeds, seeds_now)
-    return bool(added) and before.isdisjoint(added)
+    return frozenset(added) if added and set(state.seeds[0]).isdisjoint(added) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +339,7 @@ class Context:
     cache_dir: Path
     look: snapshot.Look
     seeds: snapshot.Listing  # the seeds folder as the look listed it
+    added: frozenset[str]  # the seed files in it that the state has not seen
     records: snapshot.Listing  # the records folder as the look listed it, before the ingest
     facts: FolderFacts
 
@@ -342,9 +361,10 @@ def run(
     prints, walked = snapshot.dir_prints([paths.content], listed=True)
     content = snapshot.combine(prints), prints[0][1]
     records = walked.take().get(str(folder), snapshot.NO_FILES)
-    expected = set(context.records[0]) | {f"{q.id}.yaml" for q in added}
-    if set(records[0]) != expected or not _note_written(context.facts, folder, report):
-        return None  # a record changed by someone else since the look, or while we wrote
+    if changed_by_others(context.records, records, report):
+        return None  # a record changed by someone else since the look (as the full path)
+    if not _note_written(context.facts, folder, report):
+        return None  # or since the ingest wrote it
     published = build_site(added).questions
     before = state.index.before_adding(published)
     after = state.index
@@ -405,12 +425,11 @@ def run(
     else:
         search = None
         remove_index(out)
-    seeds_now = by_name(context.seeds)
-    new_seeds = sorted(differing(state.seeds, context.seeds))
+    seeds_now = dict(zip(context.seeds[0], rows(context.seeds), strict=True))
     step = Step(
         added=tuple(added),
         families=reshaped,
-        seeds=tuple((name, seeds_now[name]) for name in new_seeds),
+        seeds=tuple((name, seeds_now[name]) for name in sorted(context.added)),
         content=content[0],
         manifest=manifest_stamp(out),
     )

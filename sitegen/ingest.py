@@ -28,7 +28,7 @@ import yaml
 from sitegen import cache, filefacts, model, records, snapshot
 from sitegen.atomic import write_atomic
 from sitegen.errors import KEPT_EDIT, Diagnostic, RecordError, SeedError, SitegenError
-from sitegen.filefacts import FolderFacts, by_name, numbers_of
+from sitegen.filefacts import FolderFacts, by_name, differing, numbers_of
 from sitegen.model import Question
 from sitegen.parallel import imap_ordered
 from sitegen.parser import ParseResult, parse_seed
@@ -500,6 +500,18 @@ def _name_slug(source: str) -> str:
 
 
 RECORDS_CACHE = "records"  # a directory of shards: one record change rewrites one shard
+
+
+def changed_by_others(before: Listing, after: Listing, report: IngestReport) -> bool:
+    """Return whether a record changed between two listings of the records' folder other than
+    by the ingest's writes and removals, or came back after the ingest removed it."""
+    removed = {where.rpartition("/")[2] for where in report.removed}
+    if removed and not removed.isdisjoint(after[0]):
+        return True
+    if before == after:
+        return False
+    ours = removed.union(where.rpartition("/")[2] for where in report.written)
+    return any(name.endswith(".yaml") and name not in ours for name in differing(before, after))
 
 
 def load_records(
