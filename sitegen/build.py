@@ -192,7 +192,7 @@ def _build(
         with phase("load the state of the last build"):
             state = delta.load(cache_dir, version, looked, paths.output)
         if state is not None:
-            added = delta.seeds_added(state, looked, seeds_listing, paths.output)
+            added = delta.seeds_added(state, seeds_listing)
     # The mark lives in the cache dir so it survives a person deleting public/.
     unfinished = mark_build_started(
         paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR
@@ -227,8 +227,7 @@ def _build(
         )
         with phase("render what the new seeds reach"):
             made = delta.run(state, context, report, pages_written)
-        if made is not None:
-            mark_build_finished(paths.root / CACHE_DIR)
+        if made is not None:  # (it cleared the build's mark)
             if left is not None:  # freeing the state's millions of objects takes 0.5 s at 100k
                 left.append(state)
             return made
@@ -396,8 +395,9 @@ def _build(
             ingested = replace(report, fresh={}, written=[], removed=[], written_facts={})
             stored = replace(result, ingest=ingested, written=replace(written, changed=()))
             snapshot.store(cache_dir, looked.inputs + content_read[0], version, stored)
-            # A delta build may come next when seeds were just parsed, or the site is new.
-            if seeds_listing is not None and (report.written or not families.previous):
+            # A delta build may come next when seeds were just parsed, or the site is new (or
+            # built anew by --force).
+            if seeds_listing is not None and (report.written or not families.previous or force):
                 with phase("note the site for a delta build"):
                     kept = delta.state_of(
                         site,
@@ -410,8 +410,11 @@ def _build(
                         content_read[0],
                         seeds_listing,
                     )
-                    if kept is not None:
-                        delta.keep(cache_dir, version, kept, questions, record_digests)
+                    try:
+                        if kept is not None:
+                            delta.keep(cache_dir, version, kept, questions, record_digests)
+                    except OSError:  # a full disk: the site is built; only the delta is lost
+                        delta.forget(cache_dir)
     return result
 
 

@@ -27,13 +27,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen import cache, snapshot
-from sitegen.atomic import temporary_beside, write_atomic, write_if_changed
+from sitegen.atomic import (
+    mark_build_finished,
+    temporary_beside,
+    write_atomic,
+    write_if_changed,
+)
 from sitegen.browse import URL_LOOKUPS
 from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Records
 from sitegen.errors import Diagnostic
 from sitegen.filefacts import FolderFacts, differing, numbers_of, rows
-from sitegen.ingest import RECORDS, changed_by_others, display_path
+from sitegen.ingest import RECORDS, changed_by_others, records_shown
 from sitegen.model import Question
 from sitegen.pagekeys import PageKey
 from sitegen.reach import SITE_WIDE, family_pages, pages_reached, reached, urls_changed
@@ -95,6 +100,7 @@ class Step:
     seeds: tuple[tuple[str, snapshot.Numbers], ...]  # the seed files added, with their numbers
     content: str
     manifest: tuple[int, int] | None
+    lookups: dict[str, str]  # pages whose render made a site-wide lookup for the first time
 
     def apply(self, state: State) -> None:
         """Bring the state to what it is after the delta build that made this step."""
@@ -113,6 +119,7 @@ class Step:
         for name, five in self.seeds:
             names.append(name)
             numbers.extend(five)
+        state.lookups.update(self.lookups)
         state.content = self.content
         state.manifest = self.manifest
         state.steps += 1
@@ -158,9 +165,8 @@ def add_questions(state: State, published: Sequence[Question]) -> set[str]:
 
 def forget(cache_dir: Path) -> None:
     """Remove the stored state (before a full build changes anything)."""
-    (cache_dir / HEAD_FILE).unlink(missing_ok=True)
-    (cache_dir / STATE_FILE).unlink(missing_ok=True)
-    (cache_dir / JOURNAL_FILE).unlink(missing_ok=True)
+    for name in (HEAD_FILE, STATE_FILE, JOURNAL_FILE, PACK_FILE):
+        (cache_dir / name).unlink(missing_ok=True)
 
 
 def save(cache_dir: Path, version: str, state: State) -> None:
@@ -316,15 +322,12 @@ def _lookup_pages(
     return owners
 
 
-def seeds_added(
-    state: State, look: snapshot.Look, seeds_now: snapshot.Listing | None, output: Path
-) -> frozenset[str] | None:
+def seeds_added(state: State, seeds_now: snapshot.Listing | None) -> frozenset[str] | None:
     """Return the seed files added since the state, or None when the inputs differ from the
     state's in anything else too (or not at all)."""
-    if seeds_now is None or state.others != look.others or state.content != look.content:
-        return None
-    if state.manifest is None or state.manifest != manifest_stamp(output):
-        return None  # public/ was changed or removed since: the full path checks every page
+    # (`load` compared the rest of the inputs and the manifest's stamp, by the state's head.)
+    if seeds_now is None or state.manifest is None:
+        return None  # no manifest then: the full path checks every page
     added = differing(state.seeds, seeds_now)
     return frozenset(added) if added and set(state.seeds[0]).isdisjoint(added) else None
 
@@ -384,6 +387,9 @@ def run(
     renderer = site.renderer(
         paths.templates, config, state.entries.lists, state.marks, paths.output
     )
+    # A page may make site-wide lookups for the first time (a new list page, or data its
+    # template tests): noted, it is rendered by every delta build after this one too.
+    renderer.watched = set()
     try:
         rendered = site.render_pages(renderer, families, pages)
     except Exception:  # the full path renders again, and reports it as it should
@@ -414,8 +420,7 @@ def run(
     files = (manifest - gone - stale) | rendered.keys() | sitemap.keys()
     write_manifest(out, files)
     changed_files = tuple(sorted((*written, *removed)))
-    records_shown = display_path(folder, paths.root).rstrip("/") + "/"
-    shared = shared_titles(state, records_shown)
+    shared = shared_titles(state, records_shown(paths.content, paths.root))
     diagnostics = (*report.diagnostics, *state.problems, *shared)
     if pages_written is not None and changed_files:
         pages_written(diagnostics)
@@ -432,6 +437,7 @@ def run(
         seeds=tuple((name, seeds_now[name]) for name in sorted(context.added)),
         content=content[0],
         manifest=manifest_stamp(out),
+        lookups={p: site.family_of[p] for p in sorted(renderer.watched) if p not in state.lookups},
     )
     step.finish(state)
     page_count = sum(map(len, state.families.values())) + len(after.home)  # questions' too
@@ -449,12 +455,18 @@ def run(
     )
     context.facts.save()
     # As the full path: nothing is noted of inputs that could change unseen within a clock tick.
-    if not snapshot.settled(context.look.newest, content[1]):
-        forget(context.cache_dir)
-    else:
+    settled = snapshot.settled(context.look.newest, content[1])
+    if settled and len(state.lookups) <= MAX_LOOKUP_PAGES:
+        # Appended before the mark goes: a build killed while it appends leaves the mark,
+        # and the next build takes the full path, which removes the journal.
         note_step(context.cache_dir, context.version, state, step)
+    else:
+        forget(context.cache_dir)  # inputs unsettled, or too many pages to render each time
+    mark_build_finished(context.cache_dir)  # as the full path: before the snapshot
+    if settled:
         ingested = replace(report, fresh={}, written=[], removed=[], written_facts={})
-        stored = replace(result, ingest=ingested, written=replace(writes, changed=()))
+        unwritten = replace(writes, changed=())
+        stored = replace(result, ingest=ingested, written=unwritten, delta=False)
         snapshot.store(context.cache_dir, context.look.inputs + content[0], context.version, stored)
     return result
 

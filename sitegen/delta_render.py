@@ -201,6 +201,7 @@ class DeltaSite:
         self.site = self._site()
         self.browse = self._browse()
         self.groups = {f"{g.kind}:{g.slug}": g for g in self.browse.groups}
+        self.family_of: dict[str, str] = {}  # each page rendered: its family's name
 
     def _site(self) -> Site:
         site = object.__new__(Site)  # its answer count from the index, not a walk of them all
@@ -311,4 +312,5 @@ class DeltaSite:
             for path, data in made:  # a page not in `pages` comes as NOT_MINE (renderer.only)
                 if data is not NOT_MINE and data is not None:
                     found[path] = data
+                    self.family_of[path] = name
         return found

@@ -22,6 +22,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from sitegen.browse import (
+    URL_LOOKUPS,
     AnswerRef,
     Browse,
     DoctorHeader,
@@ -144,6 +145,19 @@ def _per_question(summary: Callable[[Question], str]) -> Callable[[Question], st
 
 def _label_order(group: Group) -> tuple[str, str]:
     return sort_name(group.label), group.label
+
+
+class _Watched:
+    """Wrap a site-wide object for templates and note the page when a lookup through it is
+    not a URL's (the page keys' `Lookups`, for a render without keys)."""
+
+    def __init__(self, label: str, target: object, page: str, found: set[str]) -> None:
+        self._label, self._target, self._page, self._found = label, target, page, found
+
+    def __getattr__(self, name: str) -> Any:
+        if self._label != "browse" or name not in URL_LOOKUPS:
+            self._found.add(self._page)
+        return getattr(self._target, name)
 
 
 def _title_marks(questions: Sequence[Question]) -> dict[str, str]:
@@ -320,6 +334,9 @@ class Renderer:
             self.browse, self.related, self.title_marks = made
         # Output paths of the only pages to render; any other page is NOT_MINE.
         self.only: frozenset[str] | None = None
+        # Without page keys (a delta build): the pages whose render made a site-wide lookup
+        # other than a URL's, when a set is given.
+        self.watched: set[str] | None = None
         # With keys, a page whose inputs did not change since it was written is not rendered
         # (render returns None: keep the file on disk).
         self.keys = keys
@@ -477,6 +494,9 @@ class Renderer:
                 return None
             site = Lookups("site", site, lookups, keys.digests)
             browse = Lookups("browse", browse, lookups, keys.digests)
+        elif self.watched is not None:
+            site = _Watched("site", site, page.output_path, self.watched)
+            browse = _Watched("browse", browse, page.output_path, self.watched)
         blocks: tuple[dict[str, Any], ...] = ()
         if page.indexable:
             crumbs = breadcrumb_list(page.breadcrumbs, self.config.base_url, page.url)

@@ -68,8 +68,8 @@ def look(paths: Paths, config: Config, version: str, cache_dir: Path) -> Look:
     inputs, content = combine(prints[:-1], config, version), combine(prints[-1:])
     newest = max(newest for _, newest in prints[:-1])
     last = _unpacked(cache.load(cache_dir / SNAPSHOT_FILE, version).get(inputs + content))
+    others = combine(prints[1:-1], config, version)
     if last is None or not (paths.output / MANIFEST).is_file():
-        others = combine(prints[1:-1], config, version)
         return Look(inputs, content, None, newest, others=others, walked=walked)
     walked.close()  # a no-op build reads no file
     files = last.written.written + last.written.unchanged if last.written else 0
@@ -79,7 +79,7 @@ def look(paths: Paths, config: Config, version: str, cache_dir: Path) -> Look:
         else None
     )
     unchanged = replace(last, written=WriteReport(0, files, 0), search=search, skipped=True)
-    return Look(inputs, content, unchanged, newest)
+    return Look(inputs, content, unchanged, newest, others=others)  # (--force builds on)
 
 
 class Walked:

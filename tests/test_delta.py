@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from sitegen import build as build_module
-from sitegen import delta
+from sitegen import delta, snapshot
 from sitegen.build import build
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config, Paths
@@ -294,4 +294,38 @@ def test_a_record_edited_while_a_delta_build_parses_sends_it_to_the_full_path(
         add(root, 20)
         assert not built(root).delta
     built(root)  # as after a full build that raced with an edit: the next one takes it in
+    assert differences(root) == []
+
+
+def test_a_page_that_starts_making_site_wide_lookups_is_rendered_by_later_deltas(
+    tmp_path: Path,
+) -> None:
+    # Every home page counts the site: pages added by a delta build do too, and the next
+    # delta must render them again (found by review: they were left with old counts).
+    root = make_project(tmp_path)
+    home = root / "templates" / "home.html"
+    text = home.read_text("utf-8")
+    home.write_text(
+        text.replace("{% endblock %}", "<p>{{ site.questions|length }}</p>{% endblock %}", 1),
+        "utf-8",
+    )
+    config = Config(page_size=2)
+    pool = list(generate_seeds(40, seed=5))
+    for name, seed in pool[:6]:
+        (root / "seeds" / name).write_text(seed, "utf-8")
+    built(root, config)
+    for name, seed in pool[6:12]:
+        (root / "seeds" / name).write_text(seed, "utf-8")
+        assert built(root, config).delta
+    assert differences(root, config) == []
+
+
+def test_a_forced_build_of_an_unchanged_site_keeps_a_state_the_next_add_uses(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # the records it rewrote count as settled
+    config = Config()
+    assert build(Paths.from_config(root, config), config, force=True).questions == 20
+    add(root, 20)
+    assert built(root).delta
     assert differences(root) == []
