@@ -396,8 +396,12 @@ def _build(
             stored = replace(result, ingest=ingested, written=replace(written, changed=()))
             snapshot.store(cache_dir, looked.inputs + content_read[0], version, stored)
             # A delta build may come next when seeds were just parsed, or the site is new (or
-            # built anew by --force).
-            if seeds_listing is not None and (report.written or not families.previous or force):
+            # built anew by --force, or a quarter of it written again, as after a template change:
+            # keeping the state costs such a build a few percent, an edit's build double).
+            many = len(written.changed) * 4 >= pages  # a quarter of the files or more
+            if seeds_listing is not None and (
+                report.written or not families.previous or force or many
+            ):
                 with phase("note the site for a delta build"):
                     kept = delta.state_of(
                         site,

@@ -329,3 +329,14 @@ def test_a_forced_build_of_an_unchanged_site_keeps_a_state_the_next_add_uses(
     add(root, 20)
     assert built(root).delta
     assert differences(root) == []
+
+
+def test_after_a_template_change_rewrites_the_site_an_add_takes_the_delta_path(
+    root: Path,
+) -> None:
+    base = root / "templates" / "base.html"
+    base.write_text(base.read_text("utf-8") + "<!-- changed -->\n", "utf-8")
+    assert not built(root).delta  # every page written again: the state is kept
+    add(root, 20)
+    assert built(root).delta
+    assert differences(root) == []
