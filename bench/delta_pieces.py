@@ -4,7 +4,8 @@
 For one question of the built site, taken out and added back as if its seed were new: the site
 index made whole and one add, the related lists it enters, the families and pages it reaches,
 and those pages rendered from the index, each compared byte for byte with the file the full
-build wrote. Timings are in-process, for the pieces only; no delta build exists yet.
+build wrote. Timings are in-process, for the pieces only; `sitegen build` runs them as a
+delta build when only seeds were added (sitegen/delta.py).
 """
 
 from __future__ import annotations
