@@ -71,6 +71,11 @@ def mark_build_started(marker_dir: Path, *dirs: Path) -> bool:
     return unfinished
 
 
+def build_unfinished(marker_dir: Path) -> bool:
+    """Return whether the last build was killed before it finished (its mark is there)."""
+    return (marker_dir / _BUILDING).exists()
+
+
 def mark_build_finished(marker_dir: Path) -> None:
     """Note that the build finished: the next one need not look for leftovers."""
     (marker_dir / _BUILDING).unlink(missing_ok=True)

@@ -20,7 +20,12 @@ import jinja2
 
 from sitegen import browse_digests, delta, snapshot
 from sitegen import cache as cache_files
-from sitegen.atomic import mark_build_finished, mark_build_started, write_if_changed
+from sitegen.atomic import (
+    build_unfinished,
+    mark_build_finished,
+    mark_build_started,
+    write_if_changed,
+)
 from sitegen.browse import URL_LOOKUPS
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config, Paths
@@ -188,7 +193,13 @@ def _build(
     records_dir = str(paths.content / "questions")
     seeds_listing = seen.get(str(paths.seeds)) if seen is not None else None
     state, added = None, None
-    if cache_dir is not None and delta.ENABLED and not force and looked is not None:
+    if (
+        cache_dir is not None
+        and delta.ENABLED
+        and not force
+        and looked is not None
+        and not build_unfinished(cache_dir)  # then the full path runs: load no state for it
+    ):
         with phase("load the state of the last build"):
             state = delta.load(cache_dir, version, looked, paths.output)
         if state is not None:
