@@ -37,7 +37,7 @@ from sitegen.browse import URL_LOOKUPS
 from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Records
 from sitegen.errors import Diagnostic
-from sitegen.filefacts import FolderFacts, differing, numbers_of, rows
+from sitegen.filefacts import FolderFacts, by_name, differing, numbers_of
 from sitegen.ingest import RECORDS, changed_by_others, records_shown
 from sitegen.model import Question
 from sitegen.pagekeys import PageKey
@@ -106,15 +106,12 @@ class Step:
         """Bring the state to what it is after the delta build that made this step."""
         add_questions(state, build_site(list(self.added)).questions)
         add_titles(state, self.added)
+        reshape(state, self.families)
         self.finish(state)
 
     def finish(self, state: State) -> None:
-        """Everything `apply` does but adding the questions and their titles (done by then)."""
-        for name, pages in self.families.items():
-            if pages is None:
-                state.families.pop(name, None)
-            else:
-                state.families[name] = pages
+        """Everything `apply` does but what a delta build does as it goes (the questions, their
+        titles and the families' pages)."""
         names, numbers = state.seeds
         for name, five in self.seeds:
             names.append(name)
@@ -143,6 +140,15 @@ def add_titles(state: State, added: Sequence[Question]) -> set[str]:
                 else:
                     state.marks.pop(id_, None)
     return changed
+
+
+def reshape(state: State, families: Mapping[str, tuple[str, ...] | None]) -> None:
+    """Note the pages of the families a delta build reached (None: the family is gone)."""
+    for name, pages in families.items():
+        if pages is None:
+            state.families.pop(name, None)
+        else:
+            state.families[name] = pages
 
 
 def shared_titles(state: State, records: str) -> list[Diagnostic]:
@@ -398,11 +404,7 @@ def run(
         pack.close()
     now = family_pages(after, families, config.page_size)
     reshaped = {n: now.get(n) for n in sorted(families) if not n.startswith("q:")}
-    for name, paths_now in reshaped.items():
-        if paths_now is None:
-            state.families.pop(name, None)
-        else:
-            state.families[name] = paths_now
+    reshape(state, reshaped)
     sitemap = dict(sitemap_files(_sitemap_urls(site, state.families), config.base_url))
     out = paths.output
     manifest = read_manifest(out)
@@ -430,7 +432,7 @@ def run(
     else:
         search = None
         remove_index(out)
-    seeds_now = dict(zip(context.seeds[0], rows(context.seeds), strict=True))
+    seeds_now = by_name(context.seeds)
     step = Step(
         added=tuple(added),
         families=reshaped,
