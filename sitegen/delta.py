@@ -31,7 +31,6 @@ from sitegen.atomic import (
     mark_build_finished,
     temporary_beside,
     write_atomic,
-    write_if_changed,
 )
 from sitegen.browse import URL_LOOKUPS
 from sitegen.config import Config, Paths
@@ -46,12 +45,12 @@ from sitegen.recordpack import Pack, write_pack
 from sitegen.related_entry import Entries
 from sitegen.related_lists import Features, features_of
 from sitegen.render import DOCTOR_PREVIEW, Renderer
-from sitegen.reports import BuildReport, IngestReport, WriteReport
+from sitegen.reports import BuildReport, IngestReport
 from sitegen.search import index_site, remove_index, templates_digest
 from sitegen.site import Site, build_site, numbered_marks, title_key, title_warnings
 from sitegen.siteindex import SiteIndex
 from sitegen.sitemap import sitemap_files
-from sitegen.writer import MANIFEST, read_manifest, remove_empty_parents, write_manifest
+from sitegen.writer import MANIFEST, Output, read_manifest, write_output
 
 STATE_FILE = "delta.pickle"
 # What a build checks before loading the state (1 s at 100,000 questions): the fingerprints
@@ -408,20 +407,17 @@ def run(
     sitemap = dict(sitemap_files(_sitemap_urls(site, state.families), config.base_url))
     out = paths.output
     manifest = read_manifest(out)
-    stale = {p for p in manifest if p.startswith("sitemap-") and p not in sitemap}
-    written, removed = [], []
+    # Every file the last build made and this one keeps as it is, then what it made anew: the
+    # pages gone and the sitemap parts no more are removed with the files no build makes.
+    output = Output()
+    for path in sorted(manifest - gone - rendered.keys() - sitemap.keys()):
+        if not path.startswith("sitemap-"):
+            output.add(path, None)
     for path, data in sorted({**rendered, **sitemap}.items()):
-        if write_if_changed(out / path, data):
-            written.append(path)
-    for path in sorted((gone | stale) - rendered.keys()):
-        target = out / path
-        if target.is_file():
-            target.unlink()
-            removed.append(path)
-            remove_empty_parents(target.parent, out)
-    files = (manifest - gone - stale) | rendered.keys() | sitemap.keys()
-    write_manifest(out, files)
-    changed_files = tuple(sorted((*written, *removed)))
+        output.add(path, data)
+    wrote = write_output(output, out, manifest)
+    files = output.files.keys()
+    changed_files = wrote.changed
     shared = shared_titles(state, records_shown(paths.content, paths.root))
     diagnostics = (*report.diagnostics, *state.problems, *shared)
     if pages_written is not None and changed_files:
@@ -444,7 +440,7 @@ def run(
     step.finish(state)
     page_count = sum(map(len, state.families.values())) + len(after.home)  # questions' too
     files_made = page_count + len(sitemap) + 1  # and robots.txt
-    writes = WriteReport(len(written), len(files) - len(written), len(removed), changed_files)
+    writes = replace(wrote, unchanged=len(files) - wrote.written)
     result = BuildReport(
         ingest=report,
         diagnostics=diagnostics,

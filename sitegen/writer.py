@@ -5,7 +5,6 @@ wipe, so files a person put in the output directory stay)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.atomic import write_if_changed
@@ -31,9 +30,12 @@ class Output:
         self.files[path] = data
 
 
-def write_output(output: Output, out_dir: Path) -> WriteReport:
+def write_output(
+    output: Output, out_dir: Path, previous: set[str] | None = None
+) -> WriteReport:
     """Write every file that changed and remove the stale files of the previous build.
-    A file added as None was written (or left alone) by whoever rendered it, and counted there."""
+    A file added as None was written (or left alone) by whoever rendered it, and counted there.
+    `previous`: the previous build's manifest, when the caller read it already."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = unchanged = 0
     changed: list[str] = []
@@ -45,7 +47,8 @@ def write_output(output: Output, out_dir: Path) -> WriteReport:
             changed.append(rel)
         else:
             unchanged += 1
-    previous = read_manifest(out_dir)
+    if previous is None:
+        previous = read_manifest(out_dir)
     removed = 0
     for rel in sorted(previous - output.files.keys()):
         target = out_dir / rel
@@ -53,14 +56,10 @@ def write_output(output: Output, out_dir: Path) -> WriteReport:
             target.unlink()
             removed += 1
             changed.append(rel)
-            remove_empty_parents(target.parent, out_dir)
-    write_manifest(out_dir, output.files)
+            _remove_empty_parents(target.parent, out_dir)
+    manifest = json.dumps(sorted(output.files), indent=0).encode("utf-8")
+    write_if_changed(out_dir / MANIFEST, manifest)
     return WriteReport(written, unchanged, removed, tuple(sorted(changed)))
-
-
-def write_manifest(out_dir: Path, files: Iterable[str]) -> None:
-    """Record the files a build made, for the next one to remove those it does not make."""
-    write_if_changed(out_dir / MANIFEST, json.dumps(sorted(files), indent=0).encode("utf-8"))
 
 
 def read_manifest(out_dir: Path) -> set[str]:
@@ -79,7 +78,7 @@ def read_manifest(out_dir: Path) -> set[str]:
     }
 
 
-def remove_empty_parents(directory: Path, stop: Path) -> None:
+def _remove_empty_parents(directory: Path, stop: Path) -> None:
     while directory != stop and directory.is_dir() and not any(directory.iterdir()):
         directory.rmdir()
         directory = directory.parent
