@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same directory and a rename."""
     try:
-        fd, tmp = temporary_beside(path)
+        fd, tmp = _temporary(path)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = temporary_beside(path)
+        fd, tmp = _temporary(path)
     try:
         # Plain descriptor writes: a Python file object costs three more system calls a file
         # (fstat, ioctl, lseek), 23,000 files in a 10k cold build.
@@ -30,7 +33,21 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def temporary_beside(path: Path) -> tuple[int, str]:
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """Yield a file to write `path`'s new bytes to as they are made (a store too large to
+    hold in memory at once); `path` gets them all when the block ends, or keeps what it had."""
+    fd, tmp = _temporary(path)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            yield file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _temporary(path: Path) -> tuple[int, str]:
     """Open a new temporary file beside `path`. Its name holds the process id, so no two
     writers share it; only a leftover of a killed build with a recycled id can be in the way,
     and then a random name is taken (mkstemp's random names cost a tenth of a page write)."""

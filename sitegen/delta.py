@@ -28,8 +28,8 @@ from pathlib import Path
 
 from sitegen import cache, snapshot
 from sitegen.atomic import (
+    atomic_file,
     mark_build_finished,
-    temporary_beside,
     write_atomic,
 )
 from sitegen.browse import URL_LOOKUPS
@@ -179,15 +179,8 @@ def save(cache_dir: Path, version: str, state: State) -> None:
     bytes, compressed as the other caches are, would add 200 MB to the build's peak."""
     (cache_dir / JOURNAL_FILE).unlink(missing_ok=True)
     state.steps = 0
-    path = cache_dir / STATE_FILE
-    fd, tmp = temporary_beside(path)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            pickle.dump((_MAGIC, version, state), file, pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(cache_dir / STATE_FILE) as file:
+        pickle.dump((_MAGIC, version, state), file, pickle.HIGHEST_PROTOCOL)
     _save_head(cache_dir, version, state)
 
 

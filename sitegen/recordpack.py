@@ -19,7 +19,7 @@ import struct
 from collections.abc import Mapping
 from pathlib import Path
 
-from sitegen.atomic import temporary_beside
+from sitegen.atomic import atomic_file
 from sitegen.model import Question
 
 _MAGIC = b"sitegen-pack-1\n"
@@ -31,25 +31,19 @@ Index = dict[str, tuple[int, int, str]]  # id -> (offset, length, record digest)
 def write_pack(path: Path, version: str, entries: Mapping[str, tuple[str, Question]]) -> None:
     """Write the questions (id -> (record digest, question)), in id order, atomically, as
     they are pickled: at 100,000 questions the whole file held in memory is 400 MB."""
-    fd, tmp = temporary_beside(path)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            head = _MAGIC + pickle.dumps(version, pickle.HIGHEST_PROTOCOL)
-            file.write(head)
-            offset = len(head)
-            index: Index = {}
-            for qid in sorted(entries):
-                digest, question = entries[qid]
-                data = pickle.dumps(question, pickle.HIGHEST_PROTOCOL)
-                index[qid] = (offset, len(data), digest)
-                file.write(data)
-                offset += len(data)
-            file.write(pickle.dumps(index, pickle.HIGHEST_PROTOCOL))
-            file.write(_TAIL.pack(offset))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as file:
+        head = _MAGIC + pickle.dumps(version, pickle.HIGHEST_PROTOCOL)
+        file.write(head)
+        offset = len(head)
+        index: Index = {}
+        for qid in sorted(entries):
+            digest, question = entries[qid]
+            data = pickle.dumps(question, pickle.HIGHEST_PROTOCOL)
+            index[qid] = (offset, len(data), digest)
+            file.write(data)
+            offset += len(data)
+        file.write(pickle.dumps(index, pickle.HIGHEST_PROTOCOL))
+        file.write(_TAIL.pack(offset))
 
 
 class Pack:

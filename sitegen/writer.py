@@ -30,9 +30,7 @@ class Output:
         self.files[path] = data
 
 
-def write_output(
-    output: Output, out_dir: Path, previous: set[str] | None = None
-) -> WriteReport:
+def write_output(output: Output, out_dir: Path, previous: set[str] | None = None) -> WriteReport:
     """Write every file that changed and remove the stale files of the previous build.
     A file added as None was written (or left alone) by whoever rendered it, and counted there.
     `previous`: the previous build's manifest, when the caller read it already."""
