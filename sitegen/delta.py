@@ -47,7 +47,14 @@ from sitegen.related_lists import Features, features_of
 from sitegen.render import DOCTOR_PREVIEW, Renderer
 from sitegen.reports import BuildReport, IngestReport
 from sitegen.search import index_site, remove_index, templates_digest
-from sitegen.site import Site, build_site, numbered_marks, title_key, title_warnings
+from sitegen.site import (
+    Site,
+    build_site,
+    numbered_marks,
+    title_groups,
+    title_key,
+    title_warnings,
+)
 from sitegen.siteindex import SiteIndex
 from sitegen.sitemap import sitemap_files
 from sitegen.writer import MANIFEST, Output, read_manifest, write_output
@@ -296,10 +303,8 @@ def manifest_stamp(out_dir: Path) -> tuple[int, int] | None:
 
 
 def _titles(questions: Sequence[Question]) -> dict[str, tuple[str, ...]]:
-    titles: dict[str, list[str]] = {}
-    for question in questions:
-        titles.setdefault(title_key(question.title), []).append(question.id)
-    return {key: tuple(sorted(ids)) for key, ids in titles.items()}
+    groups = title_groups(questions)
+    return {key: tuple(sorted(q.id for q in group)) for key, group in groups.items()}
 
 
 def _lookup_pages(

@@ -4,7 +4,6 @@ the template loader."""
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -48,7 +47,7 @@ from sitegen.site import (
     numbered_marks,
     question_summary_text,
     specialties_of,
-    title_key,
+    title_groups,
 )
 from sitegen.sitemap import robots_txt, sitemap_files
 
@@ -163,10 +162,10 @@ class _Watched:
 def _title_marks(questions: Sequence[Question]) -> dict[str, str]:
     """Return what tells apart the page titles of questions that share a title (case and
     spacing ignored), so every page title stays unique (site.numbered_marks)."""
-    shared: dict[str, list[str]] = defaultdict(list)
-    for question in questions:
-        shared[title_key(question.title)].append(question.id)
-    return {id_: mark for ids in shared.values() for id_, mark in numbered_marks(ids).items()}
+    groups = title_groups(questions).values()
+    return {
+        id_: mark for group in groups for id_, mark in numbered_marks(q.id for q in group).items()
+    }
 
 
 def _paragraphs(text: str) -> list[list[str]]:

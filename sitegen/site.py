@@ -73,10 +73,16 @@ def duplicate_titles(
     """Warn about questions that share a title (case and spacing ignored), each naming the
     files `where` gives: their records (a record's seed may be gone, and the title to change
     is the record's), or a seed whose record is not written yet."""
-    groups: dict[str, list[str]] = defaultdict(list)
+    groups = title_groups(questions).values()
+    return title_warnings([where(question) for question in group] for group in groups)
+
+
+def title_groups(questions: Iterable[Question]) -> dict[str, list[Question]]:
+    """Return the questions by title, case and spacing ignored (`title_key`), in their order."""
+    groups: dict[str, list[Question]] = defaultdict(list)
     for question in questions:
-        groups[title_key(question.title)].append(where(question))
-    return title_warnings(groups.values())
+        groups[title_key(question.title)].append(question)
+    return groups
 
 
 def numbered_marks(ids: Iterable[str]) -> dict[str, str]:
