@@ -33,6 +33,15 @@ def root(tmp_path: Path) -> Path:
     return project
 
 
+@pytest.fixture
+def ice(tmp_path: Path) -> Path:
+    """A built project of one seed, "Does ice help bruising?" answered by Ann Lee, MD."""
+    project = make_project(tmp_path)
+    write_seed(project, "ice.txt", SEED)
+    built(project)
+    return project
+
+
 def built(root: Path, config: Config | None = None) -> BuildReport:
     config = config or Config()
     return build(Paths.from_config(root, config), config)
@@ -127,17 +136,14 @@ def test_an_add_with_any_other_change_takes_the_full_path(root: Path, other: str
     assert differences(root, config) == []
 
 
-def test_a_new_seed_sharing_a_title_marks_both_pages_and_warns(tmp_path: Path) -> None:
-    root = make_project(tmp_path)
-    write_seed(root, "ice.txt", SEED)
-    built(root)
-    write_seed(root, "ice-2.txt", SEED.replace("Use ice", "Try ice"))
-    report = built(root)
+def test_a_new_seed_sharing_a_title_marks_both_pages_and_warns(ice: Path) -> None:
+    write_seed(ice, "ice-2.txt", SEED.replace("Use ice", "Try ice"))
+    report = built(ice)
     assert report.delta
-    first = root / "public" / "questions" / "does-ice-help-bruising" / "index.html"
+    first = ice / "public" / "questions" / "does-ice-help-bruising" / "index.html"
     assert "Does ice help bruising? (1 of 2)" in first.read_text("utf-8")
     assert sum("same title" in d.message for d in report.diagnostics) == 2
-    assert differences(root) == []
+    assert differences(ice) == []
 
 
 def test_a_third_question_of_a_title_renumbers_the_marks(tmp_path: Path) -> None:
@@ -153,28 +159,22 @@ def test_a_third_question_of_a_title_renumbers_the_marks(tmp_path: Path) -> None
     assert differences(root) == []
 
 
-def test_a_new_namesake_doctor_takes_the_full_path(tmp_path: Path) -> None:
-    root = make_project(tmp_path)
-    write_seed(root, "ice.txt", SEED)
-    built(root)
+def test_a_new_namesake_doctor_takes_the_full_path(ice: Path) -> None:
     # Another doctor whose id would be the first one's: both ids change, and every link.
     namesake = SEED.replace("Does ice", "Does heat").replace("Ann Lee, MD", "Ann Lee MD")
-    write_seed(root, "heat.txt", namesake)
-    report = built(root)
+    write_seed(ice, "heat.txt", namesake)
+    report = built(ice)
     assert not report.delta
-    ids = sorted(p.name for p in (root / "public" / "doctors").iterdir() if p.is_dir())
+    ids = sorted(p.name for p in (ice / "public" / "doctors").iterdir() if p.is_dir())
     assert len(ids) == 2 and "ann-lee-md-tampa-plastic-surgeon" not in ids
-    assert differences(root) == []
+    assert differences(ice) == []
 
 
-def test_a_new_doctor_of_another_name_takes_the_delta_path(tmp_path: Path) -> None:
-    root = make_project(tmp_path)
-    write_seed(root, "ice.txt", SEED)
-    built(root)
+def test_a_new_doctor_of_another_name_takes_the_delta_path(ice: Path) -> None:
     other = SEED.replace("Does ice", "Does heat").replace("Ann Lee", "Bo Chan")
-    write_seed(root, "heat.txt", other)
-    assert built(root).delta
-    assert differences(root) == []
+    write_seed(ice, "heat.txt", other)
+    assert built(ice).delta
+    assert differences(ice) == []
 
 
 def test_after_a_killed_build_the_next_takes_the_full_path_and_loads_no_state(
