@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_force(build_)
     _add_no_search(build_)
     build_.add_argument(
-        "--timings", action="store_true", help="print the wall time of each build phase"
+        "--timings", action="store_true", help="print the wall time and memory of each build phase"
     )
     build_.add_argument(
         "--verify",
@@ -262,8 +262,8 @@ def _do_build(
     if quiet_noop and report.skipped:
         return report, paths
     if getattr(args, "timings", False):
-        for name, seconds in timings.take():
-            print(f"{seconds:8.2f}s  {name}", file=sys.stderr)
+        for timed in timings.take():
+            print(timings.line(timed), file=sys.stderr)
     _print_diagnostics(report.diagnostics, args.quiet)
     if not args.quiet and report.skipped and report.written is not None:
         print(

@@ -171,6 +171,19 @@ def test_a_build_that_changes_many_files_does_not_list_them(
     assert "changed:" not in capsys.readouterr().out
 
 
+def test_timings_print_each_phase_with_its_time_and_memory(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "--timings"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    timed = [line for line in lines if "s  " in line and "rss " in line]
+    assert any("parse seeds into records" in line for line in timed)
+    assert any("render and write pages" in line for line in timed)
+    for line in timed:
+        rss, peak = (int(line.split(word)[1].split()[0]) for word in ("rss ", "peak "))
+        assert 0 < rss <= peak
+
+
 def test_build_takes_other_directories(project: Path) -> None:
     (project / "seeds").rename(project / "in")
     assert main(["build", "-q", "--seeds", "in", "--content", "recs", "--output", "site"]) == 0
