@@ -128,13 +128,15 @@ def test_a_delta_build_killed_at_any_moment_leaves_a_site_the_next_build_complet
     # part way: while it parses, renders, writes, indexes or saves its state.
     clean = make_project(tmp_path / "clean")
     killed = make_project(tmp_path / "killed")
-    pool = list(generate_seeds(460, seed=12))
+    pool = list(generate_seeds(466, seed=12))
     for name, text in pool[:450]:
         (killed / "seeds" / name).write_text(text, "utf-8")
     rng = random.Random(13)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    outcomes, deltas = [], 0
-    for attempt in range(5):
+    outcomes, deltas, attempt = [], 0, 0
+    # Until three kills land mid-build (a delta build takes a second or two: one killed late
+    # on a loaded machine may have ended first), within eight rounds.
+    while outcomes.count(-signal.SIGKILL) < 3 and attempt < 8:
         assert run(killed).wait() == 0
         first, second = pool[450 + 2 * attempt : 452 + 2 * attempt]
         (killed / "seeds" / first[0]).write_text(first[1], "utf-8")
@@ -147,7 +149,8 @@ def test_a_delta_build_killed_at_any_moment_leaves_a_site_the_next_build_complet
         outcomes.append(code)
         assert ended
         assert_nothing_truncated(killed)
-    assert deltas == 5
+        attempt += 1
+    assert deltas == attempt
     assert outcomes.count(-signal.SIGKILL) >= 3  # kills did land mid-build
     assert run(killed).wait() == 0
     shutil.copytree(killed / "seeds", clean / "seeds", dirs_exist_ok=True)
