@@ -34,13 +34,14 @@ from sitegen.families import FAMILIES_DIR, Families, Family
 from sitegen.filefacts import FolderFacts
 from sitegen.ingest import (
     FACTS_VERSION,
+    Settled,
     changed_by_others,
     ingest,
     load_records,
     records_shown,
 )
 from sitegen.model import Question
-from sitegen.pagekeys import KEYS_DIR, PageKey, PageKeys
+from sitegen.pagekeys import KEYS_DIR, Digests, PageKey, PageKeys
 from sitegen.parallel import run_forked, workers
 from sitegen.related_lists import load_memo, save_memo
 from sitegen.render import NOT_MINE, Renderer, make_environment
@@ -215,6 +216,10 @@ def _build(
             (cache_dir / retired).unlink(missing_ok=True)
         for retired in RETIRED_CACHE_DIRS:
             shutil.rmtree(cache_dir / retired, ignore_errors=True)
+    # A delta build's ingest starts from the state's: it looks at the seeds added and those
+    # not up to date alone (the rest are as the state saw them, as content/ is).
+    start = (state.settled, added) if state is not None and added and not unfinished else None
+    settled: list[Settled] = []
     with phase("parse seeds into records"):
         report = ingest(
             paths.seeds,
@@ -222,8 +227,10 @@ def _build(
             paths.root,
             force=force,
             progress=progress,
-            facts=facts,
+            facts=facts if start is None else None,
             listings=seen,
+            start=start,
+            settled=settled if cache_dir is not None and delta.ENABLED else None,
         )
         # What the look listed of the records, to tell those changed since (below); the rest
         # (10 MB at 100,000 files) is not held through the build.
@@ -231,10 +238,18 @@ def _build(
         seen = None
         if ingest_reports is not None:
             ingest_reports.append(report)
-    if state is not None and added and not unfinished and looked is not None and facts is not None:
+    if state is not None and added and not unfinished and looked is not None and settled:
         assert cache_dir is not None and looked_records is not None and seeds_listing is not None
         context = delta.Context(
-            paths, config, version, cache_dir, looked, seeds_listing, added, looked_records, facts
+            paths,
+            config,
+            version,
+            cache_dir,
+            looked,
+            seeds_listing,
+            added,
+            looked_records,
+            settled[0],
         )
         with phase("render what the new seeds reach"):
             made = delta.run(state, context, report, pages_written)
@@ -410,26 +425,36 @@ def _build(
             # built anew by --force, or a quarter of it written again, as after a template change:
             # keeping the state costs such a build a few percent, an edit's build double).
             many = len(written.changed) * 4 >= pages  # a quarter of the files or more
-            if seeds_listing is not None and (
-                report.written or not families.previous or force or many
+            if (
+                seeds_listing is not None
+                and settled
+                and (report.written or not families.previous or force or many)
             ):
                 with phase("note the site for a delta build"):
+                    current = families.current()
+                    lookups = delta.lookup_pages(keys.current, current)
+                    # What no delta needs goes first: the state's making reuses its memory (it
+                    # set this build's peak at 100,000 questions).
+                    keys.current.clear()
+                    keys.digests = Digests()
+                    output.files.clear()
                     kept = delta.state_of(
                         site,
                         questions,
                         renderer,
-                        families.current(),
-                        keys.current,
+                        current,
+                        lookups,
                         tuple(problems),
                         looked,
                         content_read[0],
                         seeds_listing,
+                        settled[0],
                     )
-                    try:
-                        if kept is not None:
-                            delta.keep(cache_dir, version, kept, questions, record_digests)
-                    except OSError:  # a full disk: the site is built; only the delta is lost
-                        delta.forget(cache_dir)
+                try:
+                    if kept is not None:
+                        delta.keep(cache_dir, version, kept, questions, record_digests)
+                except OSError:  # a full disk: the site is built; only the delta is lost
+                    delta.forget(cache_dir)
     return result
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import os
 import pickle
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,8 +35,8 @@ from sitegen.browse import URL_LOOKUPS
 from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Records
 from sitegen.errors import Diagnostic
-from sitegen.filefacts import FolderFacts, by_name, differing, numbers_of
-from sitegen.ingest import RECORDS, changed_by_others, records_shown
+from sitegen.filefacts import by_name, differing
+from sitegen.ingest import Settled, changed_by_others, records_shown
 from sitegen.model import Question
 from sitegen.pagekeys import PageKey
 from sitegen.reach import SITE_WIDE, family_pages, pages_reached, reached, urls_changed
@@ -57,6 +56,7 @@ from sitegen.site import (
 )
 from sitegen.siteindex import SiteIndex
 from sitegen.sitemap import sitemap_files
+from sitegen.timings import phase
 from sitegen.writer import MANIFEST, Output, read_manifest, write_output
 
 STATE_FILE = "delta.pickle"
@@ -93,6 +93,7 @@ class State:
     # The output manifest's (size, mtime) as the build left it: public/ is the build's.
     manifest: tuple[int, int] | None
     pack: str  # the version of the record pack written with the state (its records unchanged)
+    settled: Settled  # what the ingest of the next build starts from
     steps: int = 0  # delta builds since the state was written whole (see `Step`)
 
 
@@ -107,6 +108,7 @@ class Step:
     content: str
     manifest: tuple[int, int] | None
     lookups: dict[str, str]  # pages whose render made a site-wide lookup for the first time
+    settled: Settled  # what the delta build's ingest left
 
     def apply(self, state: State) -> None:
         """Bring the state to what it is after the delta build that made this step."""
@@ -123,6 +125,7 @@ class Step:
             names.append(name)
             numbers.extend(five)
         state.lookups.update(self.lookups)
+        state.settled = self.settled
         state.content = self.content
         state.manifest = self.manifest
         state.steps += 1
@@ -182,13 +185,38 @@ def forget(cache_dir: Path) -> None:
 
 
 def save(cache_dir: Path, version: str, state: State) -> None:
-    """Write the state atomically, pickled straight to the file: at 100,000 questions its
-    bytes, compressed as the other caches are, would add 200 MB to the build's peak."""
+    """Write the state atomically, pickled straight to the file (at 100,000 questions its
+    bytes, compressed as the other caches are, would add 200 MB to the build's peak), in
+    parts: the pickler remembers each object it wrote, 40 bytes apiece, so the index and the
+    related lists, which share their strings within, each have their own memo, and the rest,
+    whose objects appear once, none (one memo over all set the cold build's peak: 80 MB)."""
     (cache_dir / JOURNAL_FILE).unlink(missing_ok=True)
     state.steps = 0
+    fields = {f: getattr(state, f) for f in State.__dataclass_fields__}
+    shared = {name: fields.pop(name) for name in _SHARED_PARTS}
     with atomic_file(cache_dir / STATE_FILE) as file:
-        pickle.dump((_MAGIC, version, state), file, pickle.HIGHEST_PROTOCOL)
+        pickler = pickle.Pickler(file, pickle.HIGHEST_PROTOCOL)
+        pickler.fast = True
+        pickler.dump((_MAGIC, version, fields))
+        pickler.fast = False
+        for name in _SHARED_PARTS:
+            pickler.dump(shared[name])
+            pickler.clear_memo()
     _save_head(cache_dir, version, state)
+
+
+_SHARED_PARTS = ("index", "entries")  # pickled each with a memo of its own (see save)
+
+
+def _load_state(data: bytes, version: str) -> State | None:
+    """Return the state `save` wrote in `data`, or None when it is another code's."""
+    parts = io.BytesIO(data)
+    magic, stored_version, fields = pickle.load(parts)
+    if magic != _MAGIC or stored_version != version:
+        return None
+    for name in _SHARED_PARTS:
+        fields[name] = pickle.load(parts)
+    return State(**fields)
 
 
 def _save_head(cache_dir: Path, version: str, state: State) -> None:
@@ -206,10 +234,10 @@ def load(cache_dir: Path, version: str, look: snapshot.Look, output: Path) -> St
     if head != (_MAGIC, version, look.others, look.content, manifest_stamp(output)):
         return None
     try:
-        magic, stored_version, state = pickle.loads((cache_dir / STATE_FILE).read_bytes())
+        state = _load_state((cache_dir / STATE_FILE).read_bytes(), version)
     except Exception:  # any damage at all means: no state
         return None
-    if magic != _MAGIC or stored_version != version or not isinstance(state, State):
+    if state is None:
         return None
     try:
         journal = (cache_dir / JOURNAL_FILE).read_bytes()
@@ -251,8 +279,10 @@ def keep(
     published = state.index.entries
     entries = {q.id: (digests[q.id], q) for q in questions if q.id in published}
     if len(entries) == len(published):
-        write_pack(cache_dir / PACK_FILE, state.pack, entries)
-    save(cache_dir, version, state)
+        with phase("write the delta state's record pack"):
+            write_pack(cache_dir / PACK_FILE, state.pack, entries)
+    with phase("write the delta state"):
+        save(cache_dir, version, state)
 
 
 def state_of(
@@ -260,19 +290,20 @@ def state_of(
     questions: Sequence[Question],
     renderer: Renderer,
     families: dict[str, tuple[bytes, tuple[str, ...]]],
-    keys: dict[str, PageKey],
+    lookups: dict[str, str] | None,
     problems: tuple[Diagnostic, ...],
     look: snapshot.Look,
     content: str,
     seeds: snapshot.Listing,
+    settled: Settled,
 ) -> State | None:
     """Return the state a full build leaves for a delta build, or None when no delta build
-    could start from it (a related list not ranked, too many pages with site-wide lookups)."""
+    could start from it (a related list not ranked, too many pages with site-wide lookups:
+    `lookups` is None, see `lookup_pages`)."""
     lists = renderer.related.memo()[1]
     features: dict[str, Features] = renderer.related.features
     if any(q.id not in lists for q in site.questions):
         return None
-    lookups = _lookup_pages(keys, families)
     if lookups is None:
         return None
     index = SiteIndex.of(site)
@@ -291,6 +322,7 @@ def state_of(
         hidden=len(questions) - len(site.questions),
         manifest=manifest_stamp(renderer.out_dir),
         pack=f"{look.others}:{content}",
+        settled=settled,
     )
 
 
@@ -307,7 +339,7 @@ def _titles(questions: Sequence[Question]) -> dict[str, tuple[str, ...]]:
     return {key: tuple(sorted(q.id for q in group)) for key, group in groups.items()}
 
 
-def _lookup_pages(
+def lookup_pages(
     keys: dict[str, PageKey], families: dict[str, tuple[bytes, tuple[str, ...]]]
 ) -> dict[str, str] | None:
     """Return the pages whose last render made a site-wide lookup other than a URL, with
@@ -347,7 +379,7 @@ class Context:
     seeds: snapshot.Listing  # the seeds folder as the look listed it
     added: frozenset[str]  # the seed files in it that the state has not seen
     records: snapshot.Listing  # the records folder as the look listed it, before the ingest
-    facts: FolderFacts
+    settled: Settled  # what the ingest, started from the state's, leaves the next
 
 
 def run(
@@ -369,7 +401,7 @@ def run(
     records = walked.take().get(str(folder), snapshot.NO_FILES)
     if changed_by_others(context.records, records, report):
         return None  # a record changed by someone else since the look (as the full path)
-    if not _note_written(context.facts, folder, report):
+    if not _read_back(folder, report):
         return None  # or since the ingest wrote it
     published = build_site(added).questions
     before = state.index.before_adding(published)
@@ -434,6 +466,7 @@ def run(
         content=content[0],
         manifest=manifest_stamp(out),
         lookups={p: site.family_of[p] for p in sorted(renderer.watched) if p not in state.lookups},
+        settled=context.settled,
     )
     step.finish(state)
     page_count = sum(map(len, state.families.values())) + len(after.home)  # questions' too
@@ -449,7 +482,6 @@ def run(
         search=search,
         delta=True,
     )
-    context.facts.save()
     # As the full path: nothing is noted of inputs that could change unseen within a clock tick.
     settled = snapshot.settled(context.look.newest, content[1])
     if settled and len(state.lookups) <= MAX_LOOKUP_PAGES:
@@ -481,21 +513,16 @@ def _added(state: State, context: Context, report: IngestReport) -> list[Questio
     return [report.fresh[qid] for qid in sorted(report.fresh)]
 
 
-def _note_written(facts: FolderFacts, folder: Path, report: IngestReport) -> bool:
-    """Note what the ingest found of each record it wrote, once its bytes read back as written
-    (as load_records does, so the next build need not read them); False when one differs."""
+def _read_back(folder: Path, report: IngestReport) -> bool:
+    """Return whether each record the ingest wrote holds the bytes it wrote (else a person
+    edited it since: the full path loads it as it is now)."""
     for qid, made in sorted(report.written_facts.items()):
-        path = f"{folder}/{qid}.yaml"
-        numbers = numbers_of(path)
-        read_at = time.time_ns()
         try:
-            with open(path, "rb") as record:
-                data = record.read()
+            with open(f"{folder}/{qid}.yaml", "rb") as record:
+                if cache.key(record.read()) != made[3]:
+                    return False
         except OSError:
             return False
-        if cache.key(data) != made[3]:
-            return False
-        facts.note(RECORDS, f"{qid}.yaml", numbers, made, read_at)
     return True
 
 

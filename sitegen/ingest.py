@@ -192,6 +192,21 @@ def _declared_source(text: str, where: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Settled:
+    """What an ingest leaves the next one to start from, when the inputs it saw change only by
+    seeds added: every seed it found up to date (or wrote the record of) stays so while its
+    file and content/ do, so the next ingest looks at the others alone, and at the records
+    that are not such a seed's: a build over 100,000 seeds then reads and scans none of them."""
+
+    # The seeds not up to date, which every build parses again (a seed that does not parse, a
+    # changed seed whose record a person edited, one a record that cannot be read may hold).
+    unsettled: frozenset[str]
+    # The records an ingest of them must know: those of no seed listed (kept edits of seeds
+    # gone, records written by hand), those that cannot be read, and the unsettled seeds'.
+    records: tuple[ExistingRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Parsed:
     source: str
     seed_hash: str  # checksum of the bytes parsed
@@ -210,23 +225,44 @@ def ingest(
     progress: Progress | None = None,
     facts: FolderFacts | None = None,
     listings: Listings | None = None,
+    start: tuple[Settled, frozenset[str]] | None = None,
+    settled: list[Settled] | None = None,
 ) -> IngestReport:
     """Parse new and changed seeds into records; report what was written, kept and removed.
     With facts, seeds and records unchanged since a build noted them are not read: `listings`
     is a walk of the seeds and records folders taken before this build read any of them
     (`snapshot.look` makes one; each folder is walked here when it is not listed). One taken
-    before the build started is fine: a seed changed since is built by the next build."""
+    before the build started is fine: a seed changed since is built by the next build.
+    `start`: what the last ingest left (`settled`) and the seed files added since, when no
+    other seed and no record changed since it: then only the unsettled seeds and the added
+    ones are looked at, and the others counted unchanged, as they would be.
+    `settled`: a list to put what this ingest leaves the next in."""
     report = IngestReport()
     questions_dir = content_dir / "questions"
     listings = listings or {}
-    existing = scan_records(questions_dir, root, facts, listings.get(str(questions_dir)))
+    ids: set[str] | None = None  # every record's id, when `existing` holds only some records
+    if start is None:
+        existing = scan_records(questions_dir, root, facts, listings.get(str(questions_dir)))
+    else:
+        existing = {r.id: r for r in start[0].records}
+        names = listings.get(str(questions_dir), (listed(questions_dir, ".yaml"), None))[0]
+        ids = {name.removesuffix(".yaml") for name in names if name.endswith(".yaml")}
     by_source = {r.source: r for r in existing.values() if r.source is not None}
     ignored: list[str] = []
     # A hidden file is no seed: an editor's lock (.#q.txt, a link to nowhere) or swap file.
     seeds = [name for name in listed(seeds_dir, ".txt", ignored) if name[:1] != "."]
-    sources = set()
+    seed_names = set(seeds)
+    looked = seeds
+    if start is not None:
+        wanted = start[0].unsettled | start[1]
+        looked = [name for name in seeds if name in wanted]
+        report.unchanged = len(seeds) - len(looked)
+    up_to_date_names: list[str] = []
     # The checksum of each seed unchanged since a build noted it.
-    hashes, numbers = _unchanged(facts, SEEDS, seeds_dir, listings.get(str(seeds_dir)))
+    if start is None:
+        hashes, numbers = _unchanged(facts, SEEDS, seeds_dir, listings.get(str(seeds_dir)))
+    else:  # (no seed's facts: the looked-at ones are few)
+        hashes, numbers = {}, _Numbers(str(seeds_dir), None)
     # Seeds to parse: (source, path, record, numbers). Their bytes are read (and hashed) by
     # the parse workers, so the build never holds every seed in memory at once.
     todo: list[tuple[str, str, ExistingRecord | None, Numbers | None]] = []
@@ -235,10 +271,9 @@ def ingest(
     for name in ignored:  # a seed saved as .md or .TXT would otherwise vanish without a word
         why = "a folder" if os.path.isdir(seeds_dir / name) else "not a .txt file"
         report.diagnostics.append(Diagnostic(seeds_prefix + name, None, f"{why}: ignored"))
-    for name in seeds:
+    for name in looked:
         source = seeds_prefix + name
         seed = f"{seeds_dir}/{name}"
-        sources.add(source)
         record = by_source.get(source)
         seed_hash = hashes.get(name)
         before = numbers(name) if facts is not None and seed_hash is None else None
@@ -256,6 +291,7 @@ def ingest(
             up_to_date = record.seed_hash == seed_hash
         if up_to_date:
             report.unchanged += 1
+            up_to_date_names.append(name)
         else:
             todo.append((source, seed, record, before))
 
@@ -275,7 +311,8 @@ def ingest(
             parsed.append(_Parsed(source, seed_hash or "", result.question, record))
 
     def gone(record: ExistingRecord) -> bool:
-        return record.source not in sources and (record.source or "").startswith(seeds_prefix)
+        source = record.source or ""
+        return source.startswith(seeds_prefix) and source[len(seeds_prefix) :] not in seed_names
 
     records_prefix = records_shown(content_dir, root)
     held = _claimed_by_unreadable(parsed, existing)
@@ -294,11 +331,11 @@ def ingest(
     # Generated records of seeds that are gone are removed below: their ids are free for a
     # new seed now (a renamed seed keeps its id, as deleting and adding it in two builds would).
     freed = {r.id for r in existing.values() if gone(r) and r.seed_hash and not r.edited}
-    ids = _assign_ids(parsed, existing, freed)
-    reused = freed.intersection(ids.values())
+    assigned = _assign_ids(parsed, existing, freed, questions_dir, ids)
+    reused = freed.intersection(assigned.values())
     accepted: list[tuple[Question, str]] = []
     for item in parsed:
-        question_id = ids[item.source]
+        question_id = assigned[item.source]
         question = replace(item.question, id=question_id)
         record = item.existing
         if record is not None and record.edited and not force:
@@ -319,8 +356,9 @@ def ingest(
     # The workers write the records: in this process, writing 100,000 files was most of the
     # parse phase while the workers waited.
     folder = str(questions_dir) if write else None
-    # Facts only for a caller that keeps them (`sitegen parse` does not).
-    prefix = records_prefix if facts is not None else None
+    # What scanning finds in each record written, for a caller that notes facts or starts
+    # from the last ingest (it reads them back); `sitegen parse` does neither.
+    prefix = records_prefix if facts is not None or start is not None else None
     items = [(q, seed_hash, folder, prefix, force) for q, seed_hash in accepted]
     writes = enumerate(zip(accepted, imap_ordered(_record, items), strict=True), 1)
     for done, ((question, _), (file, made)) in writes:
@@ -349,7 +387,34 @@ def ingest(
             if write:
                 record.path.unlink(missing_ok=True)
             report.removed.append(where)
+    if settled is not None:
+        settled.append(_settled(report, existing, looked, up_to_date_names, seeds_prefix))
     return report
+
+
+def _settled(
+    report: IngestReport,
+    existing: dict[str, ExistingRecord],
+    looked: list[str],
+    up_to_date: list[str],
+    seeds_prefix: str,
+) -> Settled:
+    """Return what an ingest leaves the next (see Settled): the seeds looked at that were not
+    up to date and whose record it did not write, and the records it kept that are not an up
+    to date seed's."""
+    done = set(up_to_date)
+    done.update(q.source[len(seeds_prefix) :] for q in report.fresh.values())
+    unsettled = frozenset(name for name in looked if name not in done)
+    touched = {where.rpartition("/")[2].removesuffix(".yaml") for where in report.removed}
+    touched.update(report.fresh)
+
+    def up_to_date_seeds(record: ExistingRecord) -> bool:
+        # (with a start, the seeds not looked at are up to date: their records are not here)
+        source = record.source or ""
+        return source.startswith(seeds_prefix) and source[len(seeds_prefix) :] in done
+
+    kept = (r for r in existing.values() if r.id not in touched and not up_to_date_seeds(r))
+    return Settled(unsettled, tuple(kept))
 
 
 def _keep_edit(report: IngestReport, where: str, why: str, when: str) -> None:
@@ -438,13 +503,19 @@ def _title_slug(item: _Parsed) -> str:
 
 
 def _assign_ids(
-    parsed: list[_Parsed], existing: dict[str, ExistingRecord], freed: set[str]
+    parsed: list[_Parsed],
+    existing: dict[str, ExistingRecord],
+    freed: set[str],
+    folder: Path,
+    every: set[str] | None = None,
 ) -> dict[str, str]:
     """Give each parsed seed an id: its record's, or for a new seed the slug of its title,
     with its file name's slug added when another seed wants the same slug or the slug is
     taken. A seed wants its title's slug even when its record has a suffixed id already:
     a run killed while it wrote records may have written one twin's and not the other's,
-    and the other must get the id a run over both seeds from scratch gives it."""
+    and the other must get the id a run over both seeds from scratch gives it. `every`: each
+    record's id, when `existing` holds only some (the others are up to date seeds' records,
+    in `folder`)."""
     ids: dict[str, str] = {}
     new = [p for p in parsed if p.existing is None]
     for item in parsed:
@@ -452,11 +523,11 @@ def _assign_ids(
             ids[item.source] = item.existing.id
     slugs = {p.source: _title_slug(p) for p in new}
     wanted = Counter(slugs.values())
-    taken = set(existing) - freed
+    taken = (set(existing) if every is None else every | existing.keys()) - freed
     alone = sorted(s for s, n in wanted.items() if n == 1 and s not in taken)
-    ordered = sorted(existing) if alone else []
+    ordered = sorted(existing if every is None else every | existing.keys()) if alone else []
     for slug in alone:
-        wanted[slug] += _twins(slug, ordered, existing, freed)
+        wanted[slug] += _twins(slug, ordered, existing, freed, folder)
     for item in new:
         slug = slugs[item.source]
         if slug in taken or wanted[slug] > 1:
@@ -470,21 +541,26 @@ def _assign_ids(
 
 
 def _twins(
-    slug: str, ordered: list[str], existing: dict[str, ExistingRecord], freed: set[str]
+    slug: str,
+    ordered: list[str],
+    existing: dict[str, ExistingRecord],
+    freed: set[str],
+    folder: Path,
 ) -> int:
     """Return how many records of other seeds have a title whose slug is `slug`, among those
-    whose id is that slug with a suffix (`ordered`: the ids of `existing`, sorted): only those
-    few are read."""
+    whose id is that slug with a suffix (`ordered`: every record's id, sorted; one not in
+    `existing` is an up to date seed's record in `folder`): only those few are read."""
     found = 0
     prefix = f"{slug}-"
     for record_id in ordered[bisect.bisect_left(ordered, prefix) :]:
         if not record_id.startswith(prefix):
             break
-        record = existing[record_id]
-        if record_id in freed or record.source is None:
+        record = existing.get(record_id)
+        if record_id in freed or (record is not None and record.source is None):
             continue
+        path = record.path if record is not None else folder / f"{record_id}.yaml"
         try:
-            question = load_question(record.path.read_text("utf-8"), str(record.path))
+            question = load_question(path.read_text("utf-8"), str(path))
         except (OSError, UnicodeDecodeError, RecordError):
             continue  # the load reports it
         found += slugify(question.title) == slug

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -601,3 +602,78 @@ def test_a_seed_that_vanishes_after_its_record_was_made_keeps_the_record(
     report = run(project)
     assert [(d.path, d.severity) for d in report.errors] == [("seeds/q.txt", "error")]
     assert records(project) == before  # not removed as "gone", not rewritten
+
+
+# An ingest started from the last one's result (a delta build's): it looks at the seeds added
+# and those not up to date alone, and reports what an ingest of every seed would.
+
+
+def _titled(title: str) -> str:
+    return SEED.replace("Will my twitch go away?", title)
+
+
+def _mixed(project: Path, seed: SeedFactory) -> None:
+    """Seeds and records of every kind an ingest treats apart, built by two ingests."""
+    seed(SEED, "a.txt")
+    seed(_titled("Is bruising normal?"), "b.txt")
+    seed(_titled("Shared title?"), "p.txt")  # twins: both take a suffixed id
+    seed(_titled("Shared title?"), "q.txt")
+    seed("  \n", "broken.txt")  # does not parse: parsed again by every ingest
+    seed(_titled("Edited then changed?"), "d.txt")
+    seed(_titled("Edited then gone?"), "gone.txt")
+    seed("not a seed", "notes.md")
+    run(project)
+    folder = project / "content" / "questions"
+    for stem in ("edited-then-changed", "edited-then-gone"):
+        path = folder / f"{stem}.yaml"
+        path.write_text(path.read_text("utf-8").replace("settle with time", "edited"), "utf-8")
+    seed(_titled("Edited then changed?").replace("settle", "calm"), "d.txt")
+    (project / "seeds" / "gone.txt").unlink()
+
+
+def _same(one: IngestReport, other: IngestReport) -> None:
+    for field in ("written", "removed", "kept_edits", "unchanged", "diagnostics", "fresh"):
+        assert getattr(one, field) == getattr(other, field), field
+
+
+def test_an_ingest_started_from_the_last_reports_what_one_of_every_seed_does(
+    project: Path, seed: SeedFactory, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    _mixed(project, seed)
+    settled: list[ingest_module.Settled] = []
+    ingest(project / "seeds", project / "content", project, settled=settled)
+    twin = tmp_path_factory.mktemp("twin")
+    shutil.copytree(project, twin, dirs_exist_ok=True)
+    rounds = [
+        # a title a record has; a twin of the suffixed pair; one that does not parse
+        {"new.txt": SEED, "r.txt": _titled("Shared title?"), "bad.txt": "\n"},
+        {"later.txt": _titled("Later?"), "s.txt": _titled("Shared title?")},
+    ]
+    for added in rounds:
+        for root in (project, twin):
+            for name, text in added.items():
+                (root / "seeds" / name).write_text(textwrap.dedent(text).lstrip("\n"), "utf-8")
+        start = (settled.pop(), frozenset(added))
+        started = ingest(
+            project / "seeds", project / "content", project, start=start, settled=settled
+        )
+        _same(started, run(twin))
+        assert records(project) == records(twin)
+    assert "r-shared-title-r" not in records(project)  # (the twins' rule was taken)
+    assert {"shared-title-r", "shared-title-s"} <= records(project).keys()
+    assert settled[0].unsettled == {"broken.txt", "bad.txt", "d.txt"}
+
+
+def test_an_ingest_started_from_the_last_reads_no_seed_it_left_up_to_date(
+    project: Path, seed: SeedFactory
+) -> None:
+    seed(SEED, "a.txt")
+    settled: list[ingest_module.Settled] = []
+    ingest(project / "seeds", project / "content", project, settled=settled)
+    seed("Just a title\n", "a.txt")  # (a build starts from the last ingest only when unchanged)
+    seed(_titled("Is bruising normal?"), "b.txt")
+    start = (settled[0], frozenset({"b.txt"}))
+    report = ingest(project / "seeds", project / "content", project, start=start)
+    assert report.unchanged == 1
+    assert report.diagnostics == []
+    assert report.written == ["content/questions/is-bruising-normal.yaml"]
