@@ -36,7 +36,7 @@ from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Records
 from sitegen.errors import Diagnostic
 from sitegen.filefacts import by_name, differing
-from sitegen.ingest import Settled, changed_by_others, records_shown
+from sitegen.ingest import Settled, records_shown
 from sitegen.model import Question
 from sitegen.pagekeys import PageKey
 from sitegen.reach import SITE_WIDE, family_pages, pages_reached, reached, urls_changed
@@ -395,12 +395,17 @@ def run(
     added = _added(state, context, report)
     if added is None:
         return None
-    # What the next look must find of content/, walked before the new records are read back.
-    prints, walked = snapshot.dir_prints([paths.content], listed=True)
-    content = snapshot.combine(prints), prints[0][1]
-    records = walked.take().get(str(folder), snapshot.NO_FILES)
-    if changed_by_others(context.records, records, report):
-        return None  # a record changed by someone else since the look (as the full path)
+    # What the next look must find of content/, walked before the new records are read back:
+    # the records as the look listed them (one changed since shows to the next look: that
+    # build runs), and the new ones. Any other name added or gone since is someone else's.
+    listings: snapshot.Listings = {}
+    known = {str(folder): context.records}
+    printed = snapshot.dir_print(paths.content, listings, known)
+    content = snapshot.combine([printed]), printed[1]
+    names = listings.get(str(folder), snapshot.NO_FILES)[0]
+    ours = {where.rpartition("/")[2] for where in report.written}
+    if set(names) != ours.union(context.records[0]):
+        return None  # a record added or removed by someone else since the look
     if not _read_back(folder, report):
         return None  # or since the ingest wrote it
     published = build_site(added).questions

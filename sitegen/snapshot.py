@@ -210,9 +210,13 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def dir_print(directory: Path, listings: Listings | None = None) -> tuple[bytes, int]:
+def dir_print(
+    directory: Path, listings: Listings | None = None, known: Listings | None = None
+) -> tuple[bytes, int]:
     """Return (digest of every entry's path, size, mtime, ctime, inode and mode, newest time);
-    with `listings`, note there what each folder of the tree listed."""
+    with `listings`, note there what each folder of the tree listed. `known`: listings taken
+    earlier, whose numbers stand for the files they list instead of a stat each (a file
+    changed since then shows in the next fingerprint: that build runs)."""
     parts: list[bytes] = [b"\1" + os.fsencode(directory) + b"\n"]
     newest = [0]
     try:
@@ -221,7 +225,7 @@ def dir_print(directory: Path, listings: Listings | None = None) -> tuple[bytes,
         return hashlib.blake2b(parts[0], digest_size=20).digest(), 0
     try:
         where = (str(directory), listings) if listings is not None else None
-        _walk(fd, b"", parts, newest, set(), where)
+        _walk(fd, b"", parts, newest, set(), where, (str(directory), known or {}))
     finally:
         os.close(fd)
     return hashlib.blake2b(b"".join(parts), digest_size=20).digest(), newest[0]
@@ -234,6 +238,7 @@ def _walk(
     newest: list[int],
     above: set[tuple[int, int]],
     where: tuple[str, Listings] | None = None,
+    known: tuple[str, Listings] = ("", {}),
 ) -> None:
     # Names relative to an open directory: the kernel resolves one name per stat, not a path.
     # listdir and os.stat, not scandir: a DirEntry and its stat cost a third more per file.
@@ -250,8 +255,9 @@ def _walk(
     names = os.listdir(fd)
     parts.append(b"\2%d:%s" % (len(prefix), prefix))
     modes: Sequence[int]
+    earlier = known[1].get(f"{known[0]}/{os.fsdecode(prefix)}".rstrip("/")) if known[1] else None
     try:
-        numbers = _stats(fd, names)
+        numbers = _stats(fd, names) if earlier is None else _known_stats(fd, names, earlier)
     except OverflowError:  # a number past 64 bits (some file systems' inodes): as text
         text, modes, latest = _stats_as_text(fd, names)
         parts.append(text)
@@ -273,7 +279,7 @@ def _walk(
             continue
         try:
             below = prefix + name.encode(_FS_ENCODING, _FS_ERRORS) + b"/"
-            _walk(sub, below, parts, newest, above, where)
+            _walk(sub, below, parts, newest, above, where, known)
         finally:
             os.close(sub)
     above.discard((here.st_dev, here.st_ino))
@@ -308,6 +314,21 @@ _GONE: Numbers = (-1, -1, -1, -1, 0)  # a file removed between the listing and i
 
 def _numbers(stat: os.stat_result) -> Numbers:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_mode)
+
+
+def _known_stats(fd: int, names: list[str], earlier: Listing) -> array[int]:
+    """Return what `_stats` gives, taking each name's numbers from the listing `earlier`
+    where it lists the name, a stat for the others."""
+    noted = dict(zip(earlier[0], range(0, len(earlier[1]), 5), strict=True))
+    numbers = array("q")
+    extend, was = numbers.extend, earlier[1]
+    for name in names:
+        at = noted.get(name)
+        if at is None:
+            extend(_entry(fd, name))
+        else:
+            extend(was[at : at + 5])
+    return numbers
 
 
 def _target(fd: int, name: str) -> Numbers | None:

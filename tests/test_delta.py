@@ -285,9 +285,10 @@ def test_a_shared_title_marks_a_page_the_new_question_reaches_no_other_way(
     assert differences(root) == []
 
 
-def test_a_record_edited_while_a_delta_build_parses_sends_it_to_the_full_path(
+def test_a_record_edited_while_a_delta_build_parses_is_built_by_the_next_build(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The delta build notes the records' numbers as its look saw them: the edit shows.
     real = build_module.ingest
     record = sorted((root / "content" / "questions").glob("*.yaml"))[3]
 
@@ -300,8 +301,29 @@ def test_a_record_edited_while_a_delta_build_parses_sends_it_to_the_full_path(
     with monkeypatch.context() as patch:
         patch.setattr(build_module, "ingest", edit_while_parsing)
         add(root, 20)
+        assert built(root).delta
+    after = built(root)
+    assert not after.skipped and not after.delta
+    assert differences(root) == []
+
+
+def test_a_record_added_or_removed_by_someone_while_a_delta_build_parses_sends_it_to_the_full_path(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = build_module.ingest
+    folder = root / "content" / "questions"
+    record = sorted(folder.glob("*.yaml"))[3]
+
+    def remove_while_parsing(*args: Any, **kwargs: Any) -> Any:
+        report = real(*args, **kwargs)
+        record.rename(folder / "moved.yaml.txt")
+        return report
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "ingest", remove_while_parsing)
+        add(root, 20)
         assert not built(root).delta
-    built(root)  # as after a full build that raced with an edit: the next one takes it in
+    built(root)  # as after a full build that raced with a removal: the next one takes it in
     assert differences(root) == []
 
 

@@ -96,6 +96,39 @@ def test_the_fingerprint_of_an_untouched_tree_stays_the_same(tmp_path: Path) -> 
     assert snapshot.dir_print(tmp_path)[1] == newest_time(*everything, tmp_path / "y.txt")
 
 
+def _listed(root: Path) -> tuple[tuple[bytes, int], snapshot.Listings]:
+    folder = root / "a"
+    folder.mkdir()
+    (folder / "x.txt").write_text("x")
+    (folder / "y.txt").write_text("y")
+    listings: snapshot.Listings = {}
+    before = snapshot.dir_print(root, listings)
+    return before, {str(folder): listings[str(folder)]}
+
+
+def test_a_print_taking_numbers_from_an_earlier_listing_of_an_untouched_tree_is_its_print(
+    tmp_path: Path,
+) -> None:
+    before, earlier = _listed(tmp_path)
+    assert snapshot.dir_print(tmp_path, known=earlier) == before == snapshot.dir_print(tmp_path)
+
+
+def test_a_print_taking_numbers_from_an_earlier_listing_keeps_a_file_edited_since_as_it_was(
+    tmp_path: Path,
+) -> None:
+    before, earlier = _listed(tmp_path)
+    edit_in_place(tmp_path / "a" / "x.txt", "z")  # so the next look sees the edit
+    assert snapshot.dir_print(tmp_path, known=earlier) == before != snapshot.dir_print(tmp_path)
+
+
+def test_a_print_taking_numbers_from_an_earlier_listing_looks_at_a_file_added_since(
+    tmp_path: Path,
+) -> None:
+    _, earlier = _listed(tmp_path)
+    (tmp_path / "a" / "new.txt").write_text("new")
+    assert snapshot.dir_print(tmp_path, known=earlier) == snapshot.dir_print(tmp_path)
+
+
 def newest_time(*paths: Path) -> int:
     return max(max(p.stat().st_mtime_ns, p.stat().st_ctime_ns) for p in paths)
 
