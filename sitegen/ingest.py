@@ -245,7 +245,8 @@ def ingest(
         existing = scan_records(questions_dir, root, facts, listings.get(str(questions_dir)))
     else:
         existing = {r.id: r for r in start[0].records}
-        names = listings.get(str(questions_dir), (listed(questions_dir, ".yaml"), None))[0]
+        looked_records = listings.get(str(questions_dir))
+        names = listed(questions_dir, ".yaml") if looked_records is None else looked_records[0]
         ids = {name.removesuffix(".yaml") for name in names if name.endswith(".yaml")}
     by_source = {r.source: r for r in existing.values() if r.source is not None}
     ignored: list[str] = []
