@@ -119,7 +119,7 @@ def build(
     `ingest_reports`: a list to put the report of the records the build wrote and removed in, as
     soon as it has (a build that fails later has changed them all the same: the dev server
     must not take their events for a person's edits)."""
-    with _collector_paused() as rendering:
+    with _collector_paused(exiting=left is not None) as rendering:
         return _build(
             paths,
             config,
@@ -135,13 +135,16 @@ def build(
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[Callable[[], None]]:
+def _collector_paused(exiting: bool = False) -> Iterator[Callable[[], None]]:
     """Pause the cyclic garbage collector while records load and the site is assembled, and
     put it back as it was after the build. Loading 100,000 questions makes it walk the whole
     growing heap again and again (a third of the time of those phases). The function this
     yields turns it back on for the render, which leaves cyclic garbage behind, with what is
     loaded so far frozen: never scanned again, and forked render workers never write to its
-    pages for the collector's sake. A caller that froze objects itself keeps them frozen."""
+    pages for the collector's sake. A caller that froze objects itself keeps them frozen.
+    `exiting`: the process ends right after the build: what it loaded stays frozen (else the
+    first collection after the build walks every object it left: 0.6 s of a delta build's 4 s
+    at 100,000 questions)."""
     enabled = gc.isenabled()
     ours = gc.get_freeze_count() == 0  # else the caller froze objects: leave freezing alone
 
@@ -154,7 +157,9 @@ def _collector_paused() -> Iterator[Callable[[], None]]:
     try:
         yield rendering
     finally:
-        if ours:
+        if exiting:
+            gc.freeze()
+        elif ours:
             gc.unfreeze()
         if enabled:
             gc.enable()

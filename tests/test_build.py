@@ -468,6 +468,23 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> 
     assert gc.get_freeze_count() == 0
 
 
+def test_a_build_whose_process_exits_after_it_leaves_what_it_loaded_frozen(
+    tmp_path: Path,
+) -> None:
+    # `sitegen build` exits right after: a collection would only walk what the build left.
+    import gc
+
+    root = make_project(tmp_path)
+    write_corpus(root / "seeds", 3, seed=2)
+    left: list[object] = []
+    try:
+        build(Paths.from_config(root, Config()), Config(), left=left)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_a_build_leaves_a_disabled_garbage_collector_disabled(tmp_path: Path) -> None:
     import gc
 
