@@ -4,7 +4,9 @@ full build writes; anything else takes the full path."""
 from __future__ import annotations
 
 import shutil
+from array import array
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -370,3 +372,27 @@ def test_after_a_template_change_rewrites_the_site_an_add_takes_the_delta_path(
     add(root, 20)
     assert built(root).delta
     assert differences(root) == []
+
+
+def _listing(*rows: tuple[str, int]) -> snapshot.Listing:
+    numbers = array("q")
+    for _, size in rows:
+        numbers.extend((size, 1, 1, size, 0o100644))
+    return [name for name, _ in rows], numbers
+
+
+@pytest.mark.parametrize(
+    ("now", "added"),
+    [
+        ((("a", 1), ("c", 3), ("b", 2)), {"c"}),
+        ((("c", 3), ("b", 2), ("a", 1)), {"c"}),  # listed in another order
+        ((("a", 1), ("c", 3), ("b", 5)), None),  # and b changed
+        ((("a", 1), ("b", 2)), None),  # none added
+        ((("a", 1), ("c", 3)), None),  # b gone
+    ],
+)
+def test_the_seeds_added_are_told_from_the_listings_alone(
+    now: tuple[tuple[str, int], ...], added: set[str] | None
+) -> None:
+    state: Any = SimpleNamespace(seeds=_listing(("a", 1), ("b", 2)), manifest=(1, 1))
+    assert delta.seeds_added(state, _listing(*now)) == added
