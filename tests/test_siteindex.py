@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.browse import build_browse
 from sitegen.model import Answer, Doctor, Question
 from sitegen.site import build_site
-from sitegen.siteindex import SiteIndex, plain_browse
+from sitegen.siteindex import Entry, SiteIndex, plain_browse
 
 
 def question(qid: str, *answers: Answer, hidden: bool = False) -> Question:
@@ -62,6 +64,19 @@ def test_removing_a_group_s_last_question_removes_the_group() -> None:
     index.remove("b")
     assert [g[1] for g in index.plain()["topics"]] == ["botox"]
     assert index.plain() == expected(questions[:1])
+
+
+def test_a_stored_index_loads_with_the_same_lists_and_named_entries() -> None:
+    questions = [question("b", answer(LEE, "botox")), question("c", answer(GROSS), answer(LEE))]
+    index = index_of(questions)
+    loaded = pickle.loads(pickle.dumps(index, pickle.HIGHEST_PROTOCOL))
+    assert loaded.plain() == index.plain()
+    assert loaded.entries == index.entries
+    assert all(
+        type(e) is Entry and e.key == (-len(e.answers), e.id) for e in loaded.entries.values()
+    )
+    loaded.add(build_site([question("a", answer(LEE_LOUD))]).questions[0])  # and goes on
+    assert loaded.plain() == expected([*questions, question("a", answer(LEE_LOUD))])
 
 
 def test_adding_a_question_twice_is_refused() -> None:
