@@ -37,7 +37,7 @@ class _Decoded(dict[str, Features]):
         return made
 
 
-_STORED = ("ids", "slots", "lists", "postings", "full", "last", "last_ids")
+_STORED = ("ids", "lists", "postings", "full", "last", "last_ids")  # (slots: from the ids)
 
 
 class Entries:
@@ -75,6 +75,7 @@ class Entries:
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name in _STORED:
             setattr(self, name, state[name])
+        self.slots = dict(zip(self.ids, range(len(self.ids)), strict=True))  # (as _place sets)
         self.features = _Decoded(state["features"])
 
     def _place(self, qid: str, features: Features) -> int:
