@@ -420,49 +420,52 @@ def run(
         return None  # a record added or removed by someone else since the look
     if not _read_back(folder, report):
         return None  # or since the ingest wrote it
-    published = build_site(added).questions
-    before = state.index.before_adding(published)
-    after = state.index
-    entered = add_questions(state, published)
-    if urls_changed(before, after):
-        return None
-    marked = add_titles(state, added)
-    changed = {q.id for q in published}
-    families = reached(before, after, changed, entered - changed, marked - changed)
-    pages, gone = pages_reached(before, after, families, changed, config.page_size)
-    families.update(state.lookups.values())
-    pages.update(state.lookups)
-    if not config.search:
-        families.discard("search")
-    pack = Pack(context.cache_dir / PACK_FILE, state.pack)
-    site = DeltaSite(after, Records(folder, pack))
-    renderer = site.renderer(
-        paths.templates, config, state.entries.lists, state.marks, paths.output
-    )
-    # A page may make site-wide lookups for the first time (a new list page, or data its
-    # template tests): noted, it is rendered by every delta build after this one too.
-    renderer.watched = set()
-    try:
-        rendered = site.render_pages(renderer, families, pages)
-    except Exception:  # the full path renders again, and reports it as it should
-        return None
-    finally:
-        pack.close()
-    now = family_pages(after, families, config.page_size)
-    reshaped = {n: now.get(n) for n in sorted(families) if not n.startswith("q:")}
-    reshape(state, reshaped)
-    sitemap = dict(sitemap_files(_sitemap_urls(site, state.families), config.base_url))
-    out = paths.output
-    manifest = read_manifest(out)
-    # Every file the last build made and this one keeps as it is, then what it made anew: the
-    # pages gone and the sitemap parts no more are removed with the files no build makes.
-    output = Output()
-    for path in sorted(manifest - gone - rendered.keys() - sitemap.keys()):
-        if not path.startswith("sitemap-"):
-            output.add(path, None)
-    for path, data in sorted({**rendered, **sitemap}.items()):
-        output.add(path, data)
-    wrote = write_output(output, out, manifest)
+    with phase("delta: add the questions, find the pages they reach"):
+        published = build_site(added).questions
+        before = state.index.before_adding(published)
+        after = state.index
+        entered = add_questions(state, published)
+        if urls_changed(before, after):
+            return None
+        marked = add_titles(state, added)
+        changed = {q.id for q in published}
+        families = reached(before, after, changed, entered - changed, marked - changed)
+        pages, gone = pages_reached(before, after, families, changed, config.page_size)
+        families.update(state.lookups.values())
+        pages.update(state.lookups)
+        if not config.search:
+            families.discard("search")
+    with phase("delta: render the pages reached"):
+        pack = Pack(context.cache_dir / PACK_FILE, state.pack)
+        site = DeltaSite(after, Records(folder, pack))
+        renderer = site.renderer(
+            paths.templates, config, state.entries.lists, state.marks, paths.output
+        )
+        # A page may make site-wide lookups for the first time (a new list page, or data its
+        # template tests): noted, it is rendered by every delta build after this one too.
+        renderer.watched = set()
+        try:
+            rendered = site.render_pages(renderer, families, pages)
+        except Exception:  # the full path renders again, and reports it as it should
+            return None
+        finally:
+            pack.close()
+    with phase("delta: write them, the sitemap and the manifest"):
+        now = family_pages(after, families, config.page_size)
+        reshaped = {n: now.get(n) for n in sorted(families) if not n.startswith("q:")}
+        reshape(state, reshaped)
+        sitemap = dict(sitemap_files(_sitemap_urls(site, state.families), config.base_url))
+        out = paths.output
+        manifest = read_manifest(out)
+        # Every file the last build made and this one keeps as it is, then what it made anew: the
+        # pages gone and the sitemap parts no more are removed with the files no build makes.
+        output = Output()
+        for path in sorted(manifest - gone - rendered.keys() - sitemap.keys()):
+            if not path.startswith("sitemap-"):
+                output.add(path, None)
+        for path, data in sorted({**rendered, **sitemap}.items()):
+            output.add(path, data)
+        wrote = write_output(output, out, manifest)
     files = output.files.keys()
     changed_files = wrote.changed
     shared = shared_titles(state, records_shown(paths.content, paths.root))
@@ -471,7 +474,8 @@ def run(
         pages_written(diagnostics)
     if config.search:
         templates = templates_digest(renderer.template_sources("question.html"))
-        search = index_site(out, changed_files, config.search_shard_size, templates, files)
+        with phase("search index"):
+            search = index_site(out, changed_files, config.search_shard_size, templates, files)
     else:
         search = None
         remove_index(out)
