@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import shutil
@@ -253,7 +254,10 @@ def test_a_build_asked_to_leave_what_it_built_puts_it_in_the_list(tmp_path: Path
     root = make_project(tmp_path)
     write_seed(root, "ice.txt", SEED)
     left: list[object] = []
-    build(Paths.from_config(root, Config()), Config(), left=left)
+    try:
+        build(Paths.from_config(root, Config()), Config(), left=left)
+    finally:
+        gc.unfreeze()  # (a process given `left` ends after the build: it leaves the heap frozen)
     sites = [item for item in left if isinstance(item, Site)]
     assert [q.id for site in sites for q in site.questions] == ["does-ice-help-bruising"]
 
@@ -458,8 +462,6 @@ def test_the_qapage_setting_turns_question_markup_off(tmp_path: Path) -> None:
 
 def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
     # `sitegen serve` builds again and again in one process: the pause must not outlive a build.
-    import gc
-
     root = make_project(tmp_path)
     write_corpus(root / "seeds", 3, seed=2)
     assert gc.isenabled()
@@ -472,8 +474,6 @@ def test_a_build_whose_process_exits_after_it_leaves_what_it_loaded_frozen(
     tmp_path: Path,
 ) -> None:
     # `sitegen build` exits right after: a collection would only walk what the build left.
-    import gc
-
     root = make_project(tmp_path)
     write_corpus(root / "seeds", 3, seed=2)
     left: list[object] = []
@@ -486,7 +486,6 @@ def test_a_build_whose_process_exits_after_it_leaves_what_it_loaded_frozen(
 
 
 def test_a_build_leaves_a_disabled_garbage_collector_disabled(tmp_path: Path) -> None:
-    import gc
 
     root = make_project(tmp_path)
     write_corpus(root / "seeds", 3, seed=2)
