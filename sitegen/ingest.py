@@ -240,6 +240,15 @@ def ingest(
     report = IngestReport()
     questions_dir = content_dir / "questions"
     listings = listings or {}
+    ignored: list[str] = []
+    # A hidden file is no seed: an editor's lock (.#q.txt, a link to nowhere) or swap file.
+    seeds = [name for name in listed(seeds_dir, ".txt", ignored) if name[:1] != "."]
+    seed_names = set(seeds)
+    # A seed saved or removed since the listing the caller's state goes by: this ingest looks
+    # at every seed, and leaves no Settled (the state would not list what it settled).
+    as_listed = _as_listed(seed_names, listings.get(str(seeds_dir)))
+    if not as_listed:
+        start = None
     ids: set[str] | None = None  # every record's id, when `existing` holds only some records
     if start is None:
         existing = scan_records(questions_dir, root, facts, listings.get(str(questions_dir)))
@@ -249,10 +258,6 @@ def ingest(
         names = listed(questions_dir, ".yaml") if looked_records is None else looked_records[0]
         ids = {name.removesuffix(".yaml") for name in names if name.endswith(".yaml")}
     by_source = {r.source: r for r in existing.values() if r.source is not None}
-    ignored: list[str] = []
-    # A hidden file is no seed: an editor's lock (.#q.txt, a link to nowhere) or swap file.
-    seeds = [name for name in listed(seeds_dir, ".txt", ignored) if name[:1] != "."]
-    seed_names = set(seeds)
     looked = seeds
     if start is not None:
         wanted = start[0].unsettled | start[1]
@@ -388,9 +393,16 @@ def ingest(
             if write:
                 record.path.unlink(missing_ok=True)
             report.removed.append(where)
-    if settled is not None:
+    if settled is not None and as_listed:
         settled.append(_settled(report, existing, looked, up_to_date_names, seeds_prefix))
     return report
+
+
+def _as_listed(seeds: set[str], listing: Listing | None) -> bool:
+    """Return whether the seeds are those `listing` shows (True without a listing)."""
+    if listing is None:
+        return True
+    return seeds == {n for n in listing[0] if n.endswith(".txt") and n[:1] != "."}
 
 
 def _settled(

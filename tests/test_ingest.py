@@ -677,3 +677,31 @@ def test_an_ingest_started_from_the_last_reads_no_seed_it_left_up_to_date(
     assert report.unchanged == 1
     assert report.diagnostics == []
     assert report.written == ["content/questions/is-bruising-normal.yaml"]
+
+
+def test_an_ingest_that_lists_seeds_its_caller_did_not_looks_at_all_and_leaves_no_settled(
+    project: Path, seed: SeedFactory
+) -> None:
+    # A seed saved after the caller's listing: the caller's state would not list it.
+    seed(SEED, "a.txt")
+    settled: list[ingest_module.Settled] = []
+    ingest(project / "seeds", project / "content", project, settled=settled)
+    listing = ingest_module._walked(project / "seeds")
+    seed(_titled("Is bruising normal?"), "b.txt")
+    seed(_titled("Saved late?"), "late.txt")
+    start = (settled.pop(), frozenset({"b.txt"}))
+    listings = {str(project / "seeds"): (listing[0] + ["b.txt"], listing[1])}
+    report = ingest(
+        project / "seeds",
+        project / "content",
+        project,
+        listings=listings,
+        start=start,
+        settled=settled,
+    )
+    assert report.written == [
+        "content/questions/is-bruising-normal.yaml",
+        "content/questions/saved-late.yaml",
+    ]
+    assert report.unchanged == 1
+    assert settled == []
