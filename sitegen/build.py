@@ -34,6 +34,7 @@ from sitegen.families import FAMILIES_DIR, Families, Family
 from sitegen.filefacts import FolderFacts
 from sitegen.ingest import (
     FACTS_VERSION,
+    RECORDS,
     Settled,
     changed_by_others,
     ingest,
@@ -264,6 +265,10 @@ def _build(
             return made
     if cache_dir is not None:
         delta.forget(cache_dir)  # the full path runs: it stores the state anew, or none
+    if start is not None and facts is not None and looked_records is not None:
+        # The started ingest read no record facts: taken now, the load reads only the records
+        # changed since they were noted (else it reads all, and keeps only the new ones' facts).
+        facts.unchanged(RECORDS, looked_records)
     state = None
     with phase("load records"):
         content_read: tuple[str, int] | None = None

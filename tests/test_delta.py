@@ -4,6 +4,7 @@ full build writes; anything else takes the full path."""
 from __future__ import annotations
 
 import shutil
+import time
 from array import array
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,6 +14,7 @@ import pytest
 
 from sitegen import build as build_module
 from sitegen import delta, snapshot
+from sitegen import ingest as ingest_module
 from sitegen.build import build
 from sitegen.cache import CACHE_DIR
 from sitegen.config import Config, Paths
@@ -170,6 +172,54 @@ def test_a_new_namesake_doctor_takes_the_full_path(ice: Path) -> None:
     ids = sorted(p.name for p in (ice / "public" / "doctors").iterdir() if p.is_dir())
     assert len(ids) == 2 and "ann-lee-md-tampa-plastic-surgeon" not in ids
     assert differences(ice) == []
+
+
+def test_a_delta_build_that_takes_the_full_path_reads_no_record_noted_unchanged(
+    ice: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (Its ingest took no record facts: the full path must take them, or read every record.)
+    time.sleep(snapshot.RACY_NS / 1e9 * 1.5)  # so the record is old enough to be noted
+    # A full build that parses a seed notes it, and keeps a state.
+    write_seed(ice, "cold.txt", SEED.replace("Does ice", "Does cold").replace("Ann", "Bo"))
+    (ice / "static" / "extra.css").write_text("p {}", "utf-8")
+    assert not built(ice).delta
+    read: list[str] = []
+    real = ingest_module._read
+
+    def reading(path: str) -> bytes:
+        read.append(path.rpartition("/")[2])
+        return real(path)
+
+    monkeypatch.setattr(ingest_module, "_read", reading)
+    namesake = SEED.replace("Does ice", "Does heat").replace("Ann Lee, MD", "Ann Lee MD")
+    write_seed(ice, "heat.txt", namesake)
+    assert not built(ice).delta
+    assert "does-heat-help-bruising.yaml" in read  # (it was just written: read back)
+    assert "does-ice-help-bruising.yaml" not in read
+
+
+def test_a_seed_saved_while_a_full_build_runs_gets_one_record(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Saved after the look, before the ingest lists seeds/: that build parses it, but keeps
+    # no state (the state's listing would not have it: the next build would take it for new).
+    real = build_module.ingest
+    name, text = POOL[20]
+
+    def saved_during_the_build(*args: Any, **kwargs: Any) -> Any:
+        (root / "seeds" / name).write_text(text, "utf-8")
+        return real(*args, **kwargs)
+
+    seed = root / "seeds" / POOL[0][0]
+    seed.write_text(seed.read_text("utf-8").replace(" the ", " the reworded ", 1), "utf-8")
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "ingest", saved_during_the_build)
+        built(root)
+    add(root, 21)
+    report = built(root)
+    assert report.questions == 22
+    assert len(list((root / "content" / "questions").glob("*.yaml"))) == 22
+    assert differences(root) == []
 
 
 def test_a_new_doctor_of_another_name_takes_the_delta_path(ice: Path) -> None:
@@ -388,6 +438,7 @@ def _listing(*rows: tuple[str, int]) -> snapshot.Listing:
         ((("c", 3), ("b", 2), ("a", 1)), {"c"}),  # listed in another order
         ((("a", 1), ("c", 3), ("b", 5)), None),  # and b changed
         ((("a", 1), ("b", 2)), None),  # none added
+        ((*((f"n{i}", i) for i in range(40)), ("b", 2), ("a", 1)), {f"n{i}" for i in range(40)}),
         ((("a", 1), ("c", 3)), None),  # b gone
     ],
 )
