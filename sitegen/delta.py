@@ -364,10 +364,14 @@ def seeds_added(state: State, seeds_now: snapshot.Listing | None) -> frozenset[s
     if seeds_now is None or state.manifest is None:
         return None  # no manifest then: the full path checks every page
     new = set(seeds_now[0]).difference(state.seeds[0])
-    if new and _without(seeds_now, new) == state.seeds:  # the usual case: compared in C
+    # The usual case, compared in C (taking out each name costs a pass: a few names only).
+    if new and len(new) <= _FEW_ADDED and _without(seeds_now, new) == state.seeds:
         return frozenset(new)
     added = differing(state.seeds, seeds_now)  # (listed in another order, say)
     return frozenset(added) if added and set(state.seeds[0]).isdisjoint(added) else None
+
+
+_FEW_ADDED = 32
 
 
 def _without(listing: snapshot.Listing, names: set[str]) -> snapshot.Listing:
@@ -480,7 +484,7 @@ def run(
         search = None
         remove_index(out)
     names, numbers = context.seeds
-    at = {name: names.index(name) for name in context.added}
+    at = {name: i for i, name in enumerate(names) if name in context.added}
     step = Step(
         added=tuple(added),
         families=reshaped,

@@ -5,6 +5,7 @@ optimising)."""
 from __future__ import annotations
 
 import resource
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,8 @@ class Phase:
     seconds: float
     rss: int  # bytes resident at its end (0 where the system does not say)
     peak: int  # the most bytes this process held resident so far
-    workers_peak: int  # the most any finished child process (a render worker) held
+    # The most any finished child process held: a render worker (or the look's walker).
+    workers_peak: int
 
 
 _PHASES: list[Phase] = []
@@ -31,19 +33,22 @@ def phase(name: str) -> Iterator[None]:
     finally:
         seconds = time.perf_counter() - started
         rss, peak = _resident()
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * _RU_UNIT
         _PHASES.append(Phase(name, seconds, rss, peak, children))
 
 
 def _resident() -> tuple[int, int]:
     """Return this process's resident and peak resident bytes (Linux: /proc; elsewhere the
-    peak alone, from getrusage, whose unit is not the same everywhere: KB on Linux)."""
+    peak alone, from getrusage)."""
     try:
         with open("/proc/self/status", "rb") as status:
             fields = dict(line.split(b":", 1) for line in status if b":" in line)
         return int(fields[b"VmRSS"].split()[0]) * 1024, int(fields[b"VmHWM"].split()[0]) * 1024
     except (OSError, KeyError, ValueError, IndexError):
-        return 0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        return 0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * _RU_UNIT
+
+
+_RU_UNIT = 1 if sys.platform == "darwin" else 1024  # getrusage's peak: bytes there, else KB
 
 
 def take() -> list[Phase]:
