@@ -241,8 +241,7 @@ def ingest(
     questions_dir = content_dir / "questions"
     listings = listings or {}
     ignored: list[str] = []
-    # A hidden file is no seed: an editor's lock (.#q.txt, a link to nowhere) or swap file.
-    seeds = [name for name in listed(seeds_dir, ".txt", ignored) if name[:1] != "."]
+    seeds = [name for name in listed(seeds_dir, ".txt", ignored) if _is_seed(name)]
     seed_names = set(seeds)
     # A seed saved or removed since the listing the caller's state goes by: this ingest looks
     # at every seed, and leaves no Settled (the state would not list what it settled).
@@ -402,7 +401,12 @@ def _as_listed(seeds: set[str], listing: Listing | None) -> bool:
     """Return whether the seeds are those `listing` shows (True without a listing)."""
     if listing is None:
         return True
-    return seeds == {n for n in listing[0] if n.endswith(".txt") and n[:1] != "."}
+    return seeds == set(filter(_is_seed, listing[0]))
+
+
+def _is_seed(name: str) -> bool:
+    # A hidden file is no seed: an editor's lock (.#q.txt, a link to nowhere) or swap file.
+    return name.endswith(".txt") and name[:1] != "."
 
 
 def _settled(

@@ -664,15 +664,21 @@ def test_an_ingest_started_from_the_last_reports_what_one_of_every_seed_does(
     assert settled[0].unsettled == {"broken.txt", "bad.txt", "d.txt"}
 
 
-def test_an_ingest_started_from_the_last_reads_no_seed_it_left_up_to_date(
-    project: Path, seed: SeedFactory
-) -> None:
+def _settled_after_one_seed(project: Path, seed: SeedFactory) -> ingest_module.Settled:
+    """Ingest a.txt alone; return what that ingest leaves the next."""
     seed(SEED, "a.txt")
     settled: list[ingest_module.Settled] = []
     ingest(project / "seeds", project / "content", project, settled=settled)
+    return settled[0]
+
+
+def test_an_ingest_started_from_the_last_reads_no_seed_it_left_up_to_date(
+    project: Path, seed: SeedFactory
+) -> None:
+    last = _settled_after_one_seed(project, seed)
     seed("Just a title\n", "a.txt")  # (a build starts from the last ingest only when unchanged)
     seed(_titled("Is bruising normal?"), "b.txt")
-    start = (settled[0], frozenset({"b.txt"}))
+    start = (last, frozenset({"b.txt"}))
     report = ingest(project / "seeds", project / "content", project, start=start)
     assert report.unchanged == 1
     assert report.diagnostics == []
@@ -683,14 +689,11 @@ def test_an_ingest_that_lists_seeds_its_caller_did_not_looks_at_all_and_leaves_n
     project: Path, seed: SeedFactory
 ) -> None:
     # A seed saved after the caller's listing: the caller's state would not list it.
-    seed(SEED, "a.txt")
-    settled: list[ingest_module.Settled] = []
-    ingest(project / "seeds", project / "content", project, settled=settled)
-    listing = ingest_module._walked(project / "seeds")
+    start = (_settled_after_one_seed(project, seed), frozenset({"b.txt"}))
     seed(_titled("Is bruising normal?"), "b.txt")
+    listings = {str(project / "seeds"): ingest_module._walked(project / "seeds")}
     seed(_titled("Saved late?"), "late.txt")
-    start = (settled.pop(), frozenset({"b.txt"}))
-    listings = {str(project / "seeds"): (listing[0] + ["b.txt"], listing[1])}
+    settled: list[ingest_module.Settled] = []
     report = ingest(
         project / "seeds",
         project / "content",
