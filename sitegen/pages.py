@@ -11,6 +11,7 @@ import bisect
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, count
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +68,13 @@ def page_ranges(keys: Sequence[str], size: int) -> list[range]:
     known = _BREAKS.setdefault(span, {})
     # Where each break item ends a page: from one page's start, the next ends at the first
     # break at least `least` items on, or after `most` items, whichever comes first; none
-    # ends closer than `least` items to the end. (Walking the breaks, not every item: a delta
-    # build pages the same 100,000-item lists several times.)
-    ends = [
-        end
-        for end, key in enumerate(keys, 1)
-        if (flag := known.get(key)) or (flag is None and _noted_break(known, key, span))
-    ]
+    # ends closer than `least` items to the end. (Flags looked up and compressed in C, not a
+    # loop over the items: a delta build pages the same 100,000-item lists several times.)
+    flags = list(map(known.get, keys))
+    if None in flags:
+        flags = [_noted_break(known, key, span) if flag is None else flag
+                 for key, flag in zip(keys, flags, strict=True)]  # fmt: skip
+    ends = list(compress(count(1), flags))
     pages = []
     start, at, last = 0, 0, len(keys) - least
     while True:
