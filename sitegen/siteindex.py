@@ -97,6 +97,7 @@ class SiteIndex:
         self.wanted: dict[DoctorKey, str | None] = {}  # the slug each doctor's id is made of
         self.wanting: Counter[str | None] = Counter()  # how many doctors want each slug
         self._summaries: dict[DoctorKey, Summary] = {}  # see summary()
+        self._by_name: tuple[tuple[str, str], ...] | None = None  # see doctors_by_name()
 
     def __getstate__(self) -> dict[str, Any]:
         # Entries as plain tuples: a named tuple unpickles through a Python call each, which
@@ -147,6 +148,7 @@ class SiteIndex:
         """Add a published question (its visible answers only, as `build_site` gives them)."""
         entry = Entry.of(question)
         self._append(entry)
+        self._by_name = None
         for keys in (self.home, *(self.groups[k][v] for k in GROUP_KINDS for v in entry.values(k))):
             _to_place(keys)
         touched = {who for _, doctor in entry.answers if (who := doctor_key(doctor))}
@@ -169,6 +171,7 @@ class SiteIndex:
         copy.wanted = dict(self.wanted)
         copy.wanting = Counter(self.wanting)
         copy._summaries = dict(self._summaries)
+        copy._by_name = self._by_name
         for question in questions:
             entry = Entry.of(question)
             for kind in GROUP_KINDS:
@@ -191,6 +194,7 @@ class SiteIndex:
     def remove(self, qid: str) -> None:
         """Take a question out of every list (KeyError if it is not in the index)."""
         entry = self.entries.pop(qid)
+        self._by_name = None
         key = entry.key
         _discard(self.home, key)
         for kind in GROUP_KINDS:
@@ -264,11 +268,15 @@ class SiteIndex:
             self._summaries[who] = made
         return made
 
-    def doctors_by_name(self) -> list[tuple[str, str]]:
-        """Return (id, name) of every doctor, A-Z as the doctors index lists them."""
-        rows = [(self.doctor_id(who), self.summary(who)[0]) for who in self.doctors]
-        rows.sort(key=lambda row: (sort_name(row[1]), row[1], row[0]))
-        return rows
+    def doctors_by_name(self) -> tuple[tuple[str, str], ...]:
+        """Return (id, name) of every doctor, A-Z as the doctors index lists them. Kept until
+        the next add or remove: a delta build pages, renders and maps this list (10,000
+        doctors sorted by name took 43 ms at 100,000 questions, each time)."""
+        if self._by_name is None:
+            rows = [(self.doctor_id(who), self.summary(who)[0]) for who in self.doctors]
+            rows.sort(key=lambda row: (sort_name(row[1]), row[1], row[0]))
+            self._by_name = tuple(rows)
+        return self._by_name
 
     def group_doctor_ids(self, kind: str, label: str) -> list[str]:
         """Return the ids of a specialty's or location's named doctors, most answers first."""
