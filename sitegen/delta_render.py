@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from sitegen.browse import (
     AnswerRef,
     Browse,
+    DoctorKey,
     DoctorProfile,
     Group,
     by_size,
@@ -36,6 +38,7 @@ from sitegen.site import Site, build_site
 from sitegen.siteindex import GROUP_KINDS, SiteIndex
 
 T = TypeVar("T")
+_second = itemgetter(1)
 
 
 class Lazy(Sequence[T]):
@@ -81,21 +84,23 @@ class _Ids(Sequence[str]):
     def __getitem__(self, at: slice) -> Sequence[str]: ...
     def __getitem__(self, at: int | slice) -> str | Sequence[str]:
         if isinstance(at, slice):
-            return [key[1] for key in self._keys[at]]
+            return list(map(_second, self._keys[at]))
         return self._keys[at][1]
 
     def __iter__(self) -> Iterator[str]:
-        return (key[1] for key in self._keys)
+        return map(_second, self._keys)  # in C: paging walks lists of 100,000
 
 
 class _Later(Sequence[T]):
-    """A list made on first use (a group's doctors, sorted by their answer counts)."""
+    """A list made on first use (a group's doctors, sorted by their answer counts; a doctor's
+    answers, whose number alone the doctors index shows: `length`, when known before)."""
 
-    __slots__ = ("_items", "_make")
+    __slots__ = ("_items", "_length", "_make")
 
-    def __init__(self, make: Callable[[], Sequence[T]]) -> None:
+    def __init__(self, make: Callable[[], Sequence[T]], length: int | None = None) -> None:
         self._make = make
         self._items: Sequence[T] | None = None
+        self._length = length
 
     def _made(self) -> Sequence[T]:
         if self._items is None:
@@ -103,7 +108,7 @@ class _Later(Sequence[T]):
         return self._items
 
     def __len__(self) -> int:
-        return len(self._made())
+        return len(self._made()) if self._length is None else self._length
 
     @overload
     def __getitem__(self, at: int) -> T: ...
@@ -165,6 +170,11 @@ class _LazyRef:
         return _numbered(self.question, self.number)
 
 
+def _answer_refs(index: SiteIndex, who: DoctorKey) -> list[str]:
+    """Return a doctor's answers as `DeltaSite._ref` reads them ("<question id>#<number>")."""
+    return [f"{key[1]}#{number}" for key, number, _, _ in index.doctors[who]]
+
+
 def _numbered(question: Question, number: int) -> Answer:
     """Return a published question's answer by its number (its place in the record)."""
     return next(a for a in question.answers if a.number == number)
@@ -214,9 +224,12 @@ class DeltaSite:
     def profile(self, id_: str) -> DoctorProfile:
         made = self._profiles.get(id_)
         if made is None:
-            profile = self.index.profile(self.by_id[id_])
-            _, name, location, specialty, figures, (qid, number), answers = profile
-            refs: Any = Lazy([f"{q}#{n}" for q, n in answers], self._ref)
+            # Its answers listed only when a page reads them: the doctors index pages every
+            # doctor (10,000 at 100,000 questions) and shows each one's number of answers.
+            who = self.by_id[id_]
+            name, location, specialty, figures, (qid, number), count = self.index.summary(who)
+            answers = _Later(functools.partial(_answer_refs, self.index, who), count)
+            refs: Any = Lazy(answers, self._ref)
             figures_from: Any = _LazyRef(qid, number, self.records)
             made = DoctorProfile(id_, name, location, specialty, figures, figures_from, refs)
             self._profiles[id_] = made
@@ -258,10 +271,12 @@ class DeltaSite:
         related: dict[str, tuple[str, ...]],
         marks: dict[str, str],
         out_dir: Path,
+        compiled: Path | None = None,
     ) -> Renderer:
-        """Return a renderer of this site (no page keys, no families)."""
+        """Return a renderer of this site (no page keys, no families); `compiled`: see
+        `make_environment`."""
         made = (self.browse, _Related(related, self.records), marks)
-        env = make_environment(templates)
+        env = make_environment(templates, compiled)
         return Renderer(env, config, self.site, out_dir=out_dir, made=made)
 
     def render_pages(
