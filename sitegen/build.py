@@ -27,7 +27,7 @@ from sitegen.atomic import (
     write_if_changed,
 )
 from sitegen.browse import URL_LOOKUPS
-from sitegen.cache import CACHE_DIR
+from sitegen.cache import CACHE_DIR, compiled_dir
 from sitegen.config import Config, Paths
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.families import FAMILIES_DIR, Families, Family
@@ -318,7 +318,7 @@ def _build(
             cache_dir / FAMILIES_DIR if cache_dir else None, version, trust=not unfinished
         )
         renderer = Renderer(
-            make_environment(paths.templates),
+            make_environment(paths.templates, compiled_dir(cache_dir, version)),
             config,
             site,
             keys,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import shutil
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +36,29 @@ def code_version(*parts: str) -> str:
     for part in parts:
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
+
+
+COMPILED_DIR = "templates"
+
+
+def compiled_dir(cache_dir: Path | None, version: str) -> Path | None:
+    """Return the folder that keeps this code's compiled templates (`render.make_environment`),
+    made if missing; other code's folders, and the temporary files of a build killed while
+    it wrote one, are removed. None: no cache, or it cannot be written."""
+    if cache_dir is None:
+        return None
+    kept = cache_dir / COMPILED_DIR
+    folder = kept / version
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for other in kept.iterdir():
+            if other.name != version:
+                shutil.rmtree(other, ignore_errors=True)
+        for left in folder.glob("*.tmp"):
+            left.unlink(missing_ok=True)
+    except OSError:
+        return None
+    return folder
 
 
 def load(path: Path, version: str) -> dict[str, Any]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from jinja2 import Environment
 
 from sitegen import cache, delta
 from sitegen.cache import CACHE_DIR
 from sitegen.corpus import write_corpus
+from sitegen.render import make_environment
 from tests.test_build import make_project, run_build, site_files
 
 
@@ -103,3 +106,65 @@ def test_adding_a_seed_rewrites_few_cache_shards(
     run_build(root)
     rewritten = [path for path, mtime in shards.items() if path.stat().st_mtime_ns != mtime]
     assert 0 < len(rewritten) < len(shards) / 2
+
+
+def test_compiled_templates_are_kept_for_this_code_alone(tmp_path: Path) -> None:
+    old = tmp_path / cache.COMPILED_DIR / "v1"
+    old.mkdir(parents=True)
+    (old / "t.cache").write_bytes(b"compiled by other code")
+    folder = cache.compiled_dir(tmp_path, "v2")
+    assert folder == tmp_path / cache.COMPILED_DIR / "v2" and folder.is_dir()
+    assert [p.name for p in (tmp_path / cache.COMPILED_DIR).iterdir()] == ["v2"]
+
+
+def test_a_compiled_template_a_killed_build_left_half_written_is_removed(tmp_path: Path) -> None:
+    folder = cache.compiled_dir(tmp_path, "v1")
+    assert folder is not None
+    (folder / "__jinja2_x.cache").write_bytes(b"whole")
+    (folder / "__jinja2_x.cacheab12.tmp").write_bytes(b"ha")
+    cache.compiled_dir(tmp_path, "v1")
+    assert sorted(p.name for p in folder.iterdir()) == ["__jinja2_x.cache"]
+
+
+def test_no_cache_keeps_no_compiled_templates(tmp_path: Path) -> None:
+    assert cache.compiled_dir(None, "v1") is None
+
+
+def test_a_template_compiled_by_an_earlier_build_is_not_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "t.html").write_text("<p>{{ name }}</p>\n", "utf-8")
+    folder = cache.compiled_dir(tmp_path / CACHE_DIR, "v1")
+    assert (
+        make_environment(tmp_path, folder).get_template("t.html").render(name="a") == "<p>a</p>\n"
+    )
+    compiled: list[str] = []
+    real = Environment.compile
+
+    def counted(env: Environment, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(args[0])
+        return real(env, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "compile", counted)
+    assert (
+        make_environment(tmp_path, folder).get_template("t.html").render(name="b") == "<p>b</p>\n"
+    )
+    assert compiled == []
+
+
+def test_a_template_edited_since_it_was_compiled_renders_as_it_is_now(tmp_path: Path) -> None:
+    (tmp_path / "t.html").write_text("<p>{{ name }}</p>\n", "utf-8")
+    folder = cache.compiled_dir(tmp_path / CACHE_DIR, "v1")
+    make_environment(tmp_path, folder).get_template("t.html").render(name="a")
+    (tmp_path / "t.html").write_text("<h1>{{ name }}</h1>\n", "utf-8")
+    env = make_environment(tmp_path, folder)
+    assert env.get_template("t.html").render(name="a") == "<h1>a</h1>\n"
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_a_compile_not_the_build(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "t.html").write_text("<p>{{ name }}</p>\n", "utf-8")
+    folder = tmp_path / "gone"  # removed under the build: Jinja cannot write its file there
+    env = make_environment(tmp_path, folder)
+    assert env.get_template("t.html").render(name="a") == "<p>a</p>\n"
