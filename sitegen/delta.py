@@ -442,8 +442,9 @@ def run(
     with phase("delta: render the pages reached"):
         pack = Pack(context.cache_dir / PACK_FILE, state.pack)
         site = DeltaSite(after, Records(folder, pack))
+        compiled = cache.compiled_dir(context.cache_dir, context.version)
         renderer = site.renderer(
-            paths.templates, config, state.entries.lists, state.marks, paths.output
+            paths.templates, config, state.entries.lists, state.marks, paths.output, compiled
         )
         # A page may make site-wide lookups for the first time (a new list page, or data its
         # template tests): noted, it is rendered by every delta build after this one too.
@@ -464,13 +465,12 @@ def run(
         # Every file the last build made and this one keeps as it is, then what it made anew: the
         # pages gone and the sitemap parts no more are removed with the files no build makes.
         output = Output()
-        for path in sorted(manifest - gone - rendered.keys() - sitemap.keys()):
-            if not path.startswith("sitemap-"):
-                output.add(path, None)
         for path, data in sorted({**rendered, **sitemap}.items()):
             output.add(path, data)
-        wrote = write_output(output, out, manifest)
-    files = output.files.keys()
+        kept = manifest - gone - output.files.keys()
+        kept -= {path for path in kept if path.startswith("sitemap-")}
+        wrote = write_output(output, out, manifest, kept)
+    files = output.files.keys() | kept
     changed_files = wrote.changed
     shared = shared_titles(state, records_shown(paths.content, paths.root))
     diagnostics = (*report.diagnostics, *state.problems, *shared)

@@ -35,7 +35,10 @@ def sitemap_files(
 
 
 def _urlset(urls: Sequence[str]) -> bytes:
-    entries = "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in urls)
+    # Escaped and joined whole, not URL by URL (a delta build writes 130,000 URLs): no URL
+    # holds a NUL (they are paths of files we write under a configured base URL).
+    escaped = escape("\0".join(urls)).replace("\0", "</loc></url>\n<url><loc>")
+    entries = f"<url><loc>{escaped}</loc></url>\n" if urls else ""
     return f"{_HEAD}<urlset {_NS}>\n{entries}</urlset>\n".encode()
 
 
