@@ -39,6 +39,7 @@ from sitegen.filefacts import differing
 from sitegen.ingest import Settled, records_shown
 from sitegen.model import Question
 from sitegen.pagekeys import PageKey
+from sitegen.pages import breaks_among, long_lists_remembered, note_breaks
 from sitegen.reach import SITE_WIDE, family_pages, pages_reached, reached, urls_changed
 from sitegen.recordpack import Pack, write_pack
 from sitegen.related_entry import Entries
@@ -94,6 +95,9 @@ class State:
     manifest: tuple[int, int] | None
     pack: str  # the version of the record pack written with the state (its records unchanged)
     settled: Settled  # what the ingest of the next build starts from
+    # The page size, and the published questions that end a page (`pages.breaks_among`), as
+    # the state was last written whole: the steps after add questions the pages hash anew.
+    breaks: tuple[int, tuple[str, ...]]
     steps: int = 0  # delta builds since the state was written whole (see `Step`)
 
 
@@ -192,6 +196,8 @@ def save(cache_dir: Path, version: str, state: State) -> None:
     whose objects appear once, none (one memo over all set the cold build's peak: 80 MB)."""
     (cache_dir / JOURNAL_FILE).unlink(missing_ok=True)
     state.steps = 0
+    size = state.breaks[0]
+    state.breaks = (size, breaks_among(state.index.entries, size))
     fields = {f: getattr(state, f) for f in State.__dataclass_fields__}
     shared = {name: fields.pop(name) for name in _SHARED_PARTS}
     with atomic_file(cache_dir / STATE_FILE) as file:
@@ -216,7 +222,10 @@ def _load_state(data: bytes, version: str) -> State | None:
         return None
     for name in _SHARED_PARTS:
         fields[name] = pickle.load(parts)
-    return State(**fields)
+    state = State(**fields)
+    size, breaks = state.breaks
+    note_breaks(state.index.entries, breaks, size)
+    return state
 
 
 def _save_head(cache_dir: Path, version: str, state: State) -> None:
@@ -323,6 +332,7 @@ def state_of(
         manifest=manifest_stamp(renderer.out_dir),
         pack=f"{look.others}:{content}",
         settled=settled,
+        breaks=(renderer.config.page_size, ()),  # found as `save` writes it
     )
 
 
@@ -406,6 +416,16 @@ def run(
 ) -> BuildReport | None:
     """Build the site from the state and the seeds the ingest just parsed into new records,
     or return None, having written no page, when only the full path can build it."""
+    with long_lists_remembered():
+        return _run(state, context, report, pages_written)
+
+
+def _run(
+    state: State,
+    context: Context,
+    report: IngestReport,
+    pages_written: Callable[[Sequence[Diagnostic]], None] | None,
+) -> BuildReport | None:
     paths, config = context.paths, context.config
     folder = paths.content / "questions"
     added = _added(state, context, report)

@@ -8,8 +8,9 @@ absolute base path taken from `base_url`.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, count
 
@@ -61,10 +62,37 @@ def page_ranges(keys: Sequence[str], size: int) -> list[range]:
     of `size`: the last page takes what is left."""
     if len(keys) <= size:
         return [range(len(keys))]
-    least, most = max(1, -(-size // 2)), 2 * size  # half, rounded up: 3 of an odd 5
-    # At least two: with one, every item past `least` would be a break (page_size 3 would page
-    # by twos, and one item more would move every later page).
-    span = max(2, size - least)
+    if _long_lists is None or len(keys) < _LONG:
+        return _page_ranges(keys, size)
+    ids = keys if type(keys) is tuple else tuple(keys)
+    hit = _long_lists.get((size, ids))
+    if hit is None:
+        if len(_long_lists) >= 16:
+            _long_lists.clear()
+        hit = _long_lists[size, ids] = tuple(_page_ranges(ids, size))
+    return list(hit)
+
+
+_LONG = 5000  # lists this long or longer are paged once within `long_lists_remembered`
+_long_lists: dict[tuple[int, tuple[str, ...]], tuple[range, ...]] | None = None
+
+
+@contextlib.contextmanager
+def long_lists_remembered() -> Iterator[None]:
+    """Page each long list once within: a delta build pages its long lists (home: 100,000
+    ids) before and after the add, to find, list and render the pages reached. Not for a
+    full build, which pages each list once anyway (the copies would add to its peak)."""
+    global _long_lists
+    _long_lists = {}
+    try:
+        yield
+    finally:
+        _long_lists = None
+
+
+def _page_ranges(keys: Sequence[str], size: int) -> list[range]:
+    least, most = _least(size), 2 * size
+    span = _span(size)
     known = _BREAKS.setdefault(span, {})
     # Where each break item ends a page: from one page's start, the next ends at the first
     # break at least `least` items on, or after `most` items, whichever comes first; none
@@ -88,8 +116,38 @@ def page_ranges(keys: Sequence[str], size: int) -> list[range]:
     return pages
 
 
+def _least(size: int) -> int:
+    return max(1, -(-size // 2))  # half, rounded up: 3 of an odd 5
+
+
+def _span(size: int) -> int:
+    # At least two: with one, every item past `least` would be a break (page_size 3 would page
+    # by twos, and one item more would move every later page).
+    return max(2, size - _least(size))
+
+
 # span -> whether each id seen so far ends a page (ids are few and stable: a site's questions)
 _BREAKS: dict[int, dict[str, bool]] = {}
+
+
+def breaks_among(ids: Iterable[str], size: int) -> tuple[str, ...]:
+    """Return the ids that end a page in lists paged by `size`, for `note_breaks` in another
+    process (a delta build's first paging of the home list hashed 100,000 ids: 0.1 s)."""
+    span = _span(size)
+    known = _BREAKS.setdefault(span, {})
+    return tuple(
+        key
+        for key in ids
+        if (flag := known.get(key)) or (flag is None and _noted_break(known, key, span))
+    )
+
+
+def note_breaks(ids: Iterable[str], breaks: Iterable[str], size: int) -> None:
+    """Take as known which of `ids` end a page: those in `breaks`, as `breaks_among` gave them
+    for the same ids."""
+    known = _BREAKS.setdefault(_span(size), {})
+    known.update(dict.fromkeys(ids, False))
+    known.update(dict.fromkeys(breaks, True))
 
 
 def _noted_break(known: dict[str, bool], key: str, span: int) -> bool:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.pages import _is_break, page_ranges
+from sitegen import pages
+from sitegen.pages import _is_break, long_lists_remembered, page_ranges
 from sitegen.render import Pagination
 
 
@@ -163,3 +166,43 @@ def _pages_item_by_item(keys: list[str], size: int) -> list[range]:
 def test_pages_end_where_the_item_by_item_rule_ends_them(keys: list[str], size: int) -> None:
     assert page_ranges(keys, size) == _pages_item_by_item(keys, size)
     assert page_ranges(keys, size) == _pages_item_by_item(keys, size)  # with the breaks known
+
+
+LONG = [f"q-{n:06d}" for n in range(6000)]
+
+
+def test_long_lists_remembered_page_as_the_item_by_item_rule() -> None:
+    grown = [*LONG[:3000], "q-new", *LONG[3000:]]
+    with long_lists_remembered():
+        for keys in (LONG, tuple(LONG), grown, LONG[1:], grown):
+            assert page_ranges(keys, 50) == _pages_item_by_item(list(keys), 50)
+
+
+def test_within_long_lists_remembered_each_distinct_long_list_is_paged_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    paged: list[int] = []
+    real = pages._page_ranges
+
+    def counted(keys: Sequence[str], size: int) -> list[range]:
+        paged.append(len(keys))
+        return real(keys, size)
+
+    monkeypatch.setattr(pages, "_page_ranges", counted)
+    with long_lists_remembered():
+        for keys in (LONG, list(LONG), LONG[1:]):
+            page_ranges(keys, 50)
+    page_ranges(LONG, 50)  # outside: paged again
+    assert paged == [6000, 5999, 6000]
+
+
+def test_breaks_noted_from_another_process_page_as_hashing_each_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = _pages_item_by_item(LONG, 50)
+    breaks = pages.breaks_among(LONG, 50)
+    assert 0 < len(breaks) < len(LONG) and set(breaks) == {k for k in LONG if _is_break(k, 25)}
+    monkeypatch.setattr(pages, "_BREAKS", {})
+    monkeypatch.setattr(pages, "_is_break", lambda key, span: pytest.fail(f"hashed {key}"))
+    pages.note_breaks(LONG, breaks, 50)
+    assert page_ranges(LONG, 50) == expected
