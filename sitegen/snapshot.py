@@ -319,6 +319,15 @@ def _numbers(stat: os.stat_result) -> Numbers:
 def _known_stats(fd: int, names: list[str], earlier: Listing) -> array[int]:
     """Return what `_stats` gives, taking each name's numbers from the listing `earlier`
     where it lists the name, a stat for the others."""
+    added = _added_alone(names, earlier[0])
+    if added is not None:  # the usual case, done in C: the listing then, a few names more
+        made, start = array("q"), 0
+        for count, place in enumerate(added):
+            made.extend(earlier[1][5 * start : 5 * (place - count)])
+            made.extend(_entry(fd, names[place]))
+            start = place - count
+        made.extend(earlier[1][5 * start :])
+        return made
     noted = dict(zip(earlier[0], range(0, len(earlier[1]), 5), strict=True))
     numbers = array("q")
     extend, was = numbers.extend, earlier[1]
@@ -329,6 +338,21 @@ def _known_stats(fd: int, names: list[str], earlier: Listing) -> array[int]:
         else:
             extend(was[at : at + 5])
     return numbers
+
+
+def _added_alone(names: list[str], earlier: list[str], most: int = 32) -> list[int] | None:
+    """Return where `names` holds names `earlier` does not, in order, when taking them out
+    leaves `earlier` as it is and they are at most `most`; else None."""
+    if not 0 <= len(names) - len(earlier) <= most:
+        return None
+    new = set(names).difference(earlier)
+    if len(names) - len(new) != len(earlier):
+        return None
+    places = sorted(names.index(name) for name in new)
+    kept = list(names)
+    for at in reversed(places):
+        del kept[at]
+    return places if kept == earlier else None
 
 
 def _target(fd: int, name: str) -> Numbers | None:

@@ -288,3 +288,38 @@ def test_a_forced_build_of_an_unchanged_project_lets_the_next_one_be_skipped(
     run_build(built, force=True)
     refuse_to_build(monkeypatch)
     assert run_build(built).skipped
+
+
+@pytest.mark.parametrize(("added", "removed"), [(3, 0), (40, 0), (2, 1), (0, 0), (0, 2)])
+def test_a_print_taking_numbers_from_an_earlier_listing_of_files_added_and_removed_since(
+    tmp_path: Path, added: int, removed: int
+) -> None:
+    folder = tmp_path / "a"
+    folder.mkdir()
+    for n in range(20):
+        (folder / f"r{n}.yaml").write_text(str(n))
+    listings: snapshot.Listings = {}
+    snapshot.dir_print(tmp_path, listings)
+    earlier = {str(folder): listings[str(folder)]}
+    for n in range(added):
+        (folder / f"new{n}.yaml").write_text("new")
+    for n in range(removed):
+        (folder / f"r{n}.yaml").unlink()
+    assert snapshot.dir_print(tmp_path, known=earlier) == snapshot.dir_print(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("names", "earlier", "places"),
+    [
+        (["a", "n", "b", "c", "m"], ["a", "b", "c"], [1, 4]),
+        (["n", "a"], ["a"], [0]),
+        (["a", "b"], ["a", "b"], []),
+        (["b", "a", "n"], ["a", "b"], None),  # listed in another order
+        (["a", "n"], ["a", "b"], None),  # one gone
+        (["a", *(f"n{i}" for i in range(33))], ["a"], None),  # too many to take out one by one
+    ],
+)
+def test_names_added_alone_are_found_where_they_are_listed(
+    names: list[str], earlier: list[str], places: list[int] | None
+) -> None:
+    assert snapshot._added_alone(names, earlier) == places
