@@ -86,6 +86,7 @@ class State:
     entries: Entries  # every published question's related list, and what a new one enters
     marks: dict[str, str]  # shared-title marks, by id
     titles: dict[str, tuple[str, ...]]  # title key -> every loaded question's id, hidden too
+    shared: set[str]  # the title keys of more than one question (warned about in each build)
     # Every family's pages, in render order, but question pages' (questions/<id>/index.html).
     families: dict[str, tuple[str, ...]]
     lookups: dict[str, str]  # page -> its family, for pages that made site-wide lookups
@@ -143,6 +144,8 @@ def add_titles(state: State, added: Sequence[Question]) -> set[str]:
     for question in added:
         key = title_key(question.title)
         ids = state.titles[key] = tuple(sorted((*state.titles.get(key, ()), question.id)))
+        if len(ids) > 1:
+            state.shared.add(key)
         shown = [id_ for id_ in ids if id_ in published]
         marks = numbered_marks(shown)
         for id_ in shown:
@@ -167,7 +170,7 @@ def reshape(state: State, families: Mapping[str, tuple[str, ...] | None]) -> Non
 def shared_titles(state: State, records: str) -> list[Diagnostic]:
     """Return the warnings of questions sharing a title, as the full build gives them
     (site.duplicate_titles), `records` the records' folder as diagnostics show it."""
-    groups = (ids for ids in state.titles.values() if len(ids) > 1)
+    groups = (state.titles[key] for key in state.shared)  # (the warnings come sorted)
     return title_warnings([f"{records}{id_}.yaml" for id_ in ids] for ids in groups)
 
 
@@ -317,6 +320,7 @@ def state_of(
         return None
     index = SiteIndex.of(site)
     index.doctors_by_name()  # every doctor's summary, kept with the index: a delta needs them all
+    titles = _titles(questions)
     return State(
         others=look.others,
         content=content,
@@ -324,7 +328,8 @@ def state_of(
         index=index,
         entries=Entries(features, {q.id: lists[q.id] for q in site.questions}),
         marks=dict(renderer.title_marks),
-        titles=_titles(questions),
+        titles=titles,
+        shared={key for key, ids in titles.items() if len(ids) > 1},
         families={n: pages for n, (_, pages) in families.items() if not n.startswith("q:")},
         lookups=lookups,
         problems=problems,
