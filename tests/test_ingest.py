@@ -708,3 +708,47 @@ def test_an_ingest_that_lists_seeds_its_caller_did_not_looks_at_all_and_leaves_n
     ]
     assert report.unchanged == 1
     assert settled == []
+
+
+def test_an_ingest_missing_a_seed_its_caller_listed_looks_at_all_and_leaves_no_settled(
+    project: Path, seed: SeedFactory
+) -> None:
+    # A seed removed after the caller's listing: the caller's state would still list it.
+    seed(_titled("Is bruising normal?"), "b.txt")
+    start = (_settled_after_one_seed(project, seed), frozenset({"b.txt"}))
+    seed(_titled("Removed late?"), "late.txt")
+    listings = {str(project / "seeds"): ingest_module._walked(project / "seeds")}
+    (project / "seeds" / "late.txt").unlink()
+    (project / "seeds" / "notes.md").write_text("not a seed", "utf-8")  # no seed: no matter
+    settled: list[ingest_module.Settled] = []
+    report = ingest(
+        project / "seeds",
+        project / "content",
+        project,
+        listings=listings,
+        start=start,
+        settled=settled,
+    )
+    assert report.unchanged == 2 and settled == []
+
+
+def test_an_ingest_whose_caller_listed_files_that_are_no_seeds_leaves_what_it_settled(
+    project: Path, seed: SeedFactory
+) -> None:
+    start = (_settled_after_one_seed(project, seed), frozenset({"b.txt"}))
+    seed(_titled("Is bruising normal?"), "b.txt")
+    for other in ("notes.md", ".b.txt.swp", ".#b.txt"):
+        (project / "seeds" / other).write_text("no seed", "utf-8")
+    listings = {str(project / "seeds"): ingest_module._walked(project / "seeds")}
+    settled: list[ingest_module.Settled] = []
+    report = ingest(
+        project / "seeds",
+        project / "content",
+        project,
+        listings=listings,
+        start=start,
+        settled=settled,
+    )
+    assert report.written == ["content/questions/is-bruising-normal.yaml"]
+    assert len(settled) == 1
+    assert [d.message for d in report.diagnostics] == ["not a .txt file: ignored"]
