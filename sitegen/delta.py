@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -56,7 +57,7 @@ from sitegen.site import (
     title_warnings,
 )
 from sitegen.siteindex import SiteIndex
-from sitegen.sitemap import sitemap_files
+from sitegen.sitemap import MAX_URLS, sitemap_files
 from sitegen.timings import phase
 from sitegen.writer import MANIFEST, Output, read_manifest, write_output
 
@@ -109,7 +110,8 @@ class Step:
 
     added: tuple[Question, ...]  # the new records' questions, as loaded
     families: dict[str, tuple[str, ...] | None]  # pages of each family reached; None: gone
-    seeds: tuple[tuple[str, snapshot.Numbers], ...]  # the seed files added, with their numbers
+    # The seed files added, with their numbers, by their place in the look's listing.
+    seeds: tuple[tuple[int, str, snapshot.Numbers], ...]
     content: str
     manifest: tuple[int, int] | None
     lookups: dict[str, str]  # pages whose render made a site-wide lookup for the first time
@@ -126,9 +128,11 @@ class Step:
         """Everything `apply` does but what a delta build does as it goes (the questions, their
         titles and the families' pages)."""
         names, numbers = state.seeds
-        for name, five in self.seeds:
-            names.append(name)
-            numbers.extend(five)
+        # Each where the look listed it: the next delta build then finds the state's listing
+        # in its look's, less the seeds added since (compared in C, see `seeds_added`).
+        for at, name, five in self.seeds:
+            names.insert(at, name)
+            numbers[5 * at : 5 * at] = array("q", five)
         state.lookups.update(self.lookups)
         state.settled = self.settled
         state.content = self.content
@@ -493,7 +497,8 @@ def _run(
         for path, data in sorted({**rendered, **sitemap}.items()):
             output.add(path, data)
         kept = manifest - gone - output.files.keys()
-        kept -= {path for path in kept if path.startswith("sitemap-")}
+        # The sitemap's parts the last build wrote: at most one per MAX_URLS of its files.
+        kept -= {f"sitemap-{n}.xml" for n in range(1, len(manifest) // MAX_URLS + 2)}
         wrote = write_output(output, out, manifest, kept)
     files = output.files.keys() | kept
     changed_files = wrote.changed
@@ -509,13 +514,16 @@ def _run(
         search = None
         remove_index(out)
     names, numbers = context.seeds
-    at = {name: i for i, name in enumerate(names) if name in context.added}
+    if len(context.added) <= _FEW_ADDED:  # found in C
+        places = sorted(names.index(name) for name in context.added)
+    else:
+        places = [at for at, name in enumerate(names) if name in context.added]
     step = Step(
         added=tuple(added),
         families=reshaped,
         seeds=tuple(
-            (name, tuple(numbers[5 * at[name] : 5 * at[name] + 5]))  # type: ignore[misc]
-            for name in sorted(context.added)
+            (at, names[at], tuple(numbers[5 * at : 5 * at + 5]))  # type: ignore[misc]
+            for at in places
         ),
         content=content[0],
         manifest=manifest_stamp(out),

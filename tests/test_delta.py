@@ -447,3 +447,28 @@ def test_the_seeds_added_are_told_from_the_listings_alone(
 ) -> None:
     state: Any = SimpleNamespace(seeds=_listing(("a", 1), ("b", 2)), manifest=(1, 1))
     assert delta.seeds_added(state, _listing(*now)) == added
+
+
+def test_a_delta_build_leaves_the_seeds_listed_as_its_look_listed_them(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # So the next delta build finds the seeds added by comparing listings in C: the state's
+    # listing is the look's less the new names, in the look's order (appended, they were not).
+    seen: list[tuple[snapshot.Listing, snapshot.Listing]] = []
+    real = delta.seeds_added
+
+    def noted(state: delta.State, now: snapshot.Listing | None) -> frozenset[str] | None:
+        assert now is not None
+        seen.append(((list(state.seeds[0]), state.seeds[1][:]), now))
+        return real(state, now)
+
+    monkeypatch.setattr(delta, "seeds_added", noted)
+    for picks in ((20, 21, 22), (23, 24), (25,)):
+        add(root, *picks)
+        assert built(root).delta
+    for (names, numbers), (now, now_numbers) in seen:
+        added = set(now) - set(names)
+        kept = [at for at, name in enumerate(now) if name not in added]
+        assert names == [now[at] for at in kept]
+        assert numbers == array("q", (n for at in kept for n in now_numbers[5 * at : 5 * at + 5]))
+    assert differences(root) == []
