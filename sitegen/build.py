@@ -459,6 +459,7 @@ def _build(
                         content_read[0],
                         seeds_listing,
                         settled[0],
+                        records,
                     )
                 try:
                     if kept is not None:

@@ -217,7 +217,7 @@ class DeltaSite:
         site = object.__new__(Site)  # its answer count from the index, not a walk of them all
         home = Lazy(tuple(k[1] for k in self.index.home), self.records)
         object.__setattr__(site, "questions", home)
-        answers = sum(len(entry.answers) for entry in self.index.entries.values())
+        answers = self.index.answers
         object.__setattr__(site, "answer_count", answers)
         return site
 

@@ -69,9 +69,9 @@ def reached(
 def urls_changed(before: SiteIndex, after: SiteIndex) -> bool:
     """Return whether a doctor id or a group slug that both indexes have differs: a new
     namesake puts a digest in a doctor's id, a new label whose slug clashes in a group's."""
-    for who in before.doctors.keys() & after.doctors.keys():
-        if before.doctor_id(who) != after.doctor_id(who):
-            return True
+    old_ids, new_ids = before.doctor_ids(), after.doctor_ids()  # (kept: asked again later)
+    if any(new_ids[who] != id_ for who, id_ in old_ids.items() if who in new_ids):
+        return True
     for old, new in zip(before.group_slugs().values(), after.group_slugs().values(), strict=True):
         if any(new[label] != slug for label, slug in old.items() if label in new):
             return True
