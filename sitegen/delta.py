@@ -18,6 +18,7 @@ rendered again by the next full build rather than trusted.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import pickle
@@ -25,7 +26,7 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from sitegen import cache, snapshot
@@ -148,14 +149,14 @@ def add_titles(state: State, added: Sequence[Question]) -> set[str]:
     """Note the titles of questions added to the index; return the published questions whose
     shared-title mark changed (a question sharing its title with a new one gets one)."""
     changed: set[str] = set()
-    published = state.index.entries
+    published = state.index.has
     for question in added:
         key = title_key(question.title)
         ids = state.titles[key] = tuple(sorted((*state.titles.get(key, ()), question.id)))
         if len(ids) > 1:
             state.shared.add(key)
             state.warned[key] = _warnings(state.records, ids)
-        shown = [id_ for id_ in ids if id_ in published]
+        shown = [id_ for id_ in ids if published(id_)]
         marks = numbered_marks(shown)
         for id_ in shown:
             if state.marks.get(id_) != marks.get(id_):
@@ -207,27 +208,37 @@ def forget(cache_dir: Path) -> None:
 def save(cache_dir: Path, version: str, state: State) -> None:
     """Write the state atomically, pickled straight to the file (at 100,000 questions its
     bytes, compressed as the other caches are, would add 200 MB to the build's peak), in
-    parts: the pickler remembers each object it wrote, 40 bytes apiece, so the index and the
-    related lists, which share their strings within, each have their own memo, and the rest,
-    whose objects appear once, none (one memo over all set the cold build's peak: 80 MB)."""
+    parts: the pickler remembers each object it wrote, 40 bytes apiece, so the index, its
+    entries and the related lists, which share their strings within, each have their own
+    memo, and the rest, whose objects appear once, none (one memo over all set the cold
+    build's peak: 80 MB). The entries go after their length: a load keeps them unread."""
     (cache_dir / JOURNAL_FILE).unlink(missing_ok=True)
     state.steps = 0
     size = state.breaks[0]
-    state.breaks = (size, breaks_among(state.index.entries, size))
+    state.breaks = (size, breaks_among(map(_second, state.index.home), size))
     fields = {f: getattr(state, f) for f in State.__dataclass_fields__}
-    shared = {name: fields.pop(name) for name in _SHARED_PARTS}
+    index, entries = fields.pop("index"), fields.pop("entries")
     with atomic_file(cache_dir / STATE_FILE) as file:
         pickler = pickle.Pickler(file, pickle.HIGHEST_PROTOCOL)
         pickler.fast = True
         pickler.dump((_MAGIC, version, fields))
         pickler.fast = False
-        for name in _SHARED_PARTS:
-            pickler.dump(shared[name])
-            pickler.clear_memo()
+        pickler.dump(index.without_entries())
+        pickler.clear_memo()
+        at = file.tell()
+        file.write(bytes(_LENGTH))
+        pickler.dump(index.entry_rows())
+        pickler.clear_memo()
+        end = file.tell()
+        file.seek(at)
+        file.write((end - at - _LENGTH).to_bytes(_LENGTH, "big"))
+        file.seek(end)
+        pickler.dump(entries)
     _save_head(cache_dir, version, state)
 
 
-_SHARED_PARTS = ("index", "entries")  # pickled each with a memo of its own (see save)
+_LENGTH = 8  # bytes of the length written before the index's entries
+_second = itemgetter(1)  # a list key's id
 
 
 def _load_state(data: bytes, version: str) -> State | None:
@@ -236,11 +247,14 @@ def _load_state(data: bytes, version: str) -> State | None:
     magic, stored_version, fields = pickle.load(parts)
     if magic != _MAGIC or stored_version != version:
         return None
-    for name in _SHARED_PARTS:
-        fields[name] = pickle.load(parts)
-    state = State(**fields)
+    index = pickle.load(parts)
+    length = int.from_bytes(parts.read(_LENGTH), "big")
+    at = parts.tell()
+    index.stored_apart(functools.partial(pickle.loads, data[at : at + length]))
+    parts.seek(at + length)
+    state = State(**fields, index=index, entries=pickle.load(parts))
     size, breaks = state.breaks
-    note_breaks(state.index.entries, breaks, size)
+    note_breaks(map(_second, state.index.home), breaks, size)
     return state
 
 

@@ -301,7 +301,7 @@ class DeltaSite:
                 made = renderer.home_pages()
             elif kind == "q":
                 path = f"questions/{rest}/index.html"
-                if rest in self.index.entries and (pages is None or path in pages):
+                if self.index.has(rest) and (pages is None or path in pages):
                     made = [renderer.question_page(self.records(rest))]
             elif name == "doctors":
                 made = renderer.doctor_index_pages()

@@ -46,7 +46,7 @@ def reached(
     doctors: set[DoctorKey] = set()
     for index, slug in zip(indexes, slugs, strict=True):
         for qid in changed:
-            entry = index.entries.get(qid)
+            entry = index.entry(qid)
             if entry is None:
                 continue
             for kind in GROUP_KINDS:
@@ -184,7 +184,7 @@ class _Lists:
         self.touched = frozenset(
             self.ids[who]
             for qid in changed
-            if (entry := index.entries.get(qid)) is not None
+            if (entry := index.entry(qid)) is not None
             for _, doctor in entry.answers
             if (who := doctor_key(doctor)) is not None
         )
@@ -195,7 +195,7 @@ class _Lists:
         if name in _SINGLE:
             return ListView(_SINGLE[name])
         if kind == "q":
-            return ListView(f"questions/{rest}/") if rest in index.entries else None
+            return ListView(f"questions/{rest}/") if index.has(rest) else None
         if name == "home":
             return ListView("", True, tuple(map(_second, index.home)), self.changed)
         if name == "doctors":

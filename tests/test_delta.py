@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from sitegen import build as build_module
-from sitegen import delta, snapshot
+from sitegen import delta, siteindex, snapshot
 from sitegen import ingest as ingest_module
 from sitegen.build import build
 from sitegen.cache import CACHE_DIR
@@ -471,4 +471,23 @@ def test_a_delta_build_leaves_the_seeds_listed_as_its_look_listed_them(
         kept = [at for at, name in enumerate(now) if name not in added]
         assert names == [now[at] for at in kept]
         assert numbers == array("q", (n for at in kept for n in now_numbers[5 * at : 5 * at + 5]))
+    assert differences(root) == []
+
+
+def test_a_delta_build_reads_none_of_the_index_entries_it_stored_apart(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[int] = []
+    real = siteindex._entries
+
+    def counted(rows: list[tuple[Any, ...]]) -> dict[str, siteindex.Entry]:
+        read.append(len(rows))
+        return real(rows)
+
+    monkeypatch.setattr(siteindex, "_entries", counted)
+    add(root, 20)
+    assert built(root).delta
+    add(root, 21)
+    assert built(root).delta
+    assert [n for n in read if n] == []  # (the index itself loads with none)
     assert differences(root) == []

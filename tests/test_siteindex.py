@@ -79,6 +79,49 @@ def test_a_stored_index_loads_with_the_same_lists_and_named_entries() -> None:
     assert loaded.plain() == expected([*questions, question("a", answer(LEE_LOUD))])
 
 
+def _stored_apart(index: SiteIndex, reads: list[int]) -> SiteIndex:
+    """The index as a delta build loads it: its entries pickled apart, read by need."""
+    loaded: SiteIndex = pickle.loads(pickle.dumps(index.without_entries()))
+    rows = pickle.dumps(index.entry_rows())
+    loaded.stored_apart(lambda: reads.append(1) or pickle.loads(rows))
+    return loaded
+
+
+def test_an_index_with_its_entries_stored_apart_adds_without_reading_them() -> None:
+    questions = [question("b", answer(LEE, "botox")), question("c", answer(GROSS), answer(LEE))]
+    reads: list[int] = []
+    loaded = _stored_apart(index_of(questions), reads)
+    new = build_site([question("a", answer(LEE_LOUD))]).questions[0]
+    before = loaded.before_adding([new])
+    loaded.add(new)
+    assert loaded.has("a") and loaded.has("b") and not loaded.has("z")
+    assert not before.has("a") and before.has("c")
+    assert loaded.entry("a") == Entry.of(new) and loaded.entry("z") is None
+    assert loaded.plain() == expected([*questions, question("a", answer(LEE_LOUD))])
+    try:
+        loaded.add(build_site([questions[0]]).questions[0])
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a question stored apart was added again")
+    assert reads == []
+    assert loaded.entry("c") == index_of(questions).entries["c"]  # an old one: read now
+    assert reads == [1]
+
+
+def test_an_index_with_its_entries_stored_apart_reads_them_to_remove_one() -> None:
+    questions = [question("b", answer(LEE, "botox")), question("c", answer(GROSS), answer(LEE))]
+    reads: list[int] = []
+    loaded = _stored_apart(index_of(questions), reads)
+    loaded.add(build_site([question("a", answer(LEE_LOUD))]).questions[0])
+    loaded.remove("b")
+    assert reads == [1]
+    assert sorted(loaded.entries) == ["a", "c"] and not loaded.has("b")
+    assert loaded.plain() == expected([questions[1], question("a", answer(LEE_LOUD))])
+    with_all = pickle.loads(pickle.dumps(loaded))
+    assert with_all.entries == loaded.entries and with_all.plain() == loaded.plain()
+
+
 def test_adding_a_question_twice_is_refused() -> None:
     index = index_of([question("a", answer(LEE))])
     try:
