@@ -90,9 +90,9 @@ class State:
     entries: Entries  # every published question's related list, and what a new one enters
     marks: dict[str, str]  # shared-title marks, by id
     titles: dict[str, tuple[str, ...]]  # title key -> every loaded question's id, hidden too
-    shared: set[str]  # the title keys of more than one question (warned about in each build)
     records: str  # the records' folder as diagnostics show it
-    warned: dict[str, list[Diagnostic]]  # each shared title's warnings (`shared_titles`)
+    # Each title more than one question has: its warnings (`shared_titles`).
+    warned: dict[str, list[Diagnostic]]
     # Every family's pages, in render order, but question pages' (questions/<id>/index.html).
     families: dict[str, tuple[str, ...]]
     lookups: dict[str, str]  # page -> its family, for pages that made site-wide lookups
@@ -154,7 +154,6 @@ def add_titles(state: State, added: Sequence[Question]) -> set[str]:
         key = title_key(question.title)
         ids = state.titles[key] = tuple(sorted((*state.titles.get(key, ()), question.id)))
         if len(ids) > 1:
-            state.shared.add(key)
             state.warned[key] = _warnings(state.records, ids)
         shown = [id_ for id_ in ids if published(id_)]
         marks = numbered_marks(shown)
@@ -299,7 +298,10 @@ def note_step(cache_dir: Path, version: str, state: State, step: Step) -> None:
     MAX_STEPS steps, the whole state. A build killed while it appends leaves its mark, and
     the next build takes the full path, which removes both."""
     if state.steps >= MAX_STEPS:
-        save(cache_dir, version, state)
+        try:
+            save(cache_dir, version, state)
+        except Exception:  # damage in the index's entries, read only now, or a full disk:
+            forget(cache_dir)  # the next build takes the full path (save removed the journal)
         return
     with open(cache_dir / JOURNAL_FILE, "ab") as journal:
         journal.write(pickle.dumps((state.pack, step), pickle.HIGHEST_PROTOCOL))
@@ -349,7 +351,6 @@ def state_of(
     index = SiteIndex.of(site)
     index.doctors_by_name()  # every doctor's summary, kept with the index: a delta needs them all
     titles = _titles(questions)
-    shared = {key for key, ids in titles.items() if len(ids) > 1}
     return State(
         others=look.others,
         content=content,
@@ -358,9 +359,8 @@ def state_of(
         entries=Entries(features, {q.id: lists[q.id] for q in site.questions}),
         marks=dict(renderer.title_marks),
         titles=titles,
-        shared=shared,
         records=records,
-        warned={key: _warnings(records, titles[key]) for key in shared},
+        warned={key: _warnings(records, ids) for key, ids in titles.items() if len(ids) > 1},
         families={n: pages for n, (_, pages) in families.items() if not n.startswith("q:")},
         lookups=lookups,
         problems=problems,

@@ -3,6 +3,8 @@ full build writes; anything else takes the full path."""
 
 from __future__ import annotations
 
+import io
+import pickle
 import shutil
 import time
 from array import array
@@ -490,4 +492,27 @@ def test_a_delta_build_reads_none_of_the_index_entries_it_stored_apart(
     add(root, 21)
     assert built(root).delta
     assert [n for n in read if n] == []  # (the index itself loads with none)
+    assert differences(root) == []
+
+
+def test_damaged_entries_stored_apart_cost_the_state_not_the_build(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # They are read only when the state is written whole (every MAX_STEPS deltas), after the
+    # delta build wrote its pages: that build ends well and leaves no state behind.
+    monkeypatch.setattr(delta, "MAX_STEPS", 1)
+    stored = root / CACHE_DIR / delta.STATE_FILE
+    data = bytearray(stored.read_bytes())
+    parts = io.BytesIO(bytes(data))
+    pickle.load(parts)  # the state's fields
+    pickle.load(parts)  # the index without its entries
+    length = int.from_bytes(parts.read(8), "big")
+    at = parts.tell()
+    data[at + 2 : at + length - 1] = b"\xff" * (length - 3)
+    stored.write_bytes(bytes(data))
+    add(root, 20)
+    assert built(root).delta
+    assert not stored.exists()
+    add(root, 21)
+    assert not built(root).delta
     assert differences(root) == []
