@@ -133,12 +133,18 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> Envir
 class _Compiled(FileSystemBytecodeCache):
     """Compiled templates kept on disk, each used only while its template's source is the
     same (Jinja checks). Compiling took a delta build 0.25 s of its 40 pages at 100,000
-    questions. Jinja writes each one atomically; a disk that refuses costs a compile, not
-    the build."""
+    questions. Jinja writes each one atomically; a disk that refuses, or a damaged file,
+    costs a compile, not the build."""
 
     def dump_bytecode(self, bucket: Any) -> None:
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged file (Jinja checks only its header): compiled again
+            bucket.reset()
 
 
 def _per_question(summary: Callable[[Question], str]) -> Callable[[Question], str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from jinja2 import Environment
+from jinja2.bccache import bc_magic
 
 from sitegen import cache, delta
 from sitegen.cache import CACHE_DIR
@@ -168,3 +169,15 @@ def test_a_cache_folder_that_cannot_be_written_costs_a_compile_not_the_build(
     folder = tmp_path / "gone"  # removed under the build: Jinja cannot write its file there
     env = make_environment(tmp_path, folder)
     assert env.get_template("t.html").render(name="a") == "<p>a</p>\n"
+
+
+def test_a_damaged_compiled_template_is_compiled_again(tmp_path: Path) -> None:
+    (tmp_path / "t.html").write_text("<p>{{ name }}</p>\n", "utf-8")
+    folder = cache.compiled_dir(tmp_path / CACHE_DIR, "v1")
+    assert folder is not None
+    make_environment(tmp_path, folder).get_template("t.html")
+    [compiled] = folder.iterdir()
+    header = bc_magic
+    compiled.write_bytes(header + b"\xff" * 40)  # the header Jinja checks, then garbage
+    again = make_environment(tmp_path, folder).get_template("t.html")
+    assert again.render(name="a") == "<p>a</p>\n"
