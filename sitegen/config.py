@@ -87,7 +87,7 @@ def config_from_dict(data: dict[str, Any], where: str = CONFIG_FILE) -> Config:
         values[key] = value
     config = replace(defaults, **values)
     scheme = urlsplit(config.base_url).scheme
-    if scheme not in {"http", "https"}:
+    if scheme not in {"http", "https"} or any(c.isspace() or ord(c) < 32 for c in config.base_url):
         raise ConfigError(where, None, "setting 'base_url' must be an http(s) URL")
     if config.page_size < 1:
         raise ConfigError(where, None, "setting 'page_size' must be at least 1")

@@ -294,3 +294,14 @@ def test_serve_on_a_busy_port_fails_with_a_clear_error(
     assert f"error: cannot serve on 127.0.0.1:{port}: Address already in use" in (
         capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize("url", ["https://example.org/a b/", "https://example.org/\\u0000/"])
+def test_a_base_url_with_a_space_or_control_character_is_an_error(
+    project: Path, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    (project / "sitegen.toml").write_text(f'base_url = "{url}"\n', "utf-8")
+    assert main(["build"]) == 1
+    assert capsys.readouterr().err == (
+        "sitegen.toml: error: setting 'base_url' must be an http(s) URL\n"
+    )
