@@ -685,14 +685,11 @@ def test_an_ingest_started_from_the_last_reads_no_seed_it_left_up_to_date(
     assert report.written == ["content/questions/is-bruising-normal.yaml"]
 
 
-def test_an_ingest_that_lists_seeds_its_caller_did_not_looks_at_all_and_leaves_no_settled(
-    project: Path, seed: SeedFactory
-) -> None:
-    # A seed saved after the caller's listing: the caller's state would not list it.
-    start = (_settled_after_one_seed(project, seed), frozenset({"b.txt"}))
-    seed(_titled("Is bruising normal?"), "b.txt")
-    listings = {str(project / "seeds"): ingest_module._walked(project / "seeds")}
-    seed(_titled("Saved late?"), "late.txt")
+def _started_as_listed(
+    project: Path, start: tuple[ingest_module.Settled, frozenset[str]], listings: Any
+) -> tuple[IngestReport, list[ingest_module.Settled]]:
+    """Ingest started from `start` by a caller whose seeds listing is `listings`; return
+    the report and what it leaves the next ingest."""
     settled: list[ingest_module.Settled] = []
     report = ingest(
         project / "seeds",
@@ -702,6 +699,18 @@ def test_an_ingest_that_lists_seeds_its_caller_did_not_looks_at_all_and_leaves_n
         start=start,
         settled=settled,
     )
+    return report, settled
+
+
+def test_an_ingest_that_lists_seeds_its_caller_did_not_looks_at_all_and_leaves_no_settled(
+    project: Path, seed: SeedFactory
+) -> None:
+    # A seed saved after the caller's listing: the caller's state would not list it.
+    start = (_settled_after_one_seed(project, seed), frozenset({"b.txt"}))
+    seed(_titled("Is bruising normal?"), "b.txt")
+    listings = {str(project / "seeds"): ingest_module._walked(project / "seeds")}
+    seed(_titled("Saved late?"), "late.txt")
+    report, settled = _started_as_listed(project, start, listings)
     assert report.written == [
         "content/questions/is-bruising-normal.yaml",
         "content/questions/saved-late.yaml",
@@ -720,15 +729,7 @@ def test_an_ingest_missing_a_seed_its_caller_listed_looks_at_all_and_leaves_no_s
     listings = {str(project / "seeds"): ingest_module._walked(project / "seeds")}
     (project / "seeds" / "late.txt").unlink()
     (project / "seeds" / "notes.md").write_text("not a seed", "utf-8")  # no seed: no matter
-    settled: list[ingest_module.Settled] = []
-    report = ingest(
-        project / "seeds",
-        project / "content",
-        project,
-        listings=listings,
-        start=start,
-        settled=settled,
-    )
+    report, settled = _started_as_listed(project, start, listings)
     assert report.unchanged == 2 and settled == []
 
 
@@ -740,15 +741,7 @@ def test_an_ingest_whose_caller_listed_files_that_are_no_seeds_leaves_what_it_se
     for other in ("notes.md", ".b.txt.swp", ".#b.txt"):
         (project / "seeds" / other).write_text("no seed", "utf-8")
     listings = {str(project / "seeds"): ingest_module._walked(project / "seeds")}
-    settled: list[ingest_module.Settled] = []
-    report = ingest(
-        project / "seeds",
-        project / "content",
-        project,
-        listings=listings,
-        start=start,
-        settled=settled,
-    )
+    report, settled = _started_as_listed(project, start, listings)
     assert report.written == ["content/questions/is-bruising-normal.yaml"]
     assert len(settled) == 1
     assert [d.message for d in report.diagnostics] == ["not a .txt file: ignored"]
