@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from sitegen.related import LIMIT, _bit_sliced_count, best_of
+from sitegen.related import LIMIT, _bit_sliced_count, best_of, bits_at
 from sitegen.related_lists import Encoded, Features, _rank, _score, decode, encode
 
 
@@ -57,10 +57,38 @@ class Entries:
         self.full = 0  # the questions whose list holds LIMIT others
         self.last: tuple[list[int], list[int], list[int]] = ([], [], [])  # full lists' last scores
         self.last_ids: dict[int, str] = {}  # slot -> the id of its list's last member
-        for qid in sorted(features):
-            self._place(qid, features[qid])
-        for qid in self.ids:
-            self._set_list(qid, tuple(lists[qid]))
+        self._make(features, lists)
+
+    def _make(self, features: Mapping[str, Features], lists: Mapping[str, tuple[str, ...]]) -> None:
+        """Place every question and set every list, as `_place` and `_set_list` of each would,
+        making each bitset once from its slots (`bits_at`)."""
+        self.ids = sorted(features)
+        self.slots = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        size = len(self.ids)
+        placed: tuple[dict[str, list[int]], ...] = ({}, {}, {})
+        full: list[int] = []
+        last: tuple[list[list[int]], ...] = ([], [], [])
+        for slot, qid in enumerate(self.ids):
+            mine = self.features[qid] = features[qid]
+            for where, values in zip(placed, mine, strict=True):
+                for value in values:
+                    where.setdefault(value, []).append(slot)
+            ranked = self.lists[qid] = tuple(lists[qid])
+            if len(ranked) == LIMIT:
+                full.append(slot)
+                self.last_ids[slot] = ranked[-1]
+                score = _score(mine, features[ranked[-1]])
+                for slices, count in zip(last, score, strict=True):
+                    for k in range(count.bit_length()):
+                        if count >> k & 1:
+                            while len(slices) <= k:
+                                slices.append([])
+                            slices[k].append(slot)
+        for postings, where in zip(self.postings, placed, strict=True):
+            postings.update((value, bits_at(slots, size)) for value, slots in where.items())
+        self.full = bits_at(full, size)
+        topics, specialties, words = ([bits_at(slots, size) for slots in k] for k in last)
+        self.last = (topics, specialties, words)
 
     def __getstate__(self) -> dict[str, Any]:
         # Each question's features stored as one string (related_lists.encode): 300,000

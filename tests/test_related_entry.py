@@ -72,3 +72,31 @@ def test_after_any_adds_the_lists_entered_are_those_ranking_afresh_changes(
         changed = sorted(i for i in before if before[i] != after[i])
         assert entries.add(qid, mine) == changed
         assert entries.lists == after
+
+
+def one_by_one(site: dict[str, Features]) -> Entries:
+    """Entries made as `add` keeps them: each question placed, then each list set, one bit at
+    a time."""
+    entries = Entries({}, {})
+    lists = ranked(site)
+    for qid in sorted(site):
+        entries._place(qid, site[qid])
+    for qid in sorted(site):
+        entries._set_list(qid, lists[qid])
+    return entries
+
+
+@settings(derandomize=True, max_examples=100, deadline=None)
+@given(st.dictionaries(st.from_regex(r"q[0-9]{2}", fullmatch=True), VALUES, max_size=25))
+def test_entries_made_at_once_hold_what_placing_each_question_would(
+    site: dict[str, Features],
+) -> None:
+    made, expected = Entries(site, ranked(site)), one_by_one(site)
+    assert made.ids == expected.ids and made.slots == expected.slots
+    assert made.lists == expected.lists
+    assert [dict(p) for p in made.postings] == [dict(p) for p in expected.postings]
+    assert (made.full, made.last, made.last_ids) == (
+        expected.full,
+        expected.last,
+        expected.last_ids,
+    )
