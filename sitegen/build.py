@@ -208,7 +208,7 @@ def _build(
         and not build_unfinished(cache_dir)  # then the full path runs: load no state for it
     ):
         with phase("load the state of the last build"):
-            state = delta.load(cache_dir, version, looked, paths.output)
+            state = delta.load(cache_dir, version, looked, paths.output, seeds_listing)
         if state is not None:
             added = delta.seeds_added(state, seeds_listing)
     # The mark lives in the cache dir so it survives a person deleting public/.

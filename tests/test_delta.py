@@ -246,6 +246,29 @@ def test_after_a_killed_build_the_next_takes_the_full_path_and_loads_no_state(
     assert differences(root) == []
 
 
+@pytest.mark.parametrize("change", ["edit", "delete", "rename"])
+def test_a_seed_changed_or_gone_takes_the_full_path_without_reading_the_state(
+    root: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    reads: list[bytes] = []
+    real = delta._load_state
+    monkeypatch.setattr(
+        delta, "_load_state", lambda data, *rest: reads.append(data) or real(data, *rest)
+    )
+    seed = sorted((root / "seeds").glob("*.txt"))[3]
+    if change == "edit":
+        seed.write_text(seed.read_text("utf-8").replace("\n", " (edited)\n", 1), "utf-8")
+    elif change == "delete":
+        seed.unlink()
+    else:
+        seed.rename(seed.with_name("renamed.txt"))
+    assert not built(root).delta
+    assert reads == []  # a second at 100k, for a state no delta build could start from
+    assert differences(root) == []
+    add(root, 20)
+    assert built(root).delta  # the full build kept a state
+
+
 def test_a_build_that_parsed_no_seed_keeps_no_state_and_the_next_add_is_full(
     root: Path,
 ) -> None:
