@@ -332,7 +332,8 @@ def keep(
     entries = {q.id: (digests[q.id], q) for q in questions if q.id in published}
     if len(entries) == len(published):
         with phase("write the delta state's record pack"):
-            write_pack(cache_dir / PACK_FILE, state.pack, entries)
+            # The last pack's questions, when the same code wrote it, are as good as new.
+            write_pack(cache_dir / PACK_FILE, state.pack, entries, reuse=f"{state.others}:")
     with phase("write the delta state"):
         save(cache_dir, version, state)
 

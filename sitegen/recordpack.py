@@ -18,6 +18,7 @@ import pickle
 import struct
 from collections.abc import Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from sitegen.atomic import atomic_file
 from sitegen.model import Question
@@ -28,28 +29,75 @@ _TAIL = struct.Struct("<Q")  # where the index starts, the last 8 bytes of the f
 Index = dict[str, tuple[int, int, str]]  # id -> (offset, length, record digest)
 
 
-def write_pack(path: Path, version: str, entries: Mapping[str, tuple[str, Question]]) -> None:
+def write_pack(
+    path: Path,
+    version: str,
+    entries: Mapping[str, tuple[str, Question]],
+    reuse: str | None = None,
+) -> None:
     """Write the questions (id -> (record digest, question)), in id order, atomically, as
-    they are pickled: at 100,000 questions the whole file held in memory is 400 MB."""
-    with atomic_file(path) as file:
-        head = _MAGIC + pickle.dumps(version, pickle.HIGHEST_PROTOCOL)
-        file.write(head)
-        offset = len(head)
-        index: Index = {}
-        for qid in sorted(entries):
-            digest, question = entries[qid]
-            data = pickle.dumps(question, pickle.HIGHEST_PROTOCOL)
-            index[qid] = (offset, len(data), digest)
-            file.write(data)
-            offset += len(data)
-        file.write(pickle.dumps(index, pickle.HIGHEST_PROTOCOL))
-        file.write(_TAIL.pack(offset))
+    they are pickled: at 100,000 questions the whole file held in memory is 400 MB.
+    `reuse`: the start of a version (the same code's) whose pack, there now, lends the bytes
+    of each question stored for the same digest: pickling them all took a build that
+    changed one record 2.7 s at 100,000 questions; copying them, a tenth of that."""
+    old = Pack(path, reuse, prefix=True) if reuse is not None else None
+    try:
+        with atomic_file(path) as file:
+            head = _MAGIC + pickle.dumps(version, pickle.HIGHEST_PROTOCOL)
+            file.write(head)
+            offset = len(head)
+            index: Index = {}
+            copy = _Copy(old, file)
+            for qid in sorted(entries):
+                digest, question = entries[qid]
+                stored = old.index.get(qid) if old is not None else None
+                if stored is not None and stored[2] == digest:
+                    copy.add(stored[0], stored[1])
+                    index[qid] = (offset, stored[1], digest)
+                    offset += stored[1]
+                    continue
+                copy.flush()
+                data = pickle.dumps(question, pickle.HIGHEST_PROTOCOL)
+                index[qid] = (offset, len(data), digest)
+                file.write(data)
+                offset += len(data)
+            copy.flush()
+            file.write(pickle.dumps(index, pickle.HIGHEST_PROTOCOL))
+            file.write(_TAIL.pack(offset))
+    finally:
+        if old is not None:
+            old.close()
+
+
+class _Copy:
+    """Byte ranges of the old pack, written out in runs of adjacent ones."""
+
+    RUN = 1 << 23  # bytes read at a time
+
+    def __init__(self, old: Pack | None, file: BinaryIO) -> None:
+        self.old, self.file = old, file
+        self.start = self.end = 0
+
+    def add(self, offset: int, length: int) -> None:
+        if offset != self.end or self.end - self.start >= self.RUN:
+            self.flush()
+            self.start = offset
+        self.end = offset + length
+
+    def flush(self) -> None:
+        if self.end > self.start and self.old is not None and self.old._fd is not None:
+            data = os.pread(self.old._fd, self.end - self.start, self.start)
+            if len(data) != self.end - self.start:
+                raise OSError("the old record pack is shorter than its index says")
+            self.file.write(data)
+        self.start = self.end = 0
 
 
 class Pack:
     """The questions of a pack, read by id on demand."""
 
-    def __init__(self, path: Path, version: str) -> None:
+    def __init__(self, path: Path, version: str, *, prefix: bool = False) -> None:
+        """`prefix`: read a pack whose version starts with `version`."""
         self.index: Index = {}
         self._fd: int | None = None
         try:
@@ -57,7 +105,7 @@ class Pack:
         except OSError:
             return
         try:
-            self.index = _index(fd, version)
+            self.index = _index(fd, version, prefix)
         except Exception:  # any damage at all means: an empty pack
             self.index = {}
         if self.index:
@@ -88,13 +136,15 @@ class Pack:
             self._fd = None
 
 
-def _index(fd: int, version: str) -> Index:
+def _index(fd: int, version: str, prefix: bool) -> Index:
     size = os.fstat(fd).st_size
     head = os.pread(fd, min(size, 4096), 0)
     if not head.startswith(_MAGIC) or size < len(_MAGIC) + _TAIL.size:
         return {}
     stored = pickle.loads(head[len(_MAGIC) :])  # the version; unpickling stops after it
-    if stored != version:
+    if not isinstance(stored, str) or not (
+        stored.startswith(version) if prefix else stored == version
+    ):
         return {}
     (start,) = _TAIL.unpack(os.pread(fd, _TAIL.size, size - _TAIL.size))
     index = pickle.loads(os.pread(fd, size - _TAIL.size - start, start))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from sitegen.model import Answer, Doctor, Question
@@ -45,3 +46,31 @@ def test_the_same_questions_give_the_same_bytes(tmp_path: Path) -> None:
     write_pack(tmp_path / "one.pack", "v1", entries)
     write_pack(tmp_path / "two.pack", "v1", dict(reversed(list(entries.items()))))
     assert (tmp_path / "one.pack").read_bytes() == (tmp_path / "two.pack").read_bytes()
+
+
+def stored_as(title: str, qid: str) -> Question:
+    """A question told apart by its title, to show which bytes a pack holds for it."""
+    return dataclasses.replace(question(qid), title=title)
+
+
+def test_a_question_stored_for_the_same_digest_is_copied_from_the_pack_there(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "records.pack"
+    old = {q: (f"digest-{q}", stored_as("old", q)) for q in ("a", "b", "c", "d")}
+    write_pack(path, "code:content-1", old)
+    new = {q: (f"digest-{q}", stored_as("new", q)) for q in ("a", "c", "d", "e")}
+    new["c"] = ("digest-c2", stored_as("new", "c"))  # its record changed
+    write_pack(path, "code:content-2", new, reuse="code:")
+    pack = Pack(path, "code:content-2")
+    # Copied (the old bytes) where the digest is the same, pickled where it is not.
+    titles = [getattr(pack.get(q, new[q][0]), "title", None) for q in "acde"]
+    assert titles == ["old", "new", "old", "new"]
+    assert pack.get("b", "digest-b") is None  # not published any more
+
+
+def test_a_pack_of_other_code_lends_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "records.pack"
+    write_pack(path, "code-1:content", {"a": ("digest-a", stored_as("old", "a"))})
+    write_pack(path, "code-2:content", {"a": ("digest-a", stored_as("new", "a"))}, reuse="code-2:")
+    assert Pack(path, "code-2:content").get("a", "digest-a") == stored_as("new", "a")
