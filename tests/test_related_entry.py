@@ -100,3 +100,41 @@ def test_entries_made_at_once_hold_what_placing_each_question_would(
         expected.last,
         expected.last_ids,
     )
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["in-memory", "stored-each-time"])
+@settings(derandomize=True, max_examples=150, deadline=None)
+@given(
+    st.dictionaries(st.from_regex(r"q[0-9]", fullmatch=True), VALUES, max_size=10),
+    st.lists(st.tuples(st.from_regex(r"q[0-9]", fullmatch=True), st.none() | VALUES), max_size=12),
+)
+def test_after_any_adds_and_removals_every_list_is_as_ranking_afresh_gives(
+    stored: bool, start: dict[str, Features], steps: list[tuple[str, Features | None]]
+) -> None:
+    # A step with features adds the question (an edit, when it is there: removed, then added
+    # with the new ones); without, removes it.
+    site = dict(start)
+    entries = Entries(site, ranked(site))
+    for qid, mine in steps:
+        if stored:
+            entries = pickle.loads(pickle.dumps(entries))
+        if qid in site:
+            before = ranked(site)
+            del site[qid]
+            after = ranked(site)
+            holding = sorted(i for i in after if before[i] != after[i])
+            assert entries.remove(qid) == holding
+            assert entries.lists == after
+        if mine is not None:
+            site[qid] = mine
+            entries.add(qid, mine)
+            assert entries.lists == ranked(site)
+    assert sorted(entries.slots) == sorted(site)
+    assert sorted(entries.__getstate__()["features"]) == sorted(site)  # none kept of the removed
+
+
+def test_removing_a_question_not_there_is_an_error() -> None:
+    entries = Entries({"q1": features("botox")}, {"q1": ()})
+    entries.remove("q1")
+    with pytest.raises(KeyError):
+        entries.remove("q1")
