@@ -421,10 +421,12 @@ def seeds_added(state: State, seeds_now: snapshot.Listing | None) -> frozenset[s
     # (`load` compared the rest of the inputs and the manifest's stamp, by the state's head.)
     if seeds_now is None or state.manifest is None:
         return None  # no manifest then: the full path checks every page
-    new = set(seeds_now[0]).difference(state.seeds[0])
-    # The usual case, compared in C (taking out each name costs a pass: a few names only).
-    if new and len(new) <= _FEW_ADDED and _without(seeds_now, new) == state.seeds:
-        return frozenset(new)
+    # The usual case, in C: the state's names are the listing's less a few, where the look
+    # listed them, and the numbers of the rest are the state's.
+    names, numbers = seeds_now
+    places = snapshot.added_alone(names, state.seeds[0], _FEW_ADDED)
+    if places and _without(numbers, places) == state.seeds[1]:
+        return frozenset(names[at] for at in places)
     added = differing(state.seeds, seeds_now)  # (listed in another order, say)
     return frozenset(added) if added and set(state.seeds[0]).isdisjoint(added) else None
 
@@ -432,13 +434,12 @@ def seeds_added(state: State, seeds_now: snapshot.Listing | None) -> frozenset[s
 _FEW_ADDED = 32
 
 
-def _without(listing: snapshot.Listing, names: set[str]) -> snapshot.Listing:
-    """Return a listing with these names (few) taken out."""
-    kept, numbers = list(listing[0]), listing[1][:]
-    for at in sorted((kept.index(name) for name in names), reverse=True):
-        del kept[at]
-        del numbers[5 * at : 5 * at + 5]
-    return kept, numbers
+def _without(numbers: array[int], places: Sequence[int]) -> array[int]:
+    """Return a listing's numbers with those of the names at these places (few) taken out."""
+    kept = numbers[:]
+    for at in reversed(places):
+        del kept[5 * at : 5 * at + 5]
+    return kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,9 +556,8 @@ def _run(
         search = None
         remove_index(out)
     names, numbers = context.seeds
-    if len(context.added) <= _FEW_ADDED:  # found in C
-        places = sorted(names.index(name) for name in context.added)
-    else:
+    places = snapshot.added_alone(names, state.seeds[0], _FEW_ADDED)  # found in C
+    if places is None:  # (many, or listed in another order)
         places = [at for at, name in enumerate(names) if name in context.added]
     step = Step(
         added=tuple(added),

@@ -319,7 +319,7 @@ def _numbers(stat: os.stat_result) -> Numbers:
 def _known_stats(fd: int, names: list[str], earlier: Listing) -> array[int]:
     """Return what `_stats` gives, taking each name's numbers from the listing `earlier`
     where it lists the name, a stat for the others."""
-    added = _added_alone(names, earlier[0])
+    added = added_alone(names, earlier[0])
     if added is not None:  # the usual case, done in C: the listing then, a few names more
         made, start = array("q"), 0
         for count, place in enumerate(added):
@@ -340,7 +340,7 @@ def _known_stats(fd: int, names: list[str], earlier: Listing) -> array[int]:
     return numbers
 
 
-def _added_alone(names: list[str], earlier: list[str], most: int = 32) -> list[int] | None:
+def added_alone(names: list[str], earlier: list[str], most: int = 32) -> list[int] | None:
     """Return where `names` holds names `earlier` does not, in order, when taking them out
     leaves `earlier` as it is and they are at most `most`; else None."""
     if not 0 <= len(names) - len(earlier) <= most:

@@ -322,4 +322,4 @@ def test_a_print_taking_numbers_from_an_earlier_listing_of_files_added_and_remov
 def test_names_added_alone_are_found_where_they_are_listed(
     names: list[str], earlier: list[str], places: list[int] | None
 ) -> None:
-    assert snapshot._added_alone(names, earlier) == places
+    assert snapshot.added_alone(names, earlier) == places
