@@ -354,7 +354,7 @@ def state_of(
     """Return the state a full build leaves for a delta build, or None when no delta build
     could start from it (a related list not ranked, too many pages with site-wide lookups:
     `lookups` is None, see `lookup_pages`)."""
-    lists = renderer.related.memo()[1]
+    noted, lists = renderer.related.memo()
     features: dict[str, Features] = renderer.related.features
     if any(q.id not in lists for q in site.questions):
         return None
@@ -368,7 +368,11 @@ def state_of(
         content=content,
         seeds=seeds,
         index=index,
-        entries=Entries(features, {q.id: lists[q.id] for q in site.questions}),
+        entries=Entries(
+            features,
+            {q.id: lists[q.id] for q in site.questions},
+            {q.id: noted[q.id][1] for q in site.questions},  # as the related memo stores them
+        ),
         marks=dict(renderer.title_marks),
         titles=titles,
         records=records,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sitegen.related import LIMIT
 from sitegen.related_entry import Entries
-from sitegen.related_lists import Features, _rank, _score
+from sitegen.related_lists import Features, _rank, _score, encode
 
 
 def ranked(features: dict[str, Features]) -> dict[str, tuple[str, ...]]:
@@ -138,3 +138,14 @@ def test_removing_a_question_not_there_is_an_error() -> None:
     entries.remove("q1")
     with pytest.raises(KeyError):
         entries.remove("q1")
+
+
+def test_entries_given_their_features_encoded_store_what_they_would_without() -> None:
+    site = {f"q{n}": features("botox lips"[: 5 + n], "derm", f"w{n % 2}") for n in range(7)}
+    plain = Entries(site, ranked(site))
+    hinted = Entries(site, ranked(site), {qid: encode(mine) for qid, mine in site.items()})
+    assert hinted.__getstate__() == plain.__getstate__()
+    for entries in (plain, hinted):  # an edit: new features under the same id
+        entries.remove("q3")
+        entries.add("q3", features("chin", "plastic"))
+    assert hinted.__getstate__() == plain.__getstate__()
