@@ -264,7 +264,8 @@ def _build(
                 left.append(state)
             return made
     if cache_dir is not None:
-        delta.forget(cache_dir)  # the full path runs: it stores the state anew, or none
+        # The full path runs: it stores the state anew, or none (then the pack goes too).
+        delta.forget(cache_dir, pack=False)
     if start is not None and facts is not None and looked_records is not None:
         # The started ingest read no record facts: taken now, the load reads only the records
         # changed since they were noted (else it reads all, and keeps only the new ones' facts).
@@ -466,6 +467,8 @@ def _build(
                         delta.keep(cache_dir, version, kept, questions, record_digests)
                 except OSError:  # a full disk: the site is built; only the delta is lost
                     delta.forget(cache_dir)
+    if cache_dir is not None and not (cache_dir / delta.STATE_FILE).exists():
+        delta.forget(cache_dir)  # no state kept: nor the record pack kept for it to copy from
     return result
 
 

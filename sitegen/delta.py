@@ -198,9 +198,11 @@ def add_questions(state: State, published: Sequence[Question]) -> set[str]:
     return entered
 
 
-def forget(cache_dir: Path) -> None:
-    """Remove the stored state (before a full build changes anything)."""
-    for name in (HEAD_FILE, STATE_FILE, JOURNAL_FILE, PACK_FILE):
+def forget(cache_dir: Path, *, pack: bool = True) -> None:
+    """Remove the stored state (before a full build changes anything). `pack=False`: the
+    record pack stays, for the state the full build stores to copy from (`keep`); no state
+    reads it before then, and a state reads only the pack written for it (`Pack`)."""
+    for name in (HEAD_FILE, STATE_FILE, JOURNAL_FILE, *([PACK_FILE] if pack else [])):
         (cache_dir / name).unlink(missing_ok=True)
 
 
@@ -330,7 +332,9 @@ def keep(
     (content/ is as the state saw it whenever a delta build starts from it)."""
     published = state.index.entries
     entries = {q.id: (digests[q.id], q) for q in questions if q.id in published}
-    if len(entries) == len(published):
+    if len(entries) != len(published):
+        (cache_dir / PACK_FILE).unlink(missing_ok=True)  # (the state reads the records)
+    else:
         with phase("write the delta state's record pack"):
             # The last pack's questions, when the same code wrote it, are as good as new.
             write_pack(cache_dir / PACK_FILE, state.pack, entries, reuse=f"{state.others}:")

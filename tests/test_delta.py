@@ -277,6 +277,7 @@ def test_a_build_that_parsed_no_seed_keeps_no_state_and_the_next_add_is_full(
     record.write_text(record.read_text("utf-8").replace(" the ", " the edited ", 1), "utf-8")
     built(root)
     assert not (root / CACHE_DIR / delta.STATE_FILE).exists()
+    assert not (root / CACHE_DIR / delta.PACK_FILE).exists()  # nor a pack no state reads
     add(root, 20)
     assert not built(root).delta  # and it keeps the state for the next add
     add(root, 21)
@@ -539,4 +540,25 @@ def test_damaged_entries_stored_apart_cost_the_state_not_the_build(
     assert not stored.exists()
     add(root, 21)
     assert not built(root).delta
+    assert differences(root) == []
+
+
+def test_a_full_build_writes_its_record_pack_from_the_last_one(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # the change just made counts as settled
+    there: list[bool] = []
+    real = delta.write_pack
+
+    def write_pack(path: Path, *rest: Any, **named: Any) -> None:
+        there.append(path.exists())
+        real(path, *rest, **named)
+
+    monkeypatch.setattr(delta, "write_pack", write_pack)
+    seed = sorted((root / "seeds").glob("*.txt"))[3]
+    seed.write_text(seed.read_text("utf-8").replace("\n", " (edited)\n", 1), "utf-8")
+    assert not built(root).delta
+    assert there == [True]  # the last build's pack, to copy unchanged questions from
+    add(root, 20)
+    assert built(root).delta  # reading the new pack
     assert differences(root) == []
