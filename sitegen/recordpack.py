@@ -41,6 +41,9 @@ def write_pack(
     of each question stored for the same digest: pickling them all took a build that
     changed one record 2.7 s at 100,000 questions; copying them, a tenth of that."""
     old = Pack(path, reuse, prefix=True) if reuse is not None else None
+    if old is not None and not _sound(old):
+        old.close()
+        old = None  # (pickled afresh, all of them)
     try:
         with atomic_file(path) as file:
             head = _MAGIC + pickle.dumps(version, pickle.HIGHEST_PROTOCOL)
@@ -67,6 +70,24 @@ def write_pack(
     finally:
         if old is not None:
             old.close()
+
+
+def _sound(pack: Pack) -> bool:
+    """Return whether every entry of a pack's index lies within its file, in order and apart
+    (a damaged index that still unpickles would copy wrong bytes, or fail the build)."""
+    if pack._fd is None:
+        return False
+    size, end = os.fstat(pack._fd).st_size - _TAIL.size, 0
+    for entry in pack.index.values():
+        if not (isinstance(entry, tuple) and len(entry) == 3):
+            return False
+        offset, length, digest = entry
+        if not (type(offset) is int and type(length) is int and isinstance(digest, str)):
+            return False
+        if offset < end or length < 0 or offset + length > size:
+            return False
+        end = offset + length
+    return True
 
 
 class _Copy:

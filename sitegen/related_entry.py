@@ -55,7 +55,9 @@ class Entries:
         again took a full build a second."""
         self.ids: list[str] = []  # by slot (_GONE: a question removed)
         self.slots: dict[str, int] = {}
-        self.features: dict[str, Features] = _Decoded(dict(encoded)) if encoded else {}
+        self.features: dict[str, Features] = {}
+        if encoded:  # (only the questions placed: `__getstate__` trusts each one's encoding)
+            self.features = _Decoded({q: encoded[q] for q in features if q in encoded})
         self.lists: dict[str, tuple[str, ...]] = {}
         self.postings: tuple[dict[str, int], ...] = (
             defaultdict(int),

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
+import struct
 from pathlib import Path
+
+import pytest
 
 from sitegen.model import Answer, Doctor, Question
 from sitegen.recordpack import Pack, write_pack
@@ -74,3 +78,19 @@ def test_a_pack_of_other_code_lends_nothing(tmp_path: Path) -> None:
     write_pack(path, "code-1:content", {"a": ("digest-a", stored_as("old", "a"))})
     write_pack(path, "code-2:content", {"a": ("digest-a", stored_as("new", "a"))}, reuse="code-2:")
     assert Pack(path, "code-2:content").get("a", "digest-a") == stored_as("new", "a")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [("x", 1, "digest-a"), (0, -5, "digest-a"), (0, 10**9, "digest-a"), None],
+    ids=["not-a-number", "negative-length", "past-the-end", "not-an-entry"],
+)
+def test_a_pack_whose_index_is_damaged_lends_nothing(tmp_path: Path, damage: object) -> None:
+    path = tmp_path / "records.pack"
+    write_pack(path, "code:content-1", {"a": ("digest-a", stored_as("old", "a"))})
+    data = path.read_bytes()
+    (start,) = struct.unpack("<Q", data[-8:])
+    index = pickle.dumps({"a": damage}, pickle.HIGHEST_PROTOCOL)
+    path.write_bytes(data[:start] + index + struct.pack("<Q", start))
+    write_pack(path, "code:content-2", {"a": ("digest-a", stored_as("new", "a"))}, reuse="code:")
+    assert Pack(path, "code:content-2").get("a", "digest-a") == stored_as("new", "a")

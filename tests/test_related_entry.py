@@ -149,3 +149,10 @@ def test_entries_given_their_features_encoded_store_what_they_would_without() ->
         entries.remove("q3")
         entries.add("q3", features("chin", "plastic"))
     assert hinted.__getstate__() == plain.__getstate__()
+
+
+def test_encodings_of_questions_not_placed_are_not_kept() -> None:
+    site = {"q1": features("botox")}
+    entries = Entries(site, ranked(site), {"q1": encode(site["q1"]), "q2": encode(features("x"))})
+    entries.add("q2", features("botox"))
+    assert pickle.loads(pickle.dumps(entries)).features["q2"] == features("botox")
