@@ -505,7 +505,7 @@ def _run(
         return None  # or since the ingest wrote it
     with phase("delta: add the questions, find the pages they reach"):
         published = build_site(added).questions
-        before = state.index.before_adding(published)
+        before = state.index.before_changing(published)
         after = state.index
         entered = add_questions(state, published)
         if urls_changed(before, after):

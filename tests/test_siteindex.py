@@ -92,7 +92,7 @@ def test_an_index_with_its_entries_stored_apart_adds_without_reading_them() -> N
     reads: list[int] = []
     loaded = _stored_apart(index_of(questions), reads)
     new = build_site([question("a", answer(LEE_LOUD))]).questions[0]
-    before = loaded.before_adding([new])
+    before = loaded.before_changing([new])
     loaded.add(new)
     assert loaded.has("a") and loaded.has("b") and not loaded.has("z")
     assert not before.has("a") and before.has("c")
@@ -193,8 +193,35 @@ def test_the_copy_before_adding_questions_keeps_the_lists_as_they_were(
     index = index_of(questions[adding:])
     was = index.plain()
     new = build_site(questions[:adding]).questions
-    before = index.before_adding(new)
+    before = index.before_changing(new)
     for one in new:
         index.add(one)
     assert before.plain() == was
     assert index.plain() == expected(questions)
+
+
+@settings(derandomize=True, max_examples=100, deadline=None)
+@given(
+    st.lists(QUESTIONS, max_size=10, unique_by=lambda q: q.id),
+    st.integers(0, 3),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_the_copy_before_removing_and_adding_questions_keeps_the_lists_as_they_were(
+    questions: list[Question], adding: int, removing: int, apart: bool
+) -> None:
+    # An edit is a removal and an add of the same id; `apart`: entries stored apart, as loaded.
+    kept = questions[adding:]
+    index = index_of(kept)
+    if apart:
+        index = _stored_apart(index, [])
+    was = index.plain()
+    gone = [q.id for q in kept[:removing] if index.has(q.id)]  # (published ones)
+    new = build_site(questions[:adding]).questions
+    before = index.before_changing(new, gone)
+    for qid in gone:
+        index.remove(qid)
+    for one in new:
+        index.add(one)
+    assert before.plain() == was
+    assert index.plain() == expected([*questions[:adding], *(q for q in kept if q.id not in gone)])
