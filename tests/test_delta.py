@@ -35,6 +35,7 @@ def root(tmp_path: Path) -> Path:
     project = make_project(tmp_path)
     for name, text in POOL[:20]:
         (project / "seeds" / name).write_text(text, "utf-8")
+    aged()
     built(project)
     return project
 
@@ -44,8 +45,16 @@ def ice(tmp_path: Path) -> Path:
     """A built project of one seed, "Does ice help bruising?" answered by Ann Lee, MD."""
     project = make_project(tmp_path)
     write_seed(project, "ice.txt", SEED)
+    aged()
     built(project)
     return project
+
+
+def aged() -> None:
+    """Wait until files just written are older than the racy window: a build ending within it
+    keeps no state and notes no step (so the next build is full), as it must for a person's
+    save it may not have seen whole; tests of what a kept state does wait it out."""
+    time.sleep(max(0.0, snapshot.RACY_NS / 1e9 * 1.5))
 
 
 def built(root: Path, config: Config | None = None) -> BuildReport:
@@ -57,6 +66,7 @@ def add(root: Path, *picks: int) -> None:
     for pick in picks:
         name, text = POOL[pick]
         (root / "seeds" / name).write_text(text, "utf-8")
+    aged()
 
 
 def differences(root: Path, config: Config | None = None) -> list[str]:
