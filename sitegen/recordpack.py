@@ -75,9 +75,9 @@ def write_pack(
 def _sound(pack: Pack) -> bool:
     """Return whether every entry of a pack's index lies within its file, in order and apart
     (a damaged index that still unpickles would copy wrong bytes, or fail the build)."""
-    if pack._fd is None:
+    if pack.size is None:
         return False
-    size, end = os.fstat(pack._fd).st_size - _TAIL.size, 0
+    size, end = pack.size - _TAIL.size, 0
     for entry in pack.index.values():
         if not (isinstance(entry, tuple) and len(entry) == 3):
             return False
@@ -106,9 +106,9 @@ class _Copy:
         self.end = offset + length
 
     def flush(self) -> None:
-        if self.end > self.start and self.old is not None and self.old._fd is not None:
-            data = os.pread(self.old._fd, self.end - self.start, self.start)
-            if len(data) != self.end - self.start:
+        if self.end > self.start and self.old is not None:
+            data = self.old.read(self.start, self.end - self.start)
+            if data is None or len(data) != self.end - self.start:
                 raise OSError("the old record pack is shorter than its index says")
             self.file.write(data)
         self.start = self.end = 0
@@ -142,14 +142,23 @@ class Pack:
     def get(self, qid: str, digest: str) -> Question | None:
         """Return the question loaded from the record whose bytes have this digest, or None."""
         entry = self.index.get(qid)
-        if entry is None or entry[2] != digest or self._fd is None:
+        if entry is None or entry[2] != digest:
             return None
-        offset, length, _ = entry
         try:
-            question = pickle.loads(os.pread(self._fd, length, offset))
+            data = self.read(entry[0], entry[1])
+            question = pickle.loads(data) if data is not None else None
         except Exception:  # a damaged entry reads as a missing one
             return None
         return question if isinstance(question, Question) and question.id == qid else None
+
+    @property
+    def size(self) -> int | None:
+        """The pack file's size in bytes, or None when no pack was read."""
+        return os.fstat(self._fd).st_size if self._fd is not None else None
+
+    def read(self, offset: int, length: int) -> bytes | None:
+        """Return `length` bytes of the pack file from `offset`, or None when no pack was read."""
+        return os.pread(self._fd, length, offset) if self._fd is not None else None
 
     def close(self) -> None:
         if self._fd is not None:

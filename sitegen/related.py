@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sitegen.browse import question_tags
@@ -61,14 +61,10 @@ class RelatedIndex:
             defaultdict(int),
             defaultdict(int),
         )
-        placed: tuple[dict[str, list[int]], ...] = ({}, {}, {})
-        for i, features in enumerate(self._features):
-            for where, values in zip(placed, _values(features), strict=True):
-                for value in values:
-                    where.setdefault(value, []).append(i)
-        size = len(self.questions)
-        for postings, where in zip(self._postings, placed, strict=True):
-            postings.update((value, bits_at(slots, size)) for value, slots in where.items())
+        for postings, made in zip(
+            self._postings, postings_of(map(_values, self._features)), strict=True
+        ):
+            postings.update(made)
 
     def related(self, question: Question, limit: int = LIMIT) -> tuple[Question, ...]:
         """Return up to `limit` related questions, best first."""
@@ -108,6 +104,18 @@ def best_of(pool: int, counters: Iterable[list[int]]) -> int:
 
 def _values(features: _Features) -> tuple[tuple[str, ...], ...]:
     return features.topics, features.specialties, features.words
+
+
+def postings_of(features: Iterable[Sequence[Iterable[str]]]) -> list[dict[str, int]]:
+    """Return, for topics, specialties and words, each value's bitset of the positions whose
+    features hold it, each bitset made once (`bits_at`)."""
+    placed: tuple[dict[str, list[int]], ...] = ({}, {}, {})
+    size = 0
+    for size, kinds in enumerate(features, start=1):
+        for where, values in zip(placed, kinds, strict=True):
+            for value in values:
+                where.setdefault(value, []).append(size - 1)
+    return [{value: bits_at(slots, size) for value, slots in where.items()} for where in placed]
 
 
 def bits_at(positions: Iterable[int], size: int) -> int:

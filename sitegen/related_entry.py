@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from sitegen.related import LIMIT, _bit_sliced_count, best_of, bits_at
+from sitegen.related import LIMIT, _bit_sliced_count, best_of, bits_at, postings_of
 from sitegen.related_lists import Encoded, Features, _rank, _score, decode, encode
 
 
@@ -75,14 +75,10 @@ class Entries:
         self.ids = sorted(features)
         self.slots = dict(zip(self.ids, range(len(self.ids)), strict=True))
         size = len(self.ids)
-        placed: tuple[dict[str, list[int]], ...] = ({}, {}, {})
         full: list[int] = []
         last: tuple[list[list[int]], ...] = ([], [], [])
         for slot, qid in enumerate(self.ids):
             mine = self.features[qid] = features[qid]
-            for where, values in zip(placed, mine, strict=True):
-                for value in values:
-                    where.setdefault(value, []).append(slot)
             ranked = self.lists[qid] = tuple(lists[qid])
             if len(ranked) == LIMIT:
                 full.append(slot)
@@ -94,8 +90,9 @@ class Entries:
                             while len(slices) <= k:
                                 slices.append([])
                             slices[k].append(slot)
-        for postings, where in zip(self.postings, placed, strict=True):
-            postings.update((value, bits_at(slots, size)) for value, slots in where.items())
+        made = postings_of(features[qid] for qid in self.ids)
+        for postings, values in zip(self.postings, made, strict=True):
+            postings.update(values)
         self.full = bits_at(full, size)
         topics, specialties, words = ([bits_at(slots, size) for slots in k] for k in last)
         self.last = (topics, specialties, words)
