@@ -199,7 +199,7 @@ def _build(
         looked.walked.close()
     records_dir = str(paths.content / "questions")
     seeds_listing = seen.get(str(paths.seeds)) if seen is not None else None
-    state, added = None, None
+    state, changes = None, None
     if (
         cache_dir is not None
         and delta.ENABLED
@@ -210,7 +210,7 @@ def _build(
         with phase("load the state of the last build"):
             state = delta.load(cache_dir, version, looked, paths.output, seeds_listing)
         if state is not None:
-            added = delta.seeds_added(state, seeds_listing)
+            changes = delta.seeds_changed(state, seeds_listing)
     # The mark lives in the cache dir so it survives a person deleting public/.
     unfinished = mark_build_started(
         paths.root / CACHE_DIR, paths.output, paths.content, paths.root / CACHE_DIR
@@ -222,9 +222,14 @@ def _build(
             (cache_dir / retired).unlink(missing_ok=True)
         for retired in RETIRED_CACHE_DIRS:
             shutil.rmtree(cache_dir / retired, ignore_errors=True)
-    # A delta build's ingest starts from the state's: it looks at the seeds added and those
-    # not up to date alone (the rest are as the state saw them, as content/ is).
-    start = (state.settled, added) if state is not None and added and not unfinished else None
+    # A delta build of seeds added alone starts its ingest from the state's: it looks at them
+    # and the seeds not up to date alone (the rest are as the state saw them, as content/ is).
+    # Seeds changed or removed need their records: that ingest looks at every seed.
+    if unfinished:  # the last build was killed: the full path completes the site
+        state, changes = None, None
+    start = None
+    if state is not None and changes is not None and changes.only_added:
+        start = (state.settled, changes.added)
     settled: list[Settled] = []
     with phase("parse seeds into records"):
         report = ingest(
@@ -244,7 +249,7 @@ def _build(
         seen = None
         if ingest_reports is not None:
             ingest_reports.append(report)
-    if state is not None and added and not unfinished and looked is not None and settled:
+    if state is not None and changes is not None and looked is not None and settled:
         assert cache_dir is not None and looked_records is not None and seeds_listing is not None
         context = delta.Context(
             paths,
@@ -253,7 +258,7 @@ def _build(
             cache_dir,
             looked,
             seeds_listing,
-            added,
+            changes,
             looked_records,
             settled[0],
         )

@@ -1,13 +1,15 @@
-"""Delta builds: when the only change since the last finished build is seed files added, render
-the pages those questions reach and nothing else (docs/delta-builds.md).
+"""Delta builds: when the only change since the last finished build is seed files added, saved
+again or removed (a few), render the pages their questions reach and nothing else
+(docs/delta-builds.md).
 
 A full build leaves a `State`: the site index, the related lists with what tells which of them a
-new question enters, every family's pages, the pages whose templates made site-wide lookups,
-and the fingerprints of the inputs it saw. The next build takes the delta path only when its
-look finds every input as that state saw it but for new seeds; it parses them as any build
-does, then takes the full path after all when anything is not a plain addition: a seed's record
-already there, a title shared with another question, a doctor id or group slug that changes
-(a namesake, a clashing tag), a record changed by someone while it ran, a template that fails.
+question enters or leaves, every family's pages, the pages whose templates made site-wide
+lookups, and the fingerprints of the inputs it saw. The next build takes the delta path only
+when its look finds every input as that state saw it but for seeds; it parses them as any build
+does, then takes the full path after all when the ingest did more than write and remove records
+of published questions (a hidden one, or one that did not load, changes counts the state does
+not keep), when a doctor id or group slug changes (a namesake, a clashing tag), a record is
+changed by someone while it ran, or a template fails.
 
 The promise, held by the incremental-equals-full property test run through both paths: a delta
 build writes the bytes a full build would write, removes what it would remove, and leaves the
@@ -23,8 +25,8 @@ import io
 import os
 import pickle
 from array import array
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -39,7 +41,7 @@ from sitegen.browse import URL_LOOKUPS
 from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Records
 from sitegen.errors import Diagnostic
-from sitegen.filefacts import differing
+from sitegen.filefacts import by_name
 from sitegen.ingest import Settled, records_shown
 from sitegen.model import Question
 from sitegen.pagekeys import PageKey
@@ -106,6 +108,9 @@ class State:
     # the state was last written whole: the steps after add questions the pages hash anew.
     breaks: tuple[int, tuple[str, ...]]
     steps: int = 0  # delta builds since the state was written whole (see `Step`)
+    # The questions a delta build changed or removed since the record pack was written: the
+    # pack's copies are stale, so they are read from content/ (a removed id may come back).
+    unpacked: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +118,13 @@ class Step:
     """What one delta build changed of the state, appended to a journal the next build
     replays: writing the state whole after each add took a second at 100,000 questions."""
 
-    added: tuple[Question, ...]  # the new records' questions, as loaded
+    added: tuple[Question, ...]  # the new and rewritten records' questions, as loaded
+    removed: tuple[str, ...]  # the questions taken out (removed, or rewritten: then added)
     families: dict[str, tuple[str, ...] | None]  # pages of each family reached; None: gone
     # The seed files added, with their numbers, by their place in the look's listing.
     seeds: tuple[tuple[int, str, snapshot.Numbers], ...]
+    seeds_changed: tuple[tuple[str, snapshot.Numbers], ...]  # seed files saved again
+    seeds_gone: tuple[str, ...]  # seed files removed
     content: str
     manifest: tuple[int, int] | None
     lookups: dict[str, str]  # pages whose render made a site-wide lookup for the first time
@@ -124,8 +132,7 @@ class Step:
 
     def apply(self, state: State) -> None:
         """Bring the state to what it is after the delta build that made this step."""
-        add_questions(state, build_site(list(self.added)).questions)
-        add_titles(state, self.added)
+        change_questions(state, self.removed, self.added)
         reshape(state, self.families)
         self.finish(state)
 
@@ -133,8 +140,14 @@ class Step:
         """Everything `apply` does but what a delta build does as it goes (the questions, their
         titles and the families' pages)."""
         names, numbers = state.seeds
+        for name in self.seeds_gone:
+            at = names.index(name)
+            del names[at], numbers[5 * at : 5 * at + 5]
+        for name, five in self.seeds_changed:
+            at = names.index(name)
+            numbers[5 * at : 5 * at + 5] = array("q", five)
         # Each where the look listed it: the next delta build then finds the state's listing
-        # in its look's, less the seeds added since (compared in C, see `seeds_added`).
+        # in its look's, less the seeds added since (compared in C, see `seeds_changed`).
         for at, name, five in self.seeds:
             names.insert(at, name)
             numbers[5 * at : 5 * at] = array("q", five)
@@ -145,16 +158,30 @@ class Step:
         state.steps += 1
 
 
-def add_titles(state: State, added: Sequence[Question]) -> set[str]:
-    """Note the titles of questions added to the index; return the published questions whose
-    shared-title mark changed (a question sharing its title with a new one gets one)."""
-    changed: set[str] = set()
-    published = state.index.has
+def retitle(state: State, removed: Iterable[str], added: Sequence[Question]) -> set[str]:
+    """Note the titles of questions taken out of the index and of those added to it; return
+    the published questions whose shared-title mark changed (a question sharing its title
+    with a new one gets one; the last left of a title loses it)."""
+    gone = set(removed)
+    keys: set[str] = set()
+    if gone:  # (a scan: about 10 ms over 100,000 titles)
+        keys.update(key for key, ids in state.titles.items() if not gone.isdisjoint(ids))
+        for key in keys:
+            state.titles[key] = tuple(id_ for id_ in state.titles[key] if id_ not in gone)
     for question in added:
         key = title_key(question.title)
-        ids = state.titles[key] = tuple(sorted((*state.titles.get(key, ()), question.id)))
+        keys.add(key)
+        state.titles[key] = tuple(sorted((*state.titles.get(key, ()), question.id)))
+    changed: set[str] = set()
+    published = state.index.has
+    for key in sorted(keys):
+        ids = state.titles[key]
+        if not ids:
+            del state.titles[key]
         if len(ids) > 1:
             state.warned[key] = _warnings(state.records, ids)
+        else:
+            state.warned.pop(key, None)
         shown = [id_ for id_ in ids if published(id_)]
         marks = numbered_marks(shown)
         for id_ in shown:
@@ -164,6 +191,9 @@ def add_titles(state: State, added: Sequence[Question]) -> set[str]:
                     state.marks[id_] = marks[id_]
                 else:
                     state.marks.pop(id_, None)
+    for id_ in gone:
+        if state.marks.pop(id_, None) is not None:
+            changed.add(id_)
     return changed
 
 
@@ -187,15 +217,25 @@ def _warnings(records: str, ids: tuple[str, ...]) -> list[Diagnostic]:
     return title_warnings([[f"{records}{id_}.yaml" for id_ in ids]])
 
 
-def add_questions(state: State, published: Sequence[Question]) -> set[str]:
-    """Add published questions to the index and the related lists; return the questions
-    whose related list they entered."""
-    entered: set[str] = set()
+def change_questions(
+    state: State, removed: Sequence[str], loaded: Sequence[Question]
+) -> tuple[Sequence[Question], set[str], set[str]]:
+    """Take the `removed` questions out of the index, the related lists and the titles, then
+    add the `loaded` ones (new, or rewritten: removed first). Return the questions published
+    of those loaded, the questions whose related list changed or held a removed one, and
+    those whose shared-title mark changed."""
+    related: set[str] = set()
+    for qid in removed:
+        state.index.remove(qid)
+        related.update(state.entries.remove(qid))
+    published = build_site(list(loaded)).questions
     for question in published:
         state.index.add(question)
     for question in published:
-        entered.update(state.entries.add(question.id, features_of(question)))
-    return entered
+        related.update(state.entries.add(question.id, features_of(question)))
+    marked = retitle(state, removed, loaded)
+    state.unpacked.update(removed)
+    return published, related, marked
 
 
 def forget(cache_dir: Path, *, pack: bool = True) -> None:
@@ -260,7 +300,7 @@ def _load_state(data: bytes, version: str) -> State | None:
 
 
 def _save_head(cache_dir: Path, version: str, state: State) -> None:
-    head = (_MAGIC, version, state.others, state.content, state.manifest, len(state.seeds[0]))
+    head = (_MAGIC, version, state.others, state.content, state.manifest)
     write_atomic(cache_dir / HEAD_FILE, pickle.dumps(head, pickle.HIGHEST_PROTOCOL))
 
 
@@ -272,17 +312,15 @@ def load(
     seeds_now: snapshot.Listing | None,
 ) -> State | None:
     """Return the stored state, or None when there is none from this code, or when the
-    inputs but seeds or the output differ from what it saw, or the seeds are no more than
-    it saw (then none was only added): told by its head alone. Loading the state took a
-    second at 100,000 questions, thrown away by every edit's build."""
+    inputs but seeds or the output differ from what it saw: told by its head alone (loading
+    the state takes a second at 100,000 questions)."""
     try:
         head = pickle.loads((cache_dir / HEAD_FILE).read_bytes())
     except Exception:  # any damage at all means: no state
         return None
-    seen = (_MAGIC, version, look.others, look.content, manifest_stamp(output))
-    if not isinstance(head, tuple) or len(head) != 6 or head[:5] != seen:
+    if head != (_MAGIC, version, look.others, look.content, manifest_stamp(output)):
         return None
-    if seeds_now is None or len(seeds_now[0]) <= head[5]:
+    if seeds_now is None:
         return None
     try:
         state = _load_state((cache_dir / STATE_FILE).read_bytes(), version)
@@ -423,9 +461,24 @@ def lookup_pages(
     return owners
 
 
-def seeds_added(state: State, seeds_now: snapshot.Listing | None) -> frozenset[str] | None:
-    """Return the seed files added since the state, or None when the inputs differ from the
-    state's in anything else too (or not at all)."""
+@dataclass(frozen=True, slots=True)
+class SeedChanges:
+    """The seed files added, saved again and removed since the state (a non-seed file in the
+    folder counts too: the ingest ignores it, with a word)."""
+
+    added: frozenset[str]
+    changed: frozenset[str] = frozenset()
+    removed: frozenset[str] = frozenset()
+
+    @property
+    def only_added(self) -> bool:
+        return not self.changed and not self.removed
+
+
+def seeds_changed(state: State, seeds_now: snapshot.Listing | None) -> SeedChanges | None:
+    """Return the seed files added, changed and removed since the state, or None when the
+    inputs differ from the state's in anything else too, or not at all, or in more than
+    `MAX_CHANGED` seeds changed or removed."""
     # (`load` compared the rest of the inputs and the manifest's stamp, by the state's head.)
     if seeds_now is None or state.manifest is None:
         return None  # no manifest then: the full path checks every page
@@ -434,12 +487,21 @@ def seeds_added(state: State, seeds_now: snapshot.Listing | None) -> frozenset[s
     names, numbers = seeds_now
     places = snapshot.added_alone(names, state.seeds[0], _FEW_ADDED)
     if places and _without(numbers, places) == state.seeds[1]:
-        return frozenset(names[at] for at in places)
-    added = differing(state.seeds, seeds_now)  # (listed in another order, say)
-    return frozenset(added) if added and set(state.seeds[0]).isdisjoint(added) else None
+        return SeedChanges(frozenset(names[at] for at in places))
+    was, now = by_name(state.seeds), by_name(seeds_now)  # (listed in another order, say)
+    differ = {name for name, _ in was.items() ^ now.items()}
+    added = frozenset(differ.difference(was))
+    removed = frozenset(differ.difference(now))
+    changed = frozenset(differ - added - removed)
+    if not differ or len(changed) + len(removed) > MAX_CHANGED:
+        return None
+    return SeedChanges(added, changed, removed)
 
 
 _FEW_ADDED = 32
+# Seeds changed or removed that a delta build takes on (each reaches its lists' pages and the
+# related lists that held it); more take the full path.
+MAX_CHANGED = 32
 
 
 def _without(numbers: array[int], places: Sequence[int]) -> array[int]:
@@ -460,7 +522,7 @@ class Context:
     cache_dir: Path
     look: snapshot.Look
     seeds: snapshot.Listing  # the seeds folder as the look listed it
-    added: frozenset[str]  # the seed files in it that the state has not seen
+    changes: SeedChanges  # the seed files in it that the state has not seen as they are
     records: snapshot.Listing  # the records folder as the look listed it, before the ingest
     settled: Settled  # what the ingest, started from the state's, leaves the next
 
@@ -471,8 +533,8 @@ def run(
     report: IngestReport,
     pages_written: Callable[[Sequence[Diagnostic]], None] | None,
 ) -> BuildReport | None:
-    """Build the site from the state and the seeds the ingest just parsed into new records,
-    or return None, having written no page, when only the full path can build it."""
+    """Build the site from the state and the records the ingest just wrote and removed, or
+    return None, having written no page, when only the full path can build it."""
     with long_lists_remembered():
         return _run(state, context, report, pages_written)
 
@@ -487,32 +549,33 @@ def _run(
     folder = paths.content / "questions"
     if state.records != records_shown(paths.content, paths.root):
         return None  # the state's warnings name records elsewhere (the project moved)
-    added = _added(state, context, report)
-    if added is None:
+    made = _changes(state, context, report)
+    if made is None:
         return None
+    loaded, removed = made
     # What the next look must find of content/, walked before the new records are read back:
     # the records as the look listed them (one changed since shows to the next look: that
-    # build runs), and the new ones. Any other name added or gone since is someone else's.
+    # build runs), but those the ingest wrote or removed. Any other name added or gone since
+    # is someone else's.
+    ours = {where.rpartition("/")[2] for where in report.written}
+    gone = {where.rpartition("/")[2] for where in report.removed}
     listings: snapshot.Listings = {}
-    known = {str(folder): context.records}
+    known = {str(folder): _listing_without(context.records, ours | gone)}
     printed = snapshot.dir_print(paths.content, listings, known)
     content = snapshot.combine([printed]), printed[1]
     names = listings.get(str(folder), snapshot.NO_FILES)[0]
-    ours = {where.rpartition("/")[2] for where in report.written}
-    if set(names) != ours.union(context.records[0]):
+    if set(names) != ours.union(context.records[0]).difference(gone):
         return None  # a record added or removed by someone else since the look
     if not _read_back(folder, report):
         return None  # or since the ingest wrote it
-    with phase("delta: add the questions, find the pages they reach"):
-        published = build_site(added).questions
-        before = state.index.before_changing(published)
+    with phase("delta: change the questions, find the pages they reach"):
+        before = state.index.before_changing(loaded, removed)
         after = state.index
-        entered = add_questions(state, published)
-        if urls_changed(before, after):
-            return None
-        marked = add_titles(state, added)
-        changed = {q.id for q in published}
-        families = reached(before, after, changed, entered - changed, marked - changed)
+        published, related, marked = change_questions(state, removed, loaded)
+        if len(published) != len(loaded) or urls_changed(before, after):
+            return None  # (a record that is not published changes the count of hidden ones)
+        changed = {q.id for q in published}.union(removed)
+        families = reached(before, after, changed, related - changed, marked - changed)
         pages, gone = pages_reached(before, after, families, changed, config.page_size)
         families.update(state.lookups.values())
         pages.update(state.lookups)
@@ -520,7 +583,7 @@ def _run(
             families.discard("search")
     with phase("delta: render the pages reached"):
         pack = Pack(context.cache_dir / PACK_FILE, state.pack)
-        site = DeltaSite(after, Records(folder, pack))
+        site = DeltaSite(after, Records(folder, pack, stale=state.unpacked))
         compiled = cache.compiled_dir(context.cache_dir, context.version)
         renderer = site.renderer(
             paths.templates, config, state.entries.lists, state.marks, paths.output, compiled
@@ -564,16 +627,26 @@ def _run(
         search = None
         remove_index(out)
     names, numbers = context.seeds
-    places = snapshot.added_alone(names, state.seeds[0], _FEW_ADDED)  # found in C
-    if places is None:  # (many, or listed in another order)
-        places = [at for at, name in enumerate(names) if name in context.added]
+    seeds = context.changes
+    places = None
+    if seeds.only_added:
+        places = snapshot.added_alone(names, state.seeds[0], _FEW_ADDED)  # found in C
+    if places is None:  # (many, or listed in another order, or not only added)
+        places = [at for at, name in enumerate(names) if name in seeds.added]
+    where = {name: at for at, name in enumerate(names) if name in seeds.changed}
     step = Step(
-        added=tuple(added),
+        added=tuple(loaded),
+        removed=tuple(removed),
         families=reshaped,
         seeds=tuple(
             (at, names[at], tuple(numbers[5 * at : 5 * at + 5]))  # type: ignore[misc]
             for at in places
         ),
+        seeds_changed=tuple(
+            (name, tuple(numbers[5 * where[name] : 5 * where[name] + 5]))  # type: ignore[misc]
+            for name in sorted(seeds.changed)
+        ),
+        seeds_gone=tuple(sorted(seeds.removed)),
         content=content[0],
         manifest=manifest_stamp(out),
         lookups={p: site.family_of[p] for p in sorted(renderer.watched) if p not in state.lookups},
@@ -610,18 +683,36 @@ def _run(
     return result
 
 
-def _added(state: State, context: Context, report: IngestReport) -> list[Question] | None:
-    """Return the questions of the seeds added (none when no new seed parsed: a broken seed's
-    error is the whole report), or None when the ingest did more than write their new records."""
-    if report.removed or len(report.written) != len(report.fresh):
+def _changes(
+    state: State, context: Context, report: IngestReport
+) -> tuple[list[Question], list[str]] | None:
+    """Return the questions of the records the ingest wrote (new, or rewritten), and the
+    published questions taken out (removed, or rewritten: then added again), or None when the
+    ingest did more than that, or touched a question the state does not publish (hidden, or
+    a record that did not load: the full path counts those)."""
+    if len(report.written) != len(report.fresh):
         return None
     there = set(context.records[0])
     names = [where.rpartition("/")[2] for where in report.written]
-    if any(name in there for name in names):
-        return None
     if {name.removesuffix(".yaml") for name in names} != report.fresh.keys():
         return None
-    return [report.fresh[qid] for qid in sorted(report.fresh)]
+    removed = [where.rpartition("/")[2].removesuffix(".yaml") for where in report.removed]
+    removed += (name.removesuffix(".yaml") for name in names if name in there)
+    if not all(map(state.index.has, removed)):
+        return None
+    return [report.fresh[qid] for qid in sorted(report.fresh)], sorted(removed)
+
+
+def _listing_without(listing: snapshot.Listing, drop: set[str]) -> snapshot.Listing:
+    """Return a listing less these names (few)."""
+    names = listing[0]
+    if drop.isdisjoint(names):
+        return listing
+    places = [at for at, name in enumerate(names) if name in drop]
+    kept = list(names)
+    for at in reversed(places):
+        del kept[at]
+    return kept, _without(listing[1], places)
 
 
 def _read_back(folder: Path, report: IngestReport) -> bool:

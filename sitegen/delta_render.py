@@ -16,7 +16,7 @@ here: the caller drops the entries of the pages it renders, and the next full bu
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -125,21 +125,28 @@ class Records:
     """Published questions read from their records by id, each once: from a record pack when
     it holds the question for the record's digest (`digests`: id -> digest of the record's
     bytes, as the last walk found them; None: the records are known to be those the pack was
-    written from), else from the record file."""
+    written from, but the `stale` ones), else from the record file."""
 
     def __init__(
-        self, folder: Path, pack: Pack | None = None, digests: Mapping[str, str] | None = None
+        self,
+        folder: Path,
+        pack: Pack | None = None,
+        digests: Mapping[str, str] | None = None,
+        stale: Container[str] = (),
     ) -> None:
         self.folder = folder
         self.pack = pack
         self.digests = digests
+        self.stale = stale
         self._read: dict[str, Question] = {}
 
     def __call__(self, qid: str) -> Question:
         question = self._read.get(qid)
         if question is None:
             pack = self.pack
-            if self.digests is not None:
+            if qid in self.stale:
+                digest = None
+            elif self.digests is not None:
                 digest = self.digests.get(qid)
             else:
                 digest = pack.digest(qid) if pack is not None else None

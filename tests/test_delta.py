@@ -133,25 +133,17 @@ def test_a_delta_build_reports_what_the_full_path_reports(
     assert with_delta.written.changed == full.written.changed
 
 
-@pytest.mark.parametrize(
-    "other",
-    ["edit a seed", "edit a record", "change a template", "change a setting", "delete a seed"],
-)
-def test_an_add_with_any_other_change_takes_the_full_path(root: Path, other: str) -> None:
+@pytest.mark.parametrize("other", ["edit a record", "change a template", "change a setting"])
+def test_an_add_with_any_change_but_to_seeds_takes_the_full_path(root: Path, other: str) -> None:
     config = Config()
-    if other == "edit a seed":
-        seed = sorted((root / "seeds").glob("*.txt"))[3]
-        seed.write_text(seed.read_text("utf-8").replace(" the ", " the edited ", 1), "utf-8")
-    elif other == "edit a record":
+    if other == "edit a record":
         record = sorted((root / "content" / "questions").glob("*.yaml"))[3]
         record.write_text(record.read_text("utf-8").replace(" the ", " the edited ", 1), "utf-8")
     elif other == "change a template":
         template = root / "templates" / "question.html"
         template.write_text(template.read_text("utf-8") + "{# changed #}x\n", "utf-8")
-    elif other == "change a setting":
-        config = Config(page_size=7)
     else:
-        sorted((root / "seeds").glob("*.txt"))[3].unlink()
+        config = Config(page_size=7)
     add(root, 20)
     report = built(root, config)
     assert not report.delta
@@ -262,28 +254,135 @@ def test_after_a_killed_build_the_next_takes_the_full_path_and_loads_no_state(
     assert differences(root) == []
 
 
-@pytest.mark.parametrize("change", ["edit", "delete", "rename"])
-def test_a_seed_changed_or_gone_takes_the_full_path_without_reading_the_state(
-    root: Path, monkeypatch: pytest.MonkeyPatch, change: str
-) -> None:
-    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # the change just made counts as settled
-    reads: list[bytes] = []
-    real = delta._load_state
-    monkeypatch.setattr(
-        delta, "_load_state", lambda data, *rest: reads.append(data) or real(data, *rest)
-    )
-    seed = sorted((root / "seeds").glob("*.txt"))[3]
+def change_seed(root: Path, change: str, pick: int = 3) -> None:
+    seed = sorted((root / "seeds").glob("*.txt"))[pick]
     if change == "edit":
+        seed.write_text(seed.read_text("utf-8").replace(" the ", " the reworded ", 1), "utf-8")
+    elif change == "retitle":
         seed.write_text(seed.read_text("utf-8").replace("\n", " (edited)\n", 1), "utf-8")
     elif change == "delete":
         seed.unlink()
     else:
         seed.rename(seed.with_name("renamed.txt"))
-    assert not built(root).delta
-    assert reads == []  # a second at 100k, for a state no delta build could start from
+    aged()
+
+
+SEED_CHANGES = ["edit", "retitle", "delete", "rename"]
+
+
+@pytest.mark.parametrize("change", SEED_CHANGES)
+def test_a_seed_changed_or_gone_takes_the_delta_path_and_equals_a_clean_build(
+    root: Path, change: str
+) -> None:
+    change_seed(root, change)
+    report = built(root)
+    assert report.delta
+    assert report.ingest.written or report.ingest.removed
     assert differences(root) == []
+
+
+@pytest.mark.parametrize("change", SEED_CHANGES)
+def test_delta_builds_of_changes_follow_one_another_and_replay(
+    root: Path, change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each build starts from the state the last left: the first from the state whole, the
+    # others from it and the journal's steps (an edit's step removes, then adds).
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # a build's own removal counts settled
+    change_seed(root, change, 3)
+    assert built(root).delta
     add(root, 20)
-    assert built(root).delta  # the full build kept a state
+    assert built(root).delta
+    change_seed(root, change, 5)
+    assert built(root).delta
+    change_seed(root, "edit", 3)  # the same question twice: the pack's copy is stale
+    assert built(root).delta
+    assert differences(root) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("4.8 out of 5 stars 3 reviews", "4.1 out of 5 stars 30 reviews"),  # a doctor's figures
+        ("Costa Rica Plastic Surgeon", "Miami Dermatologist"),  # their groups
+        ("Omar B. Okafor, MD, FACS\nCosta", "Omar Okafor, MD\nCosta"),  # their name
+        ("Sarah Phillips, DO\n", ""),  # a doctor without a name now
+        ("Fraxel and Pain\n", ""),  # an answer's heading
+    ],
+)
+def test_a_seed_edit_of_a_doctor_or_an_answer_equals_a_clean_build(
+    root: Path, old: str, new: str
+) -> None:
+    seed = root / "seeds" / POOL[3][0]
+    text = seed.read_text("utf-8")
+    assert old in text
+    seed.write_text(text.replace(old, new), "utf-8")
+    aged()
+    report = built(root)
+    assert report.ingest.written
+    assert report.delta
+    assert differences(root) == []
+
+
+def test_a_deleted_seed_that_comes_back_reads_its_new_record_not_the_packs(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # a build's own removal counts settled
+    seed = sorted((root / "seeds").glob("*.txt"))[3]
+    text = seed.read_text("utf-8")
+    seed.unlink()
+    aged()
+    assert built(root).delta
+    seed.write_text(text.replace(" the ", " the returned ", 1), "utf-8")
+    aged()
+    assert built(root).delta
+    assert differences(root) == []
+
+
+def test_an_edited_title_leaves_its_shared_title_and_renumbers_the_marks(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    for name in ("a.txt", "b.txt", "c.txt"):
+        write_seed(project, name, SEED.replace("Ann Lee", name[0].upper() + "nn Lee"))
+    aged()
+    assert len(built(project).diagnostics) == 3  # one title, three questions
+    seed = project / "seeds" / "b.txt"
+    seed.write_text(seed.read_text("utf-8").replace("bruising?", "swelling?", 1), "utf-8")
+    aged()
+    report = built(project)
+    assert report.delta
+    assert len(report.diagnostics) == 2
+    assert differences(project) == []
+
+
+def test_a_seed_whose_record_was_edited_by_hand_keeps_it_through_the_delta(root: Path) -> None:
+    record = sorted((root / "content" / "questions").glob("*.yaml"))[3]
+    record.write_text(record.read_text("utf-8").replace(" the ", " the hand-edited ", 1), "utf-8")
+    aged()
+    assert not built(root).delta  # a record edited: the full path, which keeps no state
+    add(root, 20)
+    assert not built(root).delta  # (this one keeps it)
+    source = next(
+        line.split(": ", 1)[1]
+        for line in record.read_text("utf-8").splitlines()
+        if line.startswith("source: ")
+    )
+    seed = root / source.strip("'\"")
+    seed.write_text(seed.read_text("utf-8").replace(" the ", " the reworded ", 1), "utf-8")
+    aged()
+    report = built(root)
+    assert report.delta
+    assert report.ingest.kept_edits
+    assert "hand-edited" in record.read_text("utf-8")
+    assert differences(root) == []
+
+
+def test_more_seeds_changed_than_a_delta_takes_on_take_the_full_path(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delta, "MAX_CHANGED", 2)
+    for pick in (3, 4, 5):
+        change_seed(root, "edit", pick)
+    assert not built(root).delta
+    assert differences(root) == []
 
 
 def test_a_build_that_parsed_no_seed_keeps_no_state_and_the_next_add_is_full(
@@ -475,21 +574,32 @@ def _listing(*rows: tuple[str, int]) -> snapshot.Listing:
 
 
 @pytest.mark.parametrize(
-    ("now", "added"),
+    ("now", "changes"),
     [
-        ((("a", 1), ("c", 3), ("b", 2)), {"c"}),
-        ((("c", 3), ("b", 2), ("a", 1)), {"c"}),  # listed in another order
-        ((("a", 1), ("c", 3), ("b", 5)), None),  # and b changed
-        ((("a", 1), ("b", 2)), None),  # none added
-        ((*((f"n{i}", i) for i in range(40)), ("b", 2), ("a", 1)), {f"n{i}" for i in range(40)}),
-        ((("a", 1), ("c", 3)), None),  # b gone
+        ((("a", 1), ("c", 3), ("b", 2)), ({"c"}, set(), set())),
+        ((("c", 3), ("b", 2), ("a", 1)), ({"c"}, set(), set())),  # listed in another order
+        ((("a", 1), ("c", 3), ("b", 5)), ({"c"}, {"b"}, set())),  # and b changed
+        ((("a", 1), ("b", 5)), (set(), {"b"}, set())),  # b changed alone
+        ((("a", 1), ("b", 2)), None),  # nothing changed
+        (
+            (*((f"n{i}", i) for i in range(40)), ("b", 2), ("a", 1)),
+            ({f"n{i}" for i in range(40)}, set(), set()),
+        ),
+        ((("a", 1), ("c", 3)), ({"c"}, set(), {"b"})),  # and b gone
+        ((("b", 2),), (set(), set(), {"a"})),  # a gone alone
+        ((("c", 3),), None),  # both gone: more than a delta takes on (here)
+        ((("a", 7), ("b", 7), ("c", 3)), None),  # both changed: the same
     ],
 )
-def test_the_seeds_added_are_told_from_the_listings_alone(
-    now: tuple[tuple[str, int], ...], added: set[str] | None
+def test_the_seeds_changed_are_told_from_the_listings_alone(
+    now: tuple[tuple[str, int], ...],
+    changes: tuple[set[str], set[str], set[str]] | None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(delta, "MAX_CHANGED", 1)
     state: Any = SimpleNamespace(seeds=_listing(("a", 1), ("b", 2)), manifest=(1, 1))
-    assert delta.seeds_added(state, _listing(*now)) == added
+    told = delta.seeds_changed(state, _listing(*now))
+    assert (told and (told.added, told.changed, told.removed)) == changes
 
 
 def test_a_delta_build_leaves_the_seeds_listed_as_its_look_listed_them(
@@ -498,14 +608,14 @@ def test_a_delta_build_leaves_the_seeds_listed_as_its_look_listed_them(
     # So the next delta build finds the seeds added by comparing listings in C: the state's
     # listing is the look's less the new names, in the look's order (appended, they were not).
     seen: list[tuple[snapshot.Listing, snapshot.Listing]] = []
-    real = delta.seeds_added
+    real = delta.seeds_changed
 
-    def noted(state: delta.State, now: snapshot.Listing | None) -> frozenset[str] | None:
+    def noted(state: delta.State, now: snapshot.Listing | None) -> delta.SeedChanges | None:
         assert now is not None
         seen.append(((list(state.seeds[0]), state.seeds[1][:]), now))
         return real(state, now)
 
-    monkeypatch.setattr(delta, "seeds_added", noted)
+    monkeypatch.setattr(delta, "seeds_changed", noted)
     for picks in ((20, 21, 22), (23, 24), (25,)):
         add(root, *picks)
         assert built(root).delta
@@ -571,6 +681,7 @@ def test_a_full_build_writes_its_record_pack_from_the_last_one(
         real(path, *rest, **named)
 
     monkeypatch.setattr(delta, "write_pack", write_pack)
+    monkeypatch.setattr(delta, "MAX_CHANGED", 0)  # an edit takes the full path
     seed = sorted((root / "seeds").glob("*.txt"))[3]
     seed.write_text(seed.read_text("utf-8").replace("\n", " (edited)\n", 1), "utf-8")
     assert not built(root).delta
