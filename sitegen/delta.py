@@ -26,6 +26,7 @@ import os
 import pickle
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from operator import attrgetter, itemgetter
@@ -40,14 +41,15 @@ from sitegen.atomic import (
 from sitegen.browse import URL_LOOKUPS
 from sitegen.config import Config, Paths
 from sitegen.delta_render import DeltaSite, Records
-from sitegen.errors import Diagnostic
-from sitegen.filefacts import by_name
+from sitegen.errors import Diagnostic, RecordError
+from sitegen.filefacts import by_name, differing
 from sitegen.ingest import Settled, records_shown
 from sitegen.model import Question
 from sitegen.pagekeys import PageKey
 from sitegen.pages import breaks_among, long_lists_remembered, note_breaks
 from sitegen.reach import SITE_WIDE, family_pages, pages_reached, reached, urls_changed
 from sitegen.recordpack import Pack, write_pack
+from sitegen.records import load_question
 from sitegen.related_entry import Entries
 from sitegen.related_lists import Features, features_of
 from sitegen.render import DOCTOR_PREVIEW, Renderer
@@ -87,6 +89,10 @@ class State:
 
     others: str  # fingerprint of templates, static, settings and code (snapshot.Look.others)
     content: str  # fingerprint of content/ as the build left it
+    # content/ but the records' folder (snapshot.rest_print), and the records' folder, as the
+    # build left them: a record changed by hand is told from them.
+    content_rest: str
+    record_files: snapshot.Listing
     seeds: snapshot.Listing  # the seeds folder as the build's look listed it
     index: SiteIndex
     entries: Entries  # every published question's related list, and what a new one enters
@@ -99,7 +105,7 @@ class State:
     families: dict[str, tuple[str, ...]]
     lookups: dict[str, str]  # page -> its family, for pages that made site-wide lookups
     problems: tuple[Diagnostic, ...]  # what loading the records found wrong
-    hidden: int  # questions loaded but not published
+    hidden: int  # questions loaded but not published (`hidden: true`)
     # The output manifest's (size, mtime) as the build left it: public/ is the build's.
     manifest: tuple[int, int] | None
     pack: str  # the version of the record pack written with the state (its records unchanged)
@@ -114,6 +120,48 @@ class State:
 
 
 @dataclass(frozen=True, slots=True)
+class ListingEdit:
+    """What changed of a folder's listing, by name: applied to it, the listing becomes the
+    other (in the other's order, when the names in both are in the same order in each)."""
+
+    gone: tuple[str, ...]
+    renumbered: tuple[tuple[str, snapshot.Numbers], ...]
+    inserted: tuple[tuple[int, str, snapshot.Numbers], ...]  # by place in the other, in order
+
+    @classmethod
+    def of(
+        cls, before: snapshot.Listing, after: snapshot.Listing, names: AbstractSet[str]
+    ) -> ListingEdit:
+        """Return the edit of `before` into `after`, which differ in these names alone."""
+        here = {name: at for at, name in enumerate(after[0]) if name in names}
+        there = {name for name in before[0] if name in names}
+        numbers = after[1]
+
+        def five(at: int) -> snapshot.Numbers:
+            return tuple(numbers[5 * at : 5 * at + 5])  # type: ignore[return-value]
+
+        return cls(
+            tuple(sorted(there.difference(here))),
+            tuple((name, five(here[name])) for name in sorted(there.intersection(here))),
+            tuple(sorted((at, name, five(at)) for name, at in here.items() if name not in there)),
+        )
+
+    def apply(self, listing: snapshot.Listing) -> None:
+        names, numbers = listing
+        for name in self.gone:
+            at = names.index(name)
+            del names[at], numbers[5 * at : 5 * at + 5]
+        for name, five in self.renumbered:
+            at = names.index(name)
+            numbers[5 * at : 5 * at + 5] = array("q", five)
+        # Each where the other listed it: the next delta build then finds the state's listing
+        # in its look's, less the seeds added since (compared in C, see `seeds_differ`).
+        for at, name, five in self.inserted:
+            names.insert(at, name)
+            numbers[5 * at : 5 * at] = array("q", five)
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """What one delta build changed of the state, appended to a journal the next build
     replays: writing the state whole after each add took a second at 100,000 questions."""
@@ -121,11 +169,10 @@ class Step:
     added: tuple[Question, ...]  # the new and rewritten records' questions, as loaded
     removed: tuple[str, ...]  # the questions taken out (removed, or rewritten: then added)
     families: dict[str, tuple[str, ...] | None]  # pages of each family reached; None: gone
-    # The seed files added, with their numbers, by their place in the look's listing.
-    seeds: tuple[tuple[int, str, snapshot.Numbers], ...]
-    seeds_changed: tuple[tuple[str, snapshot.Numbers], ...]  # seed files saved again
-    seeds_gone: tuple[str, ...]  # seed files removed
+    seeds: ListingEdit  # the seeds' folder as the look listed it, from the state's
+    records: ListingEdit  # the records' folder as the build left it, from the state's
     content: str
+    content_rest: str
     manifest: tuple[int, int] | None
     lookups: dict[str, str]  # pages whose render made a site-wide lookup for the first time
     settled: Settled  # what the delta build's ingest left
@@ -139,21 +186,12 @@ class Step:
     def finish(self, state: State) -> None:
         """Everything `apply` does but what a delta build does as it goes (the questions, their
         titles and the families' pages)."""
-        names, numbers = state.seeds
-        for name in self.seeds_gone:
-            at = names.index(name)
-            del names[at], numbers[5 * at : 5 * at + 5]
-        for name, five in self.seeds_changed:
-            at = names.index(name)
-            numbers[5 * at : 5 * at + 5] = array("q", five)
-        # Each where the look listed it: the next delta build then finds the state's listing
-        # in its look's, less the seeds added since (compared in C, see `seeds_changed`).
-        for at, name, five in self.seeds:
-            names.insert(at, name)
-            numbers[5 * at : 5 * at] = array("q", five)
+        self.seeds.apply(state.seeds)
+        self.records.apply(state.record_files)
         state.lookups.update(self.lookups)
         state.settled = self.settled
         state.content = self.content
+        state.content_rest = self.content_rest
         state.manifest = self.manifest
         state.steps += 1
 
@@ -219,23 +257,27 @@ def _warnings(records: str, ids: tuple[str, ...]) -> list[Diagnostic]:
 
 def change_questions(
     state: State, removed: Sequence[str], loaded: Sequence[Question]
-) -> tuple[Sequence[Question], set[str], set[str]]:
-    """Take the `removed` questions out of the index, the related lists and the titles, then
-    add the `loaded` ones (new, or rewritten: removed first). Return the questions published
-    of those loaded, the questions whose related list changed or held a removed one, and
-    those whose shared-title mark changed."""
+) -> tuple[set[str], set[str]]:
+    """Take the `removed` questions (published or hidden) out of the index, the related lists
+    and the titles, then add the `loaded` ones (new, or rewritten: removed first). Return the
+    questions whose related list changed or held a removed one, and those whose shared-title
+    mark changed."""
     related: set[str] = set()
     for qid in removed:
-        state.index.remove(qid)
-        related.update(state.entries.remove(qid))
+        if state.index.has(qid):
+            state.index.remove(qid)
+            related.update(state.entries.remove(qid))
+        else:
+            state.hidden -= 1
     published = build_site(list(loaded)).questions
+    state.hidden += len(loaded) - len(published)
     for question in published:
         state.index.add(question)
     for question in published:
         related.update(state.entries.add(question.id, features_of(question)))
     marked = retitle(state, removed, loaded)
     state.unpacked.update(removed)
-    return published, related, marked
+    return related, marked
 
 
 def forget(cache_dir: Path, *, pack: bool = True) -> None:
@@ -312,13 +354,15 @@ def load(
     seeds_now: snapshot.Listing | None,
 ) -> State | None:
     """Return the stored state, or None when there is none from this code, or when the
-    inputs but seeds or the output differ from what it saw: told by its head alone (loading
-    the state takes a second at 100,000 questions)."""
+    inputs but seeds and content/ or the output differ from what it saw: told by its head
+    alone (loading the state takes a second at 100,000 questions)."""
     try:
         head = pickle.loads((cache_dir / HEAD_FILE).read_bytes())
     except Exception:  # any damage at all means: no state
         return None
-    if head != (_MAGIC, version, look.others, look.content, manifest_stamp(output)):
+    if not isinstance(head, tuple) or len(head) != 5:
+        return None
+    if head[:3] != (_MAGIC, version, look.others) or head[4] != manifest_stamp(output):
         return None
     if seeds_now is None:
         return None
@@ -389,6 +433,8 @@ def state_of(
     problems: tuple[Diagnostic, ...],
     look: snapshot.Look,
     content: str,
+    content_files: snapshot.Listings,
+    paths: Paths,
     seeds: snapshot.Listing,
     settled: Settled,
     records: str,
@@ -402,12 +448,15 @@ def state_of(
         return None
     if lookups is None:
         return None
+    folder = paths.content / "questions"
     index = SiteIndex.of(site)
     index.doctors_by_name()  # every doctor's summary, kept with the index: a delta needs them all
     titles = _titles(questions)
     return State(
         others=look.others,
         content=content,
+        content_rest=snapshot.rest_print(content_files, str(paths.content), str(folder)),
+        record_files=content_files.get(str(folder), snapshot.NO_FILES),
         seeds=seeds,
         index=index,
         entries=Entries(
@@ -462,45 +511,67 @@ def lookup_pages(
 
 
 @dataclass(frozen=True, slots=True)
-class SeedChanges:
+class Changes:
     """The seed files added, saved again and removed since the state (a non-seed file in the
-    folder counts too: the ingest ignores it, with a word)."""
+    folder counts too: the ingest ignores it, with a word), and the records' folder's files
+    added, changed or removed by someone else."""
 
     added: frozenset[str]
     changed: frozenset[str] = frozenset()
     removed: frozenset[str] = frozenset()
+    records: frozenset[str] = frozenset()
 
     @property
     def only_added(self) -> bool:
-        return not self.changed and not self.removed
+        return not (self.changed or self.removed or self.records)
 
 
-def seeds_changed(state: State, seeds_now: snapshot.Listing | None) -> SeedChanges | None:
-    """Return the seed files added, changed and removed since the state, or None when the
-    inputs differ from the state's in anything else too, or not at all, or in more than
-    `MAX_CHANGED` seeds changed or removed."""
+def changes_since(
+    state: State, look: snapshot.Look, listings: snapshot.Listings, paths: Paths
+) -> Changes | None:
+    """Return what changed of the seeds and the records since the state, by the look's
+    listings, or None when anything else changed too, or nothing, or more than `MAX_CHANGED`
+    seeds changed or removed and records changed."""
     # (`load` compared the rest of the inputs and the manifest's stamp, by the state's head.)
+    seeds_now = listings.get(str(paths.seeds))
     if seeds_now is None or state.manifest is None:
         return None  # no manifest then: the full path checks every page
+    added, changed, removed = seeds_differ(state, seeds_now)
+    records: frozenset[str] = frozenset()
+    if look.content != state.content:
+        content, folder = str(paths.content), str(paths.content / "questions")
+        if snapshot.rest_print(listings, content, folder) != state.content_rest:
+            return None
+        records = frozenset(differing(state.record_files, listings.get(folder, snapshot.NO_FILES)))
+        if not records:
+            return None  # (a folder's numbers alone: a file made and removed since, say)
+    if not (added or changed or removed or records):
+        return None
+    if len(changed) + len(removed) + len(records) > MAX_CHANGED:
+        return None
+    return Changes(added, changed, removed, records)
+
+
+def seeds_differ(
+    state: State, seeds_now: snapshot.Listing
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Return the seed files added, changed and removed since the state."""
     # The usual case, in C: the state's names are the listing's less a few, where the look
     # listed them, and the numbers of the rest are the state's.
     names, numbers = seeds_now
     places = snapshot.added_alone(names, state.seeds[0], _FEW_ADDED)
-    if places and _without(numbers, places) == state.seeds[1]:
-        return SeedChanges(frozenset(names[at] for at in places))
+    if places is not None and _without(numbers, places) == state.seeds[1]:
+        return frozenset(names[at] for at in places), frozenset(), frozenset()
     was, now = by_name(state.seeds), by_name(seeds_now)  # (listed in another order, say)
     differ = {name for name, _ in was.items() ^ now.items()}
     added = frozenset(differ.difference(was))
     removed = frozenset(differ.difference(now))
-    changed = frozenset(differ - added - removed)
-    if not differ or len(changed) + len(removed) > MAX_CHANGED:
-        return None
-    return SeedChanges(added, changed, removed)
+    return added, frozenset(differ - added - removed), removed
 
 
 _FEW_ADDED = 32
-# Seeds changed or removed that a delta build takes on (each reaches its lists' pages and the
-# related lists that held it); more take the full path.
+# Seeds changed or removed and records changed that a delta build takes on (each reaches its
+# lists' pages and the related lists that held it); more take the full path.
 MAX_CHANGED = 32
 
 
@@ -522,7 +593,7 @@ class Context:
     cache_dir: Path
     look: snapshot.Look
     seeds: snapshot.Listing  # the seeds folder as the look listed it
-    changes: SeedChanges  # the seed files in it that the state has not seen as they are
+    changes: Changes  # the seed files and records the state has not seen as they are
     records: snapshot.Listing  # the records folder as the look listed it, before the ingest
     settled: Settled  # what the ingest, started from the state's, leaves the next
 
@@ -569,12 +640,12 @@ def _run(
     if not _read_back(folder, report):
         return None  # or since the ingest wrote it
     with phase("delta: change the questions, find the pages they reach"):
-        before = state.index.before_changing(loaded, removed)
+        before = state.index.before_changing(loaded, filter(state.index.has, removed))
         after = state.index
-        published, related, marked = change_questions(state, removed, loaded)
-        if len(published) != len(loaded) or urls_changed(before, after):
-            return None  # (a record that is not published changes the count of hidden ones)
-        changed = {q.id for q in published}.union(removed)
+        related, marked = change_questions(state, removed, loaded)
+        if urls_changed(before, after):
+            return None
+        changed = {q.id for q in loaded}.union(removed)
         families = reached(before, after, changed, related - changed, marked - changed)
         pages, gone = pages_reached(before, after, families, changed, config.page_size)
         families.update(state.lookups.values())
@@ -626,28 +697,19 @@ def _run(
     else:
         search = None
         remove_index(out)
-    names, numbers = context.seeds
     seeds = context.changes
-    places = None
-    if seeds.only_added:
-        places = snapshot.added_alone(names, state.seeds[0], _FEW_ADDED)  # found in C
-    if places is None:  # (many, or listed in another order, or not only added)
-        places = [at for at, name in enumerate(names) if name in seeds.added]
-    where = {name: at for at, name in enumerate(names) if name in seeds.changed}
     step = Step(
         added=tuple(loaded),
         removed=tuple(removed),
         families=reshaped,
-        seeds=tuple(
-            (at, names[at], tuple(numbers[5 * at : 5 * at + 5]))  # type: ignore[misc]
-            for at in places
+        seeds=ListingEdit.of(
+            state.seeds, context.seeds, seeds.added | seeds.changed | seeds.removed
         ),
-        seeds_changed=tuple(
-            (name, tuple(numbers[5 * where[name] : 5 * where[name] + 5]))  # type: ignore[misc]
-            for name in sorted(seeds.changed)
+        records=ListingEdit.of(
+            state.record_files, listings[str(folder)], ours | gone | seeds.records
         ),
-        seeds_gone=tuple(sorted(seeds.removed)),
         content=content[0],
+        content_rest=snapshot.rest_print(listings, str(paths.content), str(folder)),
         manifest=manifest_stamp(out),
         lookups={p: site.family_of[p] for p in sorted(renderer.watched) if p not in state.lookups},
         settled=context.settled,
@@ -686,21 +748,40 @@ def _run(
 def _changes(
     state: State, context: Context, report: IngestReport
 ) -> tuple[list[Question], list[str]] | None:
-    """Return the questions of the records the ingest wrote (new, or rewritten), and the
-    published questions taken out (removed, or rewritten: then added again), or None when the
-    ingest did more than that, or touched a question the state does not publish (hidden, or
-    a record that did not load: the full path counts those)."""
+    """Return the questions of the records the ingest wrote (new, or rewritten) and of those
+    changed by someone else, and the questions taken out (removed, or rewritten or changed:
+    then added again), or None when the ingest did more than write and remove records, or a
+    record does not load, or did not when the state was made (the full path tells why)."""
     if len(report.written) != len(report.fresh):
         return None
-    there = set(context.records[0])
-    names = [where.rpartition("/")[2] for where in report.written]
-    if {name.removesuffix(".yaml") for name in names} != report.fresh.keys():
+    written = {where.rpartition("/")[2].removesuffix(".yaml") for where in report.written}
+    if written != report.fresh.keys():
         return None
-    removed = [where.rpartition("/")[2].removesuffix(".yaml") for where in report.removed]
-    removed += (name.removesuffix(".yaml") for name in names if name in there)
-    if not all(map(state.index.has, removed)):
-        return None
-    return [report.fresh[qid] for qid in sorted(report.fresh)], sorted(removed)
+    taken = {where.rpartition("/")[2].removesuffix(".yaml") for where in report.removed}
+    hand = {
+        name.removesuffix(".yaml") for name in context.changes.records if name.endswith(".yaml")
+    }
+    hand -= written | taken
+    was = set(state.record_files[0]) if written or hand else set()
+    removed = taken.union(qid for qid in written | hand if f"{qid}.yaml" in was)
+    if state.problems:
+        failed = {problem.path for problem in state.problems}
+        if any(f"{state.records}{qid}.yaml" in failed for qid in removed | hand):
+            return None
+    loaded = [report.fresh[qid] for qid in sorted(written)]
+    folder = context.paths.content / "questions"
+    for qid in sorted(hand):
+        path = folder / f"{qid}.yaml"
+        try:
+            question = load_question(path.read_text("utf-8"), f"{state.records}{qid}.yaml")
+        except FileNotFoundError:
+            continue  # (removed: taken out)
+        except (OSError, UnicodeDecodeError, RecordError):
+            return None
+        if question.id != qid:
+            return None
+        loaded.append(question)
+    return sorted(loaded, key=attrgetter("id")), sorted(removed)
 
 
 def _listing_without(listing: snapshot.Listing, drop: set[str]) -> snapshot.Listing:

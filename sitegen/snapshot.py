@@ -143,6 +143,26 @@ def combine(prints: Sequence[tuple[bytes, int]], *extra: object) -> str:
     return digest.hexdigest()
 
 
+def rest_print(listings: Listings, tree: str, skip: str) -> str:
+    """Return the digest of what every folder of a walk of `tree` listed but `skip`'s: the
+    names and numbers of each, but a folder's (they change with the files in it, which are
+    listed themselves). Equal for two walks: the tree differs in nothing but `skip`'s files."""
+    digest = hashlib.blake2b(digest_size=20)
+    for folder in sorted(listings):
+        if folder == skip or not (folder == tree or folder.startswith(tree + "/")):
+            continue
+        names, numbers = listings[folder]
+        kept = array("q", numbers)
+        for at, mode in enumerate(numbers[4::5]):
+            if S_ISDIR(mode):
+                kept[5 * at : 5 * at + 4] = array("q", bytes(32))
+        encoded = "\0".join(names).encode(_FS_ENCODING, _FS_ERRORS)
+        folder_name = folder.encode(_FS_ENCODING, _FS_ERRORS)
+        digest.update(b"%d:%s%d:%s" % (len(folder_name), folder_name, len(encoded), encoded))
+        digest.update(kept.tobytes())
+    return digest.hexdigest()
+
+
 def dir_prints(
     dirs: Sequence[Path], listed: bool = False
 ) -> tuple[list[tuple[bytes, int]], Walked]:

@@ -133,13 +133,12 @@ def test_a_delta_build_reports_what_the_full_path_reports(
     assert with_delta.written.changed == full.written.changed
 
 
-@pytest.mark.parametrize("other", ["edit a record", "change a template", "change a setting"])
-def test_an_add_with_any_change_but_to_seeds_takes_the_full_path(root: Path, other: str) -> None:
+@pytest.mark.parametrize("other", ["change a template", "change a setting"])
+def test_an_add_with_any_change_but_to_seeds_and_records_takes_the_full_path(
+    root: Path, other: str
+) -> None:
     config = Config()
-    if other == "edit a record":
-        record = sorted((root / "content" / "questions").glob("*.yaml"))[3]
-        record.write_text(record.read_text("utf-8").replace(" the ", " the edited ", 1), "utf-8")
-    elif other == "change a template":
+    if other == "change a template":
         template = root / "templates" / "question.html"
         template.write_text(template.read_text("utf-8") + "{# changed #}x\n", "utf-8")
     else:
@@ -357,9 +356,7 @@ def test_a_seed_whose_record_was_edited_by_hand_keeps_it_through_the_delta(root:
     record = sorted((root / "content" / "questions").glob("*.yaml"))[3]
     record.write_text(record.read_text("utf-8").replace(" the ", " the hand-edited ", 1), "utf-8")
     aged()
-    assert not built(root).delta  # a record edited: the full path, which keeps no state
-    add(root, 20)
-    assert not built(root).delta  # (this one keeps it)
+    assert built(root).delta  # a record edited by hand
     source = next(
         line.split(": ", 1)[1]
         for line in record.read_text("utf-8").splitlines()
@@ -385,18 +382,94 @@ def test_more_seeds_changed_than_a_delta_takes_on_take_the_full_path(
     assert differences(root) == []
 
 
-def test_a_build_that_parsed_no_seed_keeps_no_state_and_the_next_add_is_full(
-    root: Path,
+def edit_record(root: Path, pick: int, old: str = " the ", new: str = " the hand-edited ") -> Path:
+    record = sorted((root / "content" / "questions").glob("*.yaml"))[pick]
+    text = record.read_text("utf-8")
+    assert old in text
+    record.write_text(text.replace(old, new, 1), "utf-8")
+    aged()
+    return record
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (" the ", " the hand-edited "),  # an answer's words
+        ("\ntitle: ", "\ntitle: Edited, "),  # the title
+        ("\ntitle:", "\nhidden: true\ntitle:"),  # hidden
+    ],
+)
+def test_a_record_edited_by_hand_takes_the_delta_path_and_equals_a_clean_build(
+    root: Path, old: str, new: str
 ) -> None:
-    record = sorted((root / "content" / "questions").glob("*.yaml"))[3]
-    record.write_text(record.read_text("utf-8").replace(" the ", " the edited ", 1), "utf-8")
-    built(root)
-    assert not (root / CACHE_DIR / delta.STATE_FILE).exists()
-    assert not (root / CACHE_DIR / delta.PACK_FILE).exists()  # nor a pack no state reads
-    add(root, 20)
-    assert not built(root).delta  # and it keeps the state for the next add
-    add(root, 21)
+    edit_record(root, 3, old, new)
+    report = built(root)
+    assert report.delta
+    assert differences(root) == []
+
+
+def test_hidden_and_shown_again_by_hand_through_the_delta(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # a build's own writes count settled
+    record = edit_record(root, 3, "\ntitle:", "\nhidden: true\ntitle:")
+    hidden = built(root)
+    assert hidden.delta and hidden.hidden == 1
+    edit_record(root, 3, "\nhidden: true\n", "\n")
+    shown = built(root)
+    assert shown.delta and shown.hidden == 0
+    assert "hidden" not in record.read_text("utf-8")
+    assert differences(root) == []
+
+
+def test_records_added_and_removed_by_hand_take_the_delta_path(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "RACY_NS", -(10**18))  # a build's own writes count settled
+    records = root / "content" / "questions"
+    source = sorted(records.glob("*.yaml"))[3]
+    text = source.read_text("utf-8").split("\n", 1)[1]  # no checksum line: written by hand
+    qid = source.stem
+    (records / "by-hand.yaml").write_text(text.replace(f"id: {qid}", "id: by-hand"), "utf-8")
+    aged()
     assert built(root).delta
+    assert (root / "public" / "questions" / "by-hand" / "index.html").exists()
+    (records / "by-hand.yaml").unlink()
+    aged()
+    assert built(root).delta
+    assert not (root / "public" / "questions" / "by-hand").exists()
+    assert differences(root) == []
+
+
+def test_a_record_deleted_by_hand_is_written_again_from_its_seed(root: Path) -> None:
+    record = sorted((root / "content" / "questions").glob("*.yaml"))[3]
+    kept = record.read_bytes()
+    record.unlink()
+    aged()
+    report = built(root)
+    assert report.delta
+    assert record.read_bytes() == kept
+    assert differences(root) == []
+
+
+def test_a_record_that_does_not_load_and_its_fix_take_the_full_path(root: Path) -> None:
+    record = edit_record(root, 3, "\ntitle:", "\ntitle: [unclosed\nx:")
+    broken = built(root)
+    assert not broken.delta
+    assert any(d.path.endswith(record.name) for d in broken.diagnostics)
+    assert differences(root) == []
+    edit_record(root, 3, "\ntitle: [unclosed\nx:", "\ntitle:")
+    assert not built(root).delta  # (the state counts it among the records that did not load)
+    assert differences(root) == []
+    edit_record(root, 3)
+    assert built(root).delta  # a full build that parsed no seed keeps a state too
+    assert differences(root) == []
+
+
+def test_content_changed_but_for_records_takes_the_full_path(root: Path) -> None:
+    (root / "content" / "notes.txt").write_text("a note", "utf-8")
+    edit_record(root, 3)
+    assert not built(root).delta
     assert differences(root) == []
 
 
@@ -497,7 +570,7 @@ def test_a_record_edited_while_a_delta_build_parses_is_built_by_the_next_build(
         add(root, 20)
         assert built(root).delta
     after = built(root)
-    assert not after.skipped and not after.delta
+    assert not after.skipped  # (a delta build: the record changed by someone else)
     assert differences(root) == []
 
 
@@ -537,9 +610,11 @@ def test_a_page_that_starts_making_site_wide_lookups_is_rendered_by_later_deltas
     pool = list(generate_seeds(40, seed=5))
     for name, seed in pool[:6]:
         (root / "seeds" / name).write_text(seed, "utf-8")
+    aged()
     built(root, config)
     for name, seed in pool[6:12]:
         (root / "seeds" / name).write_text(seed, "utf-8")
+        aged()
         assert built(root, config).delta
     assert differences(root, config) == []
 
@@ -580,26 +655,21 @@ def _listing(*rows: tuple[str, int]) -> snapshot.Listing:
         ((("c", 3), ("b", 2), ("a", 1)), ({"c"}, set(), set())),  # listed in another order
         ((("a", 1), ("c", 3), ("b", 5)), ({"c"}, {"b"}, set())),  # and b changed
         ((("a", 1), ("b", 5)), (set(), {"b"}, set())),  # b changed alone
-        ((("a", 1), ("b", 2)), None),  # nothing changed
+        ((("a", 1), ("b", 2)), (set(), set(), set())),  # nothing changed
         (
             (*((f"n{i}", i) for i in range(40)), ("b", 2), ("a", 1)),
             ({f"n{i}" for i in range(40)}, set(), set()),
         ),
         ((("a", 1), ("c", 3)), ({"c"}, set(), {"b"})),  # and b gone
         ((("b", 2),), (set(), set(), {"a"})),  # a gone alone
-        ((("c", 3),), None),  # both gone: more than a delta takes on (here)
-        ((("a", 7), ("b", 7), ("c", 3)), None),  # both changed: the same
+        ((("c", 3),), ({"c"}, set(), {"a", "b"})),  # both gone
     ],
 )
 def test_the_seeds_changed_are_told_from_the_listings_alone(
-    now: tuple[tuple[str, int], ...],
-    changes: tuple[set[str], set[str], set[str]] | None,
-    monkeypatch: pytest.MonkeyPatch,
+    now: tuple[tuple[str, int], ...], changes: tuple[set[str], set[str], set[str]]
 ) -> None:
-    monkeypatch.setattr(delta, "MAX_CHANGED", 1)
-    state: Any = SimpleNamespace(seeds=_listing(("a", 1), ("b", 2)), manifest=(1, 1))
-    told = delta.seeds_changed(state, _listing(*now))
-    assert (told and (told.added, told.changed, told.removed)) == changes
+    state: Any = SimpleNamespace(seeds=_listing(("a", 1), ("b", 2)))
+    assert delta.seeds_differ(state, _listing(*now)) == changes
 
 
 def test_a_delta_build_leaves_the_seeds_listed_as_its_look_listed_them(
@@ -608,14 +678,13 @@ def test_a_delta_build_leaves_the_seeds_listed_as_its_look_listed_them(
     # So the next delta build finds the seeds added by comparing listings in C: the state's
     # listing is the look's less the new names, in the look's order (appended, they were not).
     seen: list[tuple[snapshot.Listing, snapshot.Listing]] = []
-    real = delta.seeds_changed
+    real = delta.seeds_differ
 
-    def noted(state: delta.State, now: snapshot.Listing | None) -> delta.SeedChanges | None:
-        assert now is not None
+    def noted(state: delta.State, now: snapshot.Listing) -> Any:
         seen.append(((list(state.seeds[0]), state.seeds[1][:]), now))
         return real(state, now)
 
-    monkeypatch.setattr(delta, "seeds_changed", noted)
+    monkeypatch.setattr(delta, "seeds_differ", noted)
     for picks in ((20, 21, 22), (23, 24), (25,)):
         add(root, *picks)
         assert built(root).delta

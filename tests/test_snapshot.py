@@ -323,3 +323,44 @@ def test_names_added_alone_are_found_where_they_are_listed(
     names: list[str], earlier: list[str], places: list[int] | None
 ) -> None:
     assert snapshot.added_alone(names, earlier) == places
+
+
+def _rest(tree: Path) -> str:
+    listings: snapshot.Listings = {}
+    snapshot.dir_print(tree, listings)
+    return snapshot.rest_print(listings, str(tree), str(tree / "questions"))
+
+
+@pytest.mark.parametrize(
+    ("change", "same"),
+    [
+        ("add a record", True),
+        ("edit a record", True),
+        ("remove a record", True),
+        ("add a file beside the records' folder", False),
+        ("edit a file in another folder", False),
+        ("add a folder", False),
+    ],
+)
+def test_the_rest_of_a_tree_is_told_apart_from_its_records(
+    tmp_path: Path, change: str, same: bool
+) -> None:
+    tree = tmp_path / "content"
+    (tree / "questions").mkdir(parents=True)
+    (tree / "pages").mkdir()
+    (tree / "questions" / "a.yaml").write_text("a", "utf-8")
+    (tree / "pages" / "about.md").write_text("about", "utf-8")
+    before = _rest(tree)
+    if change == "add a record":
+        (tree / "questions" / "b.yaml").write_text("b", "utf-8")
+    elif change == "edit a record":
+        (tree / "questions" / "a.yaml").write_text("a, edited", "utf-8")
+    elif change == "remove a record":
+        (tree / "questions" / "a.yaml").unlink()
+    elif change == "add a file beside the records' folder":
+        (tree / "notes.txt").write_text("n", "utf-8")
+    elif change == "edit a file in another folder":
+        (tree / "pages" / "about.md").write_text("about us", "utf-8")
+    else:
+        (tree / "more").mkdir()
+    assert (_rest(tree) == before) is same
