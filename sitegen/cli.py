@@ -280,7 +280,7 @@ def _do_build(
             f" {written.unchanged} unchanged, {written.removed} removed -> {paths.output}"
         )
         if report.delta:
-            print("  only seeds were added: rendered just the pages they reach")
+            print("  only seeds and records changed: rendered just the pages they reach")
         if written.changed and len(written.changed) <= CHANGES_SHOWN:
             # After one edit, the pages it reached: an editor sees the edit was taken.
             print(f"  changed: {', '.join(written.changed)}")

@@ -229,8 +229,8 @@ def retitle(state: State, removed: Iterable[str], added: Sequence[Question]) -> 
                     state.marks[id_] = marks[id_]
                 else:
                     state.marks.pop(id_, None)
-    for id_ in gone:
-        if state.marks.pop(id_, None) is not None:
+    for id_ in gone:  # (one added again has its mark, made above)
+        if not published(id_) and state.marks.pop(id_, None) is not None:
             changed.add(id_)
     return changed
 
@@ -629,13 +629,13 @@ def _run(
     # build runs), but those the ingest wrote or removed. Any other name added or gone since
     # is someone else's.
     ours = {where.rpartition("/")[2] for where in report.written}
-    gone = {where.rpartition("/")[2] for where in report.removed}
+    unlinked = {where.rpartition("/")[2] for where in report.removed}
     listings: snapshot.Listings = {}
-    known = {str(folder): _listing_without(context.records, ours | gone)}
+    known = {str(folder): _listing_without(context.records, ours | unlinked)}
     printed = snapshot.dir_print(paths.content, listings, known)
     content = snapshot.combine([printed]), printed[1]
     names = listings.get(str(folder), snapshot.NO_FILES)[0]
-    if set(names) != ours.union(context.records[0]).difference(gone):
+    if set(names) != ours.union(context.records[0]).difference(unlinked):
         return None  # a record added or removed by someone else since the look
     if not _read_back(folder, report):
         return None  # or since the ingest wrote it
@@ -706,7 +706,7 @@ def _run(
             state.seeds, context.seeds, seeds.added | seeds.changed | seeds.removed
         ),
         records=ListingEdit.of(
-            state.record_files, listings[str(folder)], ours | gone | seeds.records
+            state.record_files, listings[str(folder)], ours | unlinked | seeds.records
         ),
         content=content[0],
         content_rest=snapshot.rest_print(listings, str(paths.content), str(folder)),
@@ -763,11 +763,17 @@ def _changes(
     }
     hand -= written | taken
     was = set(state.record_files[0]) if written or hand else set()
-    removed = taken.union(qid for qid in written | hand if f"{qid}.yaml" in was)
+    there = taken.union(qid for qid in written | hand if f"{qid}.yaml" in was)
     if state.problems:
         failed = {problem.path for problem in state.problems}
-        if any(f"{state.records}{qid}.yaml" in failed for qid in removed | hand):
+        if any(f"{state.records}{qid}.yaml" in failed for qid in there | hand):
             return None
+    # Taken out: the questions the state loaded, published or hidden (a hidden one has a
+    # title); not a file that never loaded (a record put back after its seed was deleted,
+    # which the ingest removes again, or an editor's lock file).
+    removed = set(filter(state.index.has, there))
+    if there - removed:
+        removed.update(id_ for ids in state.titles.values() for id_ in ids if id_ in there)
     loaded = [report.fresh[qid] for qid in sorted(written)]
     folder = context.paths.content / "questions"
     for qid in sorted(hand):

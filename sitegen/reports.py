@@ -74,7 +74,7 @@ class BuildReport:
     search: SearchReport | None = None
     # No input changed since the last build: it returned at once, checking no output file.
     skipped: bool = False
-    delta: bool = False  # only seeds were added: only the pages they reach were rendered
+    delta: bool = False  # only seeds and records changed: only the pages they reach rendered
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
