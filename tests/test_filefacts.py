@@ -431,11 +431,18 @@ def test_a_record_put_back_to_an_older_copy_after_the_look_is_made_again_by_the_
     assert_the_next_build_makes_the_record_again(root, record)
 
 
-def test_a_record_deleted_after_the_look_is_made_again(tmp_path: Path) -> None:
+def test_a_record_deleted_after_the_look_is_made_again_by_the_next_build(tmp_path: Path) -> None:
     root, seed, record = noted_project(tmp_path)
     other = seed.with_name("other.txt")  # so the look finds a change and the build runs
     other.write_text(seed.read_text("utf-8").replace("Does ice", "Does heat"), "utf-8")
     report = look_then(root, record.unlink)
+    # The last build kept a state, so this one's ingest started from the last (only other.txt
+    # is new) and did not see the record go; the delta found the records' folder changed since
+    # the look and took the full path, which stores no fingerprint: the next build runs.
+    assert not report.delta
+    assert not record.exists()
+    report = run_build(root)
+    assert not report.skipped
     assert "content/questions/does-ice-help-bruising.yaml" in report.ingest.written
     assert record.is_file()
 
@@ -478,16 +485,23 @@ def test_numbers_of_a_file_gone_mid_walk_or_past_64_bits_are_not_noted(tmp_path:
 def older_copy_put_back_before_the_load(
     root: Path, record: Path, older: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Make the next build's load (its walk of content/ included) find `older` in `record`, as
-    if a sync tool put it back after the ingest wrote or removed the record."""
-    real = snapshot.dir_prints
+    """Make the next build's load (its walk of content/ included), or a delta build's walk of
+    content/, find `older` in `record`, as if a sync tool put it back after the ingest wrote or
+    removed the record."""
+    real, real_one = snapshot.dir_prints, snapshot.dir_print
 
     def put_back(dirs: Any, *args: Any, **kwargs: Any) -> Any:
         if list(dirs) == [root / "content"]:  # the load's walk, right after the ingest
             record.write_text(older, "utf-8")
         return real(dirs, *args, **kwargs)
 
+    def put_back_one(directory: Path, *args: Any) -> Any:
+        if directory == root / "content" and len(args) == 2:  # a delta's walk (known numbers)
+            record.write_text(older, "utf-8")
+        return real_one(directory, *args)
+
     monkeypatch.setattr(snapshot, "dir_prints", put_back)
+    monkeypatch.setattr(snapshot, "dir_print", put_back_one)
 
 
 def test_a_record_put_back_after_the_ingest_rewrote_it_is_made_again_by_the_next_build(
